@@ -1,0 +1,3 @@
+module github.com/nextportal/portal
+
+go 1.26
