@@ -8,6 +8,9 @@ import (
 	"github.com/nextportal/portal/catalog"
 )
 
+// defaultMaxBodyBytes is the request body limit when Deps.MaxBodyBytes is 0.
+const defaultMaxBodyBytes = 1 << 20
+
 // Deps is everything the HTTP server needs, built by cmd/portal.
 type Deps struct {
 	Catalog      *catalog.Service
@@ -23,6 +26,7 @@ type Server struct {
 	catalog *catalog.Service
 	logger  *slog.Logger
 	deps    Deps
+	metrics *metrics
 	handler http.Handler
 }
 
@@ -31,7 +35,10 @@ func NewServer(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{catalog: d.Catalog, logger: d.Logger, deps: d}
+	if d.MaxBodyBytes <= 0 {
+		d.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	s := &Server{catalog: d.Catalog, logger: d.Logger, deps: d, metrics: newMetrics()}
 	s.handler = s.routes()
 	return s
 }
