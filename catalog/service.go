@@ -2,13 +2,8 @@ package catalog
 
 import (
 	"context"
-	"errors"
+	"fmt"
 )
-
-// NOTE: this file fixes the Service API other packages code against. Bodies are being written
-// (see the catalog helper's brief); signatures change only by agreement.
-
-var errUnwritten = errors.New("catalog: service method not yet written")
 
 // Service is the catalog's entry point for the HTTP layer and the CLI.
 type Service struct {
@@ -36,123 +31,170 @@ type AncestryItem struct {
 	ParentEntityRefs []string `json:"parentEntityRefs"`
 }
 
-// Ancestry is the chain of entities (locations) that led to an entity, root entity first.
+// Ancestry is the chain of entities that led to an entity, as Backstage returns it: the
+// entity itself first, then the Location that emitted it, and so on up to the generated root
+// Location. RootEntityRef is the ref the chain was asked for.
 type Ancestry struct {
 	RootEntityRef string         `json:"rootEntityRef"`
 	Items         []AncestryItem `json:"items"`
 }
 
-// ValidationError lists every problem found in an entity or a file of entities. Its Error
-// names the first; the HTTP layer returns all of them.
-type ValidationError struct {
-	Problems []Problem
-}
-
-// Problem is one validation problem: where (file and line when known, and the field) and what.
-type Problem struct {
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	Entity  string `json:"entity,omitempty"` // the entity ref, when known
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
-}
-
-func (e *ValidationError) Error() string { return "validation: " + errUnwritten.Error() }
-
-// Unwrap makes errors.Is(err, ErrInvalid) true for validation errors.
-func (e *ValidationError) Unwrap() error { return ErrInvalid }
+// StatusUnresolvedRelation is the status item type of a relation whose target does not exist.
+const StatusUnresolvedRelation = "nextportal.io/unresolved-relation"
 
 // EntityByRef returns one entity with its relations and status.
 func (s *Service) EntityByRef(ctx context.Context, ref Ref) (Entity, error) {
-	return Entity{}, errUnwritten
+	e, err := s.store.EntityByRef(ctx, ref.String())
+	if err != nil {
+		return Entity{}, fmt.Errorf("get entity %s: %w", ref, err)
+	}
+	if err := s.fillStatus(ctx, []*Entity{&e}); err != nil {
+		return Entity{}, fmt.Errorf("get entity %s: %w", ref, err)
+	}
+	return e, nil
 }
 
 // EntityByUID returns one entity by uid with its relations and status.
 func (s *Service) EntityByUID(ctx context.Context, uid string) (Entity, error) {
-	return Entity{}, errUnwritten
+	e, err := s.store.EntityByUID(ctx, uid)
+	if err != nil {
+		return Entity{}, fmt.Errorf("get entity by uid %s: %w", uid, err)
+	}
+	if err := s.fillStatus(ctx, []*Entity{&e}); err != nil {
+		return Entity{}, fmt.Errorf("get entity by uid %s: %w", uid, err)
+	}
+	return e, nil
 }
 
 // EntitiesByRefs returns, in order, the entity for each ref (nil where none matches filter).
 // Unparseable refs yield nil, like Backstage.
 func (s *Service) EntitiesByRefs(ctx context.Context, refs []string, filter Filter) ([]*Entity, error) {
-	return nil, errUnwritten
+	out := make([]*Entity, len(refs))
+	var valid []string
+	var at []int
+	for i, r := range refs {
+		ref, err := ParseRef(r, "", "")
+		if err != nil {
+			continue
+		}
+		valid = append(valid, ref.String())
+		at = append(at, i)
+	}
+	if len(valid) == 0 {
+		return out, nil
+	}
+	found, err := s.store.EntitiesByRefs(ctx, valid, filter)
+	if err != nil {
+		return nil, fmt.Errorf("get entities by refs: %w", err)
+	}
+	var present []*Entity
+	for j, e := range found {
+		if j < len(at) && e != nil {
+			out[at[j]] = e
+			present = append(present, e)
+		}
+	}
+	if err := s.fillStatus(ctx, present); err != nil {
+		return nil, fmt.Errorf("get entities by refs: %w", err)
+	}
+	return out, nil
 }
 
 // Query returns one page of entities.
-func (s *Service) Query(ctx context.Context, q Query) (Page, error) { return Page{}, errUnwritten }
+func (s *Service) Query(ctx context.Context, q Query) (Page, error) {
+	page, err := s.store.QueryEntities(ctx, q)
+	if err != nil {
+		return Page{}, fmt.Errorf("query entities: %w", err)
+	}
+	es := make([]*Entity, len(page.Entities))
+	for i := range page.Entities {
+		es[i] = &page.Entities[i]
+	}
+	if err := s.fillStatus(ctx, es); err != nil {
+		return Page{}, fmt.Errorf("query entities: %w", err)
+	}
+	return page, nil
+}
 
 // Facets counts facet values among entities matching filter.
 func (s *Service) Facets(ctx context.Context, filter Filter, facets []string) (map[string][]FacetCount, error) {
-	return nil, errUnwritten
+	out, err := s.store.Facets(ctx, filter, facets)
+	if err != nil {
+		return nil, fmt.Errorf("count facets: %w", err)
+	}
+	return out, nil
 }
+
+// maxAncestry bounds an ancestry walk, in case stored parents ever form a cycle.
+const maxAncestry = 100
 
 // Ancestry returns the chain of locations that emitted the entity.
 func (s *Service) Ancestry(ctx context.Context, ref Ref) (Ancestry, error) {
-	return Ancestry{}, errUnwritten
+	root := ref.String()
+	a := Ancestry{RootEntityRef: root}
+	seen := map[string]bool{}
+	for cur := root; cur != "" && !seen[cur] && len(a.Items) < maxAncestry; {
+		seen[cur] = true
+		e, err := s.store.EntityByRef(ctx, cur)
+		if err != nil {
+			return Ancestry{}, fmt.Errorf("ancestry of %s: entity %s: %w", root, cur, err)
+		}
+		parent, err := s.store.ParentRef(ctx, cur)
+		if err != nil {
+			return Ancestry{}, fmt.Errorf("ancestry of %s: parent of %s: %w", root, cur, err)
+		}
+		item := AncestryItem{Entity: e, ParentEntityRefs: []string{}}
+		if parent != "" {
+			item.ParentEntityRefs = append(item.ParentEntityRefs, parent)
+		}
+		a.Items = append(a.Items, item)
+		cur = parent
+	}
+	return a, nil
 }
 
 // DeleteEntity deletes one entity by uid; it comes back when its location is refreshed.
-func (s *Service) DeleteEntity(ctx context.Context, uid string) error { return errUnwritten }
-
-// AddLocation registers a location and ingests it; with dryRun it only reads and validates.
-func (s *Service) AddLocation(ctx context.Context, typ, target string, dryRun bool) (AddLocationResult, error) {
-	return AddLocationResult{}, errUnwritten
+func (s *Service) DeleteEntity(ctx context.Context, uid string) error {
+	if err := s.store.DeleteEntity(ctx, uid); err != nil {
+		return fmt.Errorf("delete entity %s: %w", uid, err)
+	}
+	return nil
 }
 
-// Locations lists registered locations.
-func (s *Service) Locations(ctx context.Context) ([]Location, error) { return nil, errUnwritten }
-
-// Location returns one registered location.
-func (s *Service) Location(ctx context.Context, id string) (Location, error) {
-	return Location{}, errUnwritten
-}
-
-// LocationOfEntity returns the location that manages an entity.
-func (s *Service) LocationOfEntity(ctx context.Context, ref Ref) (Location, error) {
-	return Location{}, errUnwritten
-}
-
-// DeleteLocation removes a location and the entities it emitted.
-func (s *Service) DeleteLocation(ctx context.Context, id string) error { return errUnwritten }
-
-// Refresh re-reads the location that manages the entity.
-func (s *Service) Refresh(ctx context.Context, ref Ref) error { return errUnwritten }
-
-// RefreshLocation re-reads one location and applies what changed.
-func (s *Service) RefreshLocation(ctx context.Context, id string) (ApplyResult, error) {
-	return ApplyResult{}, errUnwritten
-}
-
-// RefreshAll re-reads every registered location.
-func (s *Service) RefreshAll(ctx context.Context) error { return errUnwritten }
-
-// ValidateEntity validates one entity as Backstage's /validate-entity does; location is the
-// "type:target" it claims to come from. It returns a *ValidationError listing the problems.
-func (s *Service) ValidateEntity(ctx context.Context, raw map[string]any, location string) error {
-	return errUnwritten
-}
-
-// Import registers PATH (a file or directory) as a file location, or refreshes it when it is
-// registered already. The CLI's `catalog import` and the demo loader use it.
-func (s *Service) Import(ctx context.Context, path string) (AddLocationResult, ApplyResult, error) {
-	return AddLocationResult{}, ApplyResult{}, errUnwritten
-}
-
-// Analysis is Backstage's analyze-location answer: the entity files found at a location and
-// whether each is registered already.
-type Analysis struct {
-	ExistingEntityFiles []AnalyzedFile `json:"existingEntityFiles"`
-	GenerateEntities    []any          `json:"generateEntities"`
-}
-
-// AnalyzedFile is one entity found by AnalyzeLocation.
-type AnalyzedFile struct {
-	Location     Location `json:"location"`
-	IsRegistered bool     `json:"isRegistered"`
-	Entity       Entity   `json:"entity"`
-}
-
-// AnalyzeLocation reads a location without registering it and reports what it holds.
-func (s *Service) AnalyzeLocation(ctx context.Context, typ, target string) (Analysis, error) {
-	return Analysis{}, errUnwritten
+// fillStatus sets, on each entity, a warning status item for every relation whose target
+// does not exist, with one ExistingRefs call for all of them.
+func (s *Service) fillStatus(ctx context.Context, es []*Entity) error {
+	var targets []string
+	seen := map[string]bool{}
+	for _, e := range es {
+		for _, r := range e.Relations {
+			if !seen[r.TargetRef] {
+				seen[r.TargetRef] = true
+				targets = append(targets, r.TargetRef)
+			}
+		}
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	exists, err := s.store.ExistingRefs(ctx, targets)
+	if err != nil {
+		return fmt.Errorf("check relation targets: %w", err)
+	}
+	for _, e := range es {
+		var items []StatusItem
+		for _, r := range e.Relations {
+			if !exists[r.TargetRef] {
+				items = append(items, StatusItem{
+					Type:    StatusUnresolvedRelation,
+					Level:   "warning",
+					Message: fmt.Sprintf("relation %s targets %s, which is not in the catalog", r.Type, r.TargetRef),
+				})
+			}
+		}
+		if len(items) > 0 {
+			e.Status = &Status{Items: items}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,72 @@
+package catalog
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+)
+
+// entityFromRaw converts a validated entity document into an Entity. Fields the store
+// assigns (uid, etag, generation) and the computed relations and status are dropped, and the
+// namespace is defaulted as Backstage's DefaultNamespaceEntityPolicy does.
+func entityFromRaw(raw map[string]any) (Entity, error) {
+	clean := make(map[string]any, len(raw))
+	for k, v := range raw {
+		if k != "relations" && k != "status" {
+			clean[k] = v
+		}
+	}
+	b, err := json.Marshal(clean)
+	if err != nil {
+		return Entity{}, fmt.Errorf("convert entity: %w", err)
+	}
+	var e Entity
+	if err := json.Unmarshal(b, &e); err != nil {
+		return Entity{}, fmt.Errorf("convert entity: %w", err)
+	}
+	e.Metadata.UID, e.Metadata.Etag, e.Metadata.Generation = "", "", 0
+	if e.Metadata.Namespace == "" {
+		e.Metadata.Namespace = DefaultNamespace
+	}
+	return e, nil
+}
+
+// entityForHash returns a copy of e without what the store assigns or computes: uid, etag,
+// generation, relations and status.
+func entityForHash(e *Entity) Entity {
+	c := *e
+	c.Metadata.UID, c.Metadata.Etag, c.Metadata.Generation = "", "", 0
+	c.Relations, c.Status = nil, nil
+	return c
+}
+
+// hashEntity returns the content hash Processed.Hash carries: hex sha256 of the entity's JSON
+// encoding (map keys sorted), ignoring uid, etag, generation, relations and status.
+func hashEntity(e *Entity) (string, error) {
+	b, err := json.Marshal(entityForHash(e))
+	if err != nil {
+		return "", fmt.Errorf("hash entity %s: %w", e.Ref(), err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// Process turns a valid entity into what the store keeps: its relations in both directions,
+// its search rows and its hash. parent is the ref of the Location entity that emitted it.
+func Process(e Entity, parent string) (Processed, error) {
+	rels, err := Relations(&e)
+	if err != nil {
+		return Processed{}, err
+	}
+	rows, err := SearchRows(&e)
+	if err != nil {
+		return Processed{}, err
+	}
+	e.Relations, e.Status = nil, nil
+	hash, err := hashEntity(&e)
+	if err != nil {
+		return Processed{}, err
+	}
+	return Processed{Entity: e, Relations: rels, Search: rows, Hash: hash, Parent: parent}, nil
+}

@@ -1,0 +1,361 @@
+package catalog
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// maxFileSize bounds one catalog file (or placeholder file) read from disk.
+const maxFileSize = 10 << 20
+
+// readResult is everything one read of a location produced.
+type readResult struct {
+	entities []Processed
+	files    map[string]string // entity ref → the file it came from
+	problems []Problem
+}
+
+// site is where a problem about a followed target is reported: the Location entity's field.
+type site struct {
+	file, entity, field string
+	line                int
+}
+
+func (s site) problem(msg string) Problem {
+	text := msg
+	if s.field != "" {
+		text = s.field + ": " + msg
+	}
+	return Problem{File: s.file, Line: s.line, Entity: s.entity, Field: s.field, Message: text}
+}
+
+// reader reads one file location: its target and every target its Location entities name.
+type reader struct {
+	roots   roots
+	origin  string          // "file:<registered target>"
+	visited map[string]bool // real paths of files read already (Location cycles)
+	firstAt map[string]string
+	res     readResult
+}
+
+// readFileLocation reads a registered file location: the generated root Location entity,
+// then every entity found at target. It returns ErrForbidden when anything would be read
+// from outside the roots, and ErrInvalid when target does not exist; problems in the files
+// are returned in the result, not as an error.
+func readFileLocation(ctx context.Context, rs roots, target string) (readResult, error) {
+	r := &reader{
+		roots: rs, origin: "file:" + target,
+		visited: map[string]bool{}, firstAt: map[string]string{},
+		res: readResult{files: map[string]string{}},
+	}
+	root := generatedLocationEntity("file", target)
+	p, err := Process(root, "")
+	if err != nil {
+		return readResult{}, fmt.Errorf("read location %s: %w", target, err)
+	}
+	rootRef := root.Ref().String()
+	r.res.entities = append(r.res.entities, p)
+	r.res.files[rootRef] = target
+	if !isGlob(target) {
+		if _, err := rs.resolve(target); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return readResult{}, fmt.Errorf("read location: file location target %s does not exist: %w", target, ErrInvalid)
+			}
+			return readResult{}, fmt.Errorf("read location: %w", err)
+		}
+	}
+	if err := r.readTarget(ctx, target, rootRef, false, site{file: target}); err != nil {
+		return readResult{}, fmt.Errorf("read location %s: %w", target, err)
+	}
+	return r.res, nil
+}
+
+// readTarget reads a file, a directory of catalog-info files or a glob. Problems are
+// recorded at at; only forbidden paths and I/O failures are returned as errors.
+func (r *reader) readTarget(ctx context.Context, target, parent string, optional bool, at site) error {
+	if isGlob(target) {
+		base := globBase(target)
+		realBase, err := r.roots.resolve(base)
+		if errors.Is(err, fs.ErrNotExist) {
+			if !optional {
+				r.res.problems = append(r.res.problems, at.problem(fmt.Sprintf("no files match %s: %s does not exist", target, base)))
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		files, err := glob(filepath.Join(realBase, target[len(base):]))
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 && !optional {
+			r.res.problems = append(r.res.problems, at.problem("no files match "+target))
+		}
+		for _, f := range files {
+			if err := r.readFile(ctx, relocate(f, realBase, base), parent, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	real, err := r.roots.resolve(target)
+	if errors.Is(err, fs.ErrNotExist) {
+		if !optional {
+			r.res.problems = append(r.res.problems, at.problem(target+" does not exist"))
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	isDir, err := statTarget(real)
+	if err != nil {
+		return err
+	}
+	if !isDir {
+		return r.readFile(ctx, target, parent, at)
+	}
+	files, err := catalogFiles(real)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 && !optional {
+		r.res.problems = append(r.res.problems, at.problem("no catalog-info.yaml or catalog-info.yml files under "+target))
+	}
+	for _, f := range files {
+		if err := r.readFile(ctx, relocate(f, real, target), parent, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// relocate rewrites a path found under the real directory realDir as the same path under
+// dir as it was written, so annotations name the paths the user registered.
+func relocate(p, realDir, dir string) string {
+	rel, err := filepath.Rel(realDir, p)
+	if err != nil {
+		return p
+	}
+	return filepath.Join(dir, rel)
+}
+
+// readFile reads every entity document in one file.
+func (r *reader) readFile(ctx context.Context, path, parent string, at site) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	real, err := r.roots.resolve(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		r.res.problems = append(r.res.problems, at.problem(path+" does not exist"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if r.visited[real] {
+		return nil
+	}
+	r.visited[real] = true
+	data, err := readLimited(real)
+	if err != nil {
+		r.res.problems = append(r.res.problems, Problem{File: path, Message: err.Error()})
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			r.res.problems = append(r.res.problems, yamlProblem(path, err))
+			return nil
+		}
+		if err := r.readDocument(ctx, path, &doc, parent); err != nil {
+			return err
+		}
+	}
+}
+
+// readDocument validates, annotates and records one YAML document, following it when it is
+// a Location.
+func (r *reader) readDocument(ctx context.Context, path string, doc *yaml.Node, parent string) error {
+	c := &checker{file: path, doc: doc}
+	body := doc
+	if body.Kind == yaml.DocumentNode && len(body.Content) > 0 {
+		body = body.Content[0]
+	}
+	if body.Kind == 0 || body.Kind == yaml.DocumentNode || (body.Kind == yaml.ScalarNode && body.Tag == "!!null") {
+		return nil // an empty document, e.g. after a trailing "---"
+	}
+	if body.Kind != yaml.MappingNode {
+		c.add(nil, "a YAML document must be an entity (a mapping with apiVersion, kind, metadata, spec)")
+		r.res.problems = append(r.res.problems, c.list...)
+		return nil
+	}
+	var v any
+	if err := doc.Decode(&v); err != nil {
+		c.add(nil, "cannot decode YAML: "+err.Error())
+		r.res.problems = append(r.res.problems, c.list...)
+		return nil
+	}
+	raw, _ := normalizeYAML(v).(map[string]any)
+	c.entity = rawRef(raw)
+	resolved, err := r.resolvePlaceholders(c, raw, filepath.Dir(path), nil)
+	if err != nil {
+		return err
+	}
+	raw = resolved.(map[string]any)
+	if len(c.list) > 0 { // a placeholder could not be read; validating would only repeat it
+		r.res.problems = append(r.res.problems, c.list...)
+		return nil
+	}
+	validateRaw(c, raw)
+	if len(c.list) > 0 {
+		r.res.problems = append(r.res.problems, c.list...)
+		return nil
+	}
+	return r.addEntity(ctx, c, raw, path, parent)
+}
+
+// addEntity converts a valid document, annotates it with its locations, checks it is not a
+// duplicate, and follows it when it is a Location.
+func (r *reader) addEntity(ctx context.Context, c *checker, raw map[string]any, path, parent string) error {
+	e, err := entityFromRaw(raw)
+	if err != nil {
+		c.add(nil, err.Error())
+		r.res.problems = append(r.res.problems, c.list...)
+		return nil
+	}
+	if e.Metadata.Annotations == nil {
+		e.Metadata.Annotations = map[string]string{}
+	}
+	e.Metadata.Annotations[AnnotationManagedByLocation] = "file:" + path
+	e.Metadata.Annotations[AnnotationManagedByOriginLocation] = r.origin
+	ref := e.Ref().String()
+	here := path + ":" + strconv.Itoa(lineOf(c.doc, nil))
+	if first, dup := r.firstAt[ref]; dup {
+		c.add(nil, "duplicate entity: "+ref+" is also defined at "+first)
+		r.res.problems = append(r.res.problems, c.list...)
+		return nil
+	}
+	r.firstAt[ref] = here
+	p, err := Process(e, parent)
+	if err != nil {
+		c.add(nil, err.Error())
+		r.res.problems = append(r.res.problems, c.list...)
+		return nil
+	}
+	r.res.entities = append(r.res.entities, p)
+	r.res.files[ref] = path
+	if e.Kind == "Location" {
+		return r.followLocation(ctx, c, &e, path)
+	}
+	return nil
+}
+
+// followLocation reads the targets of a Location entity, relative to its file.
+func (r *reader) followLocation(ctx context.Context, c *checker, e *Entity, path string) error {
+	typ, _ := e.Spec["type"].(string)
+	optional := e.Spec["presence"] == "optional"
+	var targets []fieldPath
+	if t, ok := e.Spec["target"].(string); ok && t != "" {
+		targets = append(targets, fieldPath{"spec", "target"})
+	}
+	list, _ := e.Spec["targets"].([]any)
+	for i := range list {
+		targets = append(targets, fieldPath{"spec", "targets", i})
+	}
+	ref := e.Ref().String()
+	for _, fp := range targets {
+		at := site{file: path, entity: ref, field: fp.String(), line: lineOf(c.doc, fp)}
+		if typ != "" && typ != "file" {
+			r.res.problems = append(r.res.problems, at.problem(fmt.Sprintf("location type %q is not supported (only \"file\")", typ)))
+			continue
+		}
+		target := targetAt(e.Spec, fp)
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		if err := r.readTarget(ctx, filepath.Clean(target), ref, optional, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// targetAt returns the string at spec.target or spec.targets[i].
+func targetAt(spec map[string]any, fp fieldPath) string {
+	if len(fp) == 3 {
+		list, _ := spec["targets"].([]any)
+		s, _ := list[fp[2].(int)].(string)
+		return s
+	}
+	s, _ := spec["target"].(string)
+	return s
+}
+
+// readLimited reads a file of at most maxFileSize bytes.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("%s is larger than %d MiB", path, maxFileSize>>20)
+	}
+	return data, nil
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+
+// yamlProblem turns a YAML syntax error into a problem at its line.
+func yamlProblem(path string, err error) Problem {
+	p := Problem{File: path, Message: "malformed YAML: " + err.Error()}
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		p.Line, _ = strconv.Atoi(m[1])
+	}
+	return p
+}
+
+// normalizeYAML makes a decoded YAML value JSON-shaped: maps with non-string keys get string
+// keys.
+func normalizeYAML(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			t[k] = normalizeYAML(x)
+		}
+		return t
+	case map[any]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[fmt.Sprint(k)] = normalizeYAML(x)
+		}
+		return m
+	case []any:
+		for i, x := range t {
+			t[i] = normalizeYAML(x)
+		}
+		return t
+	}
+	return v
+}

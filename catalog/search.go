@@ -1,0 +1,153 @@
+package catalog
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Limits of Backstage's search table: longer keys are not indexed at all, longer values are
+// indexed as "present" only (Value nil).
+const (
+	maxSearchKeyLen   = 200
+	maxSearchValueLen = 200
+)
+
+// searchSpecialKeys are left out of the generic flattening: relations and status are not
+// search rows here (the store matches relations.<type> against its relations table), and
+// name, namespace and uid are added explicitly below.
+var searchSpecialKeys = map[string]bool{
+	"attachments": true, "relations": true, "status": true,
+	"metadata.name": true, "metadata.namespace": true, "metadata.uid": true, "metadata.etag": true,
+}
+
+type kv struct {
+	key   string
+	value *string // nil for JSON null
+}
+
+// SearchRows flattens an entity into its search rows the way Backstage's buildEntitySearch
+// does: dotted keys, every array item under the array's key plus "<key>.<item>" = "true" for
+// string items, the namespace defaulted, keys and values lowercased with OriginalValue kept,
+// values over 200 characters stored with a nil Value. It includes a metadata.uid row when the
+// entity has a uid (a freshly read entity has none; the store adds that row once it assigns
+// one). It fails, like Backstage, when two keys differ only in case.
+func SearchRows(e *Entity) ([]SearchRow, error) {
+	b, err := json.Marshal(entityForHash(e))
+	if err != nil {
+		return nil, fmt.Errorf("flatten entity %s: %w", e.Ref(), err)
+	}
+	var root map[string]any
+	if err := json.Unmarshal(b, &root); err != nil {
+		return nil, fmt.Errorf("flatten entity %s: %w", e.Ref(), err)
+	}
+	var out []kv
+	seenPathKeys := map[string]bool{}
+	traverseSearch("", root, &out, seenPathKeys)
+	name := e.Metadata.Name
+	out = append(out, kv{"metadata.name", &name})
+	ns := e.Metadata.Namespace
+	if ns == "" {
+		ns = DefaultNamespace
+	}
+	out = append(out, kv{"metadata.namespace", &ns})
+	if uid := e.Metadata.UID; uid != "" {
+		out = append(out, kv{"metadata.uid", &uid})
+	}
+	if err := checkKeyCase(out); err != nil {
+		return nil, fmt.Errorf("flatten entity %s: %w", e.Ref(), err)
+	}
+	return toSearchRows(out), nil
+}
+
+// traverseSearch appends the leaves of v under path to out.
+func traverseSearch(path string, v any, out *[]kv, seenPathKeys map[string]bool) {
+	if searchSpecialKeys[path] {
+		return
+	}
+	switch t := v.(type) {
+	case nil:
+		*out = append(*out, kv{path, nil})
+	case string:
+		*out = append(*out, kv{path, &t})
+	case bool:
+		s := strconv.FormatBool(t)
+		*out = append(*out, kv{path, &s})
+	case float64:
+		s := strconv.FormatFloat(t, 'f', -1, 64)
+		*out = append(*out, kv{path, &s})
+	case []any:
+		for _, item := range t {
+			traverseSearch(path, item, out, seenPathKeys)
+			if s, ok := item.(string); ok {
+				pk := path + "." + s
+				if lk := strings.ToLower(pk); !seenPathKeys[lk] {
+					seenPathKeys[lk] = true
+					yes := "true"
+					*out = append(*out, kv{pk, &yes})
+				}
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			traverseSearch(p, t[k], out, seenPathKeys)
+		}
+	}
+}
+
+// checkKeyCase rejects keys that differ only in case, such as spec.foo and spec.Foo.
+func checkKeyCase(rows []kv) error {
+	byLower := map[string]string{}
+	var bad []string
+	for _, r := range rows {
+		lk := strings.ToLower(r.key)
+		if prev, ok := byLower[lk]; ok && prev != r.key {
+			bad = append(bad, fmt.Sprintf("%q and %q", prev, r.key))
+			continue
+		}
+		byLower[lk] = r.key
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("entity has keys that differ only in case: %s: %w", strings.Join(bad, ", "), ErrInvalid)
+	}
+	return nil
+}
+
+// toSearchRows lowercases, applies the length limits and drops duplicate (key, value) pairs.
+func toSearchRows(in []kv) []SearchRow {
+	out := make([]SearchRow, 0, len(in))
+	seen := map[string]bool{}
+	for _, r := range in {
+		key := strings.ToLower(r.key)
+		if len(key) > maxSearchKeyLen {
+			continue
+		}
+		row := SearchRow{Key: key}
+		if r.value != nil && len(*r.value) <= maxSearchValueLen {
+			orig := *r.value
+			low := strings.ToLower(orig)
+			row.Value, row.OriginalValue = &low, &orig
+		}
+		dedup := key + "\x00"
+		if row.Value != nil {
+			dedup += "v" + *row.Value
+		}
+		if seen[dedup] {
+			continue
+		}
+		seen[dedup] = true
+		out = append(out, row)
+	}
+	return out
+}
