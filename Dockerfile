@@ -22,5 +22,8 @@ ENV PORTAL_ADDR=:7007 \
 VOLUME /data
 EXPOSE 7007
 USER 65532:65532
+# File locations may only be read under the working directory (PORTAL_FILE_LOCATION_ROOTS
+# overrides it): keep that the data directory, which also holds the demo files.
+WORKDIR /data
 ENTRYPOINT ["/portal"]
 CMD ["serve"]
