@@ -253,7 +253,8 @@ for (const [name, fn] of checks) {
     await fn();
     console.log(`ok   ${name}`);
   } catch (e) {
-    const detail = e?.body ? `${e.message} ${JSON.stringify(e.body)}` : (e?.stack ?? String(e));
+    let detail = e?.body ? `${e.message} ${JSON.stringify(e.body)}` : (e?.stack ?? String(e));
+    if (e?.cause) detail += `\ncause: ${e.cause?.message ?? e.cause}`;
     console.error(`FAIL ${name}: ${detail}`);
     process.exit(1);
   }
