@@ -25,13 +25,19 @@ function enhance(form, results) {
   });
   form.addEventListener('change', (ev) => {
     // Selects reload the page so the other selects' options follow the new filter.
-    if (ev.target instanceof HTMLSelectElement) form.submit();
+    if (ev.target instanceof HTMLSelectElement) form.requestSubmit();
+  });
+  form.addEventListener('submit', (ev) => {
+    // Navigate without the empty fields a plain submit would add to the URL.
+    ev.preventDefault();
+    clearTimeout(timer);
+    window.location.assign(pageURL(form));
   });
 
   async function refresh() {
+    const url = pageURL(form);
+    history.replaceState(null, '', url);
     const query = params(form);
-    const pageURL = form.getAttribute('action') + (query.size ? '?' + query : '');
-    history.replaceState(null, '', pageURL);
     query.set('fragment', 'results');
     if (inflight) inflight.abort();
     inflight = new AbortController();
@@ -47,9 +53,19 @@ function enhance(form, results) {
     } catch (err) {
       if (err.name === 'AbortError') return;
       // Fall back to a full page load, which shows the server's error page.
-      window.location.assign(pageURL);
+      window.location.assign(url);
     }
   }
+}
+
+/**
+ * pageURL is the catalog URL the form's current state stands for.
+ * @param {HTMLFormElement} form
+ * @returns {string}
+ */
+function pageURL(form) {
+  const query = params(form);
+  return form.getAttribute('action') + (query.size ? '?' + query : '');
 }
 
 /**
