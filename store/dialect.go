@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect holds everything that differs between the two engines; all query text elsewhere
+// is shared. DDL differences live in the per-engine migration files.
+type dialect struct {
+	engine string
+	// serializeWrites makes writers wait on a Go mutex (SQLite allows a single writer).
+	serializeWrites bool
+	// migrationLock, when set, is run first in each migration transaction so that
+	// concurrently starting replicas apply migrations one at a time.
+	migrationLock string
+	// unlimited is the LIMIT clause that means "no limit" (needed before OFFSET).
+	unlimited string
+	// maxParams bounds the bind parameters of one statement (bulk inserts, IN lists).
+	maxParams int
+}
+
+// sqliteParams configures every SQLite connection: WAL so readers never block on the
+// writer, a busy timeout for other processes (the CLI) writing the same file, foreign keys
+// for ON DELETE CASCADE, BEGIN IMMEDIATE so a transaction holds the write lock from its
+// start, and a time format that sorts as text.
+const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+
+var (
+	sqliteDialect = dialect{
+		engine:          "sqlite",
+		serializeWrites: true,
+		unlimited:       "LIMIT -1",
+		maxParams:       8000,
+	}
+	postgresDialect = dialect{
+		engine: "postgres",
+		// An arbitrary constant key shared by every portal replica: "portal" in ASCII.
+		migrationLock: "SELECT pg_advisory_xact_lock(112111114116097108)",
+		unlimited:     "LIMIT ALL",
+		maxParams:     8000,
+	}
+)
+
+// limitOffset returns the LIMIT/OFFSET clause; limit 0 means no limit.
+func (d dialect) limitOffset(limit, offset int) string {
+	s := d.unlimited
+	if limit > 0 {
+		s = "LIMIT " + strconv.Itoa(limit)
+	}
+	if offset > 0 {
+		s += " OFFSET " + strconv.Itoa(offset)
+	}
+	return s
+}
+
+// lockMigrations takes the migration lock inside tx, where the engine has one.
+func (d dialect) lockMigrations(ctx context.Context, tx *sql.Tx) error {
+	if d.migrationLock == "" {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, d.migrationLock); err != nil {
+		return fmt.Errorf("take migration lock: %w", err)
+	}
+	return nil
+}
+
+// isUniqueViolation reports whether err is the driver's unique-constraint error.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}

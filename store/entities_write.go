@@ -1,0 +1,309 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nextportal/portal/catalog"
+)
+
+// stored is what ReplaceLocationEntities needs to know of an entity already stored.
+type stored struct {
+	uid, hash, parent string
+}
+
+// change is one entity to write: p, its canonical ref, and the uid it has or gets.
+type change struct {
+	p   *catalog.Processed
+	ref string
+	uid string
+}
+
+// ReplaceLocationEntities makes the location's entities exactly entities, in one
+// transaction; see catalog.Store. Entities are compared by canonical ref; a ref given twice
+// keeps its first entity and lists the ref in Conflicts, as does a ref another location has.
+func (db *DB) ReplaceLocationEntities(ctx context.Context, locationID string, entities []catalog.Processed) (catalog.ApplyResult, error) {
+	var res catalog.ApplyResult
+	defer db.lockWrites()()
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("replace entities of location %s: %w", locationID, err)
+	}
+	defer tx.Rollback()
+	res, err = replaceEntities(ctx, tx, db.dialect, locationID, entities)
+	if err != nil {
+		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: commit: %w", locationID, err)
+	}
+	return res, nil
+}
+
+func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID string, entities []catalog.Processed) (catalog.ApplyResult, error) {
+	var res catalog.ApplyResult
+	var one int
+	if err := tx.QueryRowContext(ctx, `SELECT 1 FROM locations WHERE id = $1`, locationID).Scan(&one); err != nil {
+		return res, translate("location", err)
+	}
+	existing, err := locationEntities(ctx, tx, locationID)
+	if err != nil {
+		return res, err
+	}
+	var inserts, updates []change
+	seen := make(map[string]bool, len(entities))
+	for i := range entities {
+		p := &entities[i]
+		ref := p.Entity.Ref().String()
+		if p.Entity.Kind == "" || p.Entity.Metadata.Name == "" {
+			return res, fmt.Errorf("entity %d has no kind or name: %w", i, catalog.ErrInvalid)
+		}
+		if seen[ref] {
+			res.Conflicts = append(res.Conflicts, ref)
+			continue
+		}
+		seen[ref] = true
+		old, ok := existing[ref]
+		switch {
+		case !ok:
+			inserts = append(inserts, change{p: p, ref: ref, uid: uuid.NewString()})
+		case old.hash == p.Hash && old.parent == p.Parent:
+			res.Unchanged++
+		default:
+			updates = append(updates, change{p: p, ref: ref, uid: old.uid})
+		}
+	}
+	var gone []any
+	for ref, old := range existing {
+		if !seen[ref] {
+			gone = append(gone, old.uid)
+		}
+	}
+	if err := deleteUIDs(ctx, tx, d, "entities", "uid", gone); err != nil {
+		return res, err
+	}
+	res.Removed = len(gone)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	added, conflicts, err := insertEntities(ctx, tx, d, locationID, inserts, now)
+	if err != nil {
+		return res, err
+	}
+	res.Added, res.Conflicts = len(added), append(res.Conflicts, conflicts...)
+	if err := updateEntities(ctx, tx, d, updates, now); err != nil {
+		return res, err
+	}
+	res.Updated = len(updates)
+	if err := insertSearchAndRelations(ctx, tx, d, append(added, updates...)); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// locationEntities returns the entities the location emitted before, by ref.
+func locationEntities(ctx context.Context, tx *sql.Tx, locationID string) (map[string]stored, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT ref, uid, hash, parent_ref FROM entities WHERE location_id = $1`, locationID)
+	if err != nil {
+		return nil, fmt.Errorf("read stored entities: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]stored{}
+	for rows.Next() {
+		var ref string
+		var s stored
+		if err := rows.Scan(&ref, &s.uid, &s.hash, &s.parent); err != nil {
+			return nil, fmt.Errorf("read stored entities: %w", err)
+		}
+		out[ref] = s
+	}
+	return out, rows.Err()
+}
+
+// insertEntities inserts new entities, skipping refs that exist already (another location
+// manages them). It returns the inserted ones and the skipped refs, in input order.
+func insertEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID string, cs []change, now time.Time) ([]change, []string, error) {
+	const cols = 12
+	inserted := map[string]bool{}
+	for _, chunk := range chunks(cs, d.maxParams/cols) {
+		var b builder
+		b.WriteString(`INSERT INTO entities (uid, ref, kind, namespace, name, location_id, parent_ref, body, hash,
+			etag, generation, created_at, updated_at) VALUES `)
+		for i, c := range chunk {
+			body, err := encodeBody(c.p.Entity)
+			if err != nil {
+				return nil, nil, fmt.Errorf("entity %s: %w", c.ref, err)
+			}
+			r := c.p.Entity.Ref()
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1, %s, %s)", b.arg(c.uid), b.arg(c.ref),
+				b.arg(strings.ToLower(r.Kind)), b.arg(strings.ToLower(r.Namespace)), b.arg(strings.ToLower(r.Name)),
+				b.arg(locationID), b.arg(strings.ToLower(c.p.Parent)), b.arg(body), b.arg(c.p.Hash), b.arg(newEtag()),
+				b.arg(now), b.arg(now))
+		}
+		b.WriteString(" ON CONFLICT (ref) DO NOTHING RETURNING uid")
+		if err := collectStrings(ctx, tx, &b, inserted); err != nil {
+			return nil, nil, fmt.Errorf("insert entities: %w", err)
+		}
+	}
+	var added []change
+	var conflicts []string
+	for _, c := range cs {
+		if inserted[c.uid] {
+			added = append(added, c)
+		} else {
+			conflicts = append(conflicts, c.ref)
+		}
+	}
+	return added, conflicts, nil
+}
+
+// updateEntities rewrites changed entities (new etag, generation+1) and drops their search
+// and relation rows, which insertSearchAndRelations writes afresh.
+func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now time.Time) error {
+	const q = `UPDATE entities SET body = $1, hash = $2, etag = $3, parent_ref = $4, generation = generation + 1,
+		updated_at = $5 WHERE uid = $6`
+	uids := make([]any, len(cs))
+	for i, c := range cs {
+		body, err := encodeBody(c.p.Entity)
+		if err != nil {
+			return fmt.Errorf("entity %s: %w", c.ref, err)
+		}
+		if _, err := tx.ExecContext(ctx, q, body, c.p.Hash, newEtag(), strings.ToLower(c.p.Parent), now, c.uid); err != nil {
+			return fmt.Errorf("update entity %s: %w", c.ref, err)
+		}
+		uids[i] = c.uid
+	}
+	if err := deleteUIDs(ctx, tx, d, "search", "entity_uid", uids); err != nil {
+		return err
+	}
+	return deleteUIDs(ctx, tx, d, "relations", "originating_uid", uids)
+}
+
+// insertSearchAndRelations writes the search rows (plus one for metadata.uid) and the
+// relation rows of each entity.
+func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []change) error {
+	var search, rels [][]any
+	for _, c := range cs {
+		for _, s := range c.p.Search {
+			key := strings.ToLower(s.Key)
+			if key == "metadata.uid" {
+				continue // the uid is the store's to assign
+			}
+			search = append(search, []any{c.uid, key, lowerPtr(s.Value), s.OriginalValue})
+		}
+		search = append(search, []any{c.uid, "metadata.uid", c.uid, c.uid})
+		for _, r := range c.p.Relations {
+			rels = append(rels, []any{c.uid, strings.ToLower(r.Source), r.Type, strings.ToLower(r.Target)})
+		}
+	}
+	if err := insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", search); err != nil {
+		return err
+	}
+	return insertRows(ctx, tx, d, "relations (originating_uid, source_ref, type, target_ref)", rels)
+}
+
+// insertRows inserts rows into table (with its column list) in multi-row statements.
+func insertRows(ctx context.Context, tx *sql.Tx, d dialect, table string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	for _, chunk := range chunks(rows, d.maxParams/width) {
+		var b builder
+		b.WriteString("INSERT INTO " + table + " VALUES ")
+		for i, row := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(")
+			for j, v := range row {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(b.arg(v))
+			}
+			b.WriteString(")")
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), b.args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// deleteUIDs deletes the rows of table whose column is one of uids.
+func deleteUIDs(ctx context.Context, tx *sql.Tx, d dialect, table, column string, uids []any) error {
+	for _, chunk := range chunks(uids, d.maxParams) {
+		var b builder
+		ph := make([]string, len(chunk))
+		for i, u := range chunk {
+			ph[i] = b.arg(u)
+		}
+		q := "DELETE FROM " + table + " WHERE " + column + " IN (" + strings.Join(ph, ", ") + ")"
+		if _, err := tx.ExecContext(ctx, q, b.args...); err != nil {
+			return fmt.Errorf("delete from %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// collectStrings runs b's query and adds the single string column of each row to set.
+func collectStrings(ctx context.Context, tx *sql.Tx, b *builder, set map[string]bool) error {
+	rows, err := tx.QueryContext(ctx, b.String(), b.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return err
+		}
+		set[s] = true
+	}
+	return rows.Err()
+}
+
+// DeleteEntity deletes an entity by uid with its search rows and the relation rows it
+// produced, or returns ErrNotFound.
+func (db *DB) DeleteEntity(ctx context.Context, uid string) error {
+	defer db.lockWrites()()
+	res, err := db.sql.ExecContext(ctx, `DELETE FROM entities WHERE uid = $1`, uid)
+	return deleted("delete entity "+uid, res, err)
+}
+
+// encodeBody is the stored JSON of e: everything but the store-assigned metadata, the
+// relations (kept in their own table) and the status (computed on read).
+func encodeBody(e catalog.Entity) (string, error) {
+	e.Relations, e.Status = nil, nil
+	e.Metadata.UID, e.Metadata.Etag, e.Metadata.Generation = "", "", 0
+	b, err := json.Marshal(e)
+	if err != nil {
+		return "", fmt.Errorf("encode entity: %w", err)
+	}
+	return string(b), nil
+}
+
+// newEtag returns a fresh random etag.
+func newEtag() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func lowerPtr(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	l := strings.ToLower(*s)
+	return &l
+}

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/nextportal/portal/catalog"
+)
+
+// Facets counts, for each facet key, how many entities matching filter have each original
+// value, sorted by value. Every requested facet is in the result, empty when no entity has it.
+func (db *DB) Facets(ctx context.Context, filter catalog.Filter, facets []string) (map[string][]catalog.FacetCount, error) {
+	out := make(map[string][]catalog.FacetCount, len(facets))
+	if len(facets) == 0 {
+		return out, nil
+	}
+	var b builder
+	fmt.Fprintf(&b, `SELECT s.key, s.original_value, COUNT(DISTINCT s.entity_uid) FROM search s
+		WHERE s.key IN (%s) AND s.original_value IS NOT NULL`, b.list(lowerAll(facets)))
+	if !filter.IsZero() {
+		b.WriteString(" AND s.entity_uid IN (SELECT e.uid FROM entities e WHERE ")
+		if err := b.filter(filter); err != nil {
+			return nil, fmt.Errorf("facets: %w", err)
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(" GROUP BY s.key, s.original_value")
+	rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
+	if err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	defer rows.Close()
+	byKey := map[string][]catalog.FacetCount{}
+	for rows.Next() {
+		var key string
+		var fc catalog.FacetCount
+		if err := rows.Scan(&key, &fc.Value, &fc.Count); err != nil {
+			return nil, fmt.Errorf("facets: %w", err)
+		}
+		byKey[key] = append(byKey[key], fc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	for _, f := range facets {
+		counts := slices.Clone(byKey[strings.ToLower(f)])
+		if counts == nil {
+			counts = []catalog.FacetCount{}
+		}
+		// Sorted here rather than in SQL so both engines agree on the order.
+		slices.SortFunc(counts, func(a, b catalog.FacetCount) int { return strings.Compare(a.Value, b.Value) })
+		out[f] = counts
+	}
+	return out, nil
+}

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrationFS embed.FS
+
+const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    TEXT PRIMARY KEY,
+	applied_at TIMESTAMP NOT NULL
+)`
+
+// Migrate applies the migrations the database lacks, each file in its own transaction, and
+// logs how many it applied. It is idempotent and safe to run from several processes at once.
+func (db *DB) Migrate(ctx context.Context) error {
+	conn := db.sql
+	if db.pgConf != nil {
+		// One dedicated connection, without the pool's vector type registration, which
+		// fails before the first migration has created the extension.
+		conn = stdlib.OpenDB(*db.pgConf)
+		conn.SetMaxOpenConns(1)
+		defer conn.Close()
+	}
+	defer db.lockWrites()()
+	files, err := fs.Glob(migrationFS, "migrations/"+db.dialect.engine+"/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	applied := 0
+	for _, f := range files { // fs.Glob sorts, so 0001 runs before 0002
+		did, err := db.applyMigration(ctx, conn, f)
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", f, err)
+		}
+		if did {
+			applied++
+		}
+	}
+	db.logger.Info("migrations applied", "engine", db.dialect.engine, "applied", applied, "known", len(files))
+	return nil
+}
+
+// applyMigration runs one migration file unless schema_migrations records it, and reports
+// whether it ran.
+func (db *DB) applyMigration(ctx context.Context, conn *sql.DB, file string) (bool, error) {
+	body, err := migrationFS.ReadFile(file)
+	if err != nil {
+		return false, err
+	}
+	version := strings.TrimSuffix(path.Base(file), ".sql")
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if err := db.dialect.lockMigrations(ctx, tx); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, createMigrationsTable); err != nil {
+		return false, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
+		return false, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
+		version, time.Now().UTC().Truncate(time.Microsecond)); err != nil {
+		return false, fmt.Errorf("record version: %w", err)
+	}
+	return true, tx.Commit()
+}

@@ -1,0 +1,202 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/nextportal/portal/catalog"
+)
+
+// QueryEntities returns one page of entities matching q, with relations and positions.
+//
+// Each Order sorts by the smallest search value the entity has for its field, entities
+// without one last in both directions, then by uid. After and Before page by keyset: the
+// rows strictly after (before) the position in that order. A Before page is read in reverse
+// and flipped, so it comes back in ascending query order.
+func (db *DB) QueryEntities(ctx context.Context, q catalog.Query) (catalog.Page, error) {
+	if err := checkQuery(q); err != nil {
+		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
+	}
+	total, err := db.countEntities(ctx, q)
+	if err != nil {
+		return catalog.Page{}, err
+	}
+	b, err := db.pageQuery(q)
+	if err != nil {
+		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
+	}
+	page := catalog.Page{Total: total, Entities: []catalog.Entity{}, Positions: []catalog.Position{}}
+	byRef := map[string]*catalog.Entity{}
+	rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
+	if err != nil {
+		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		vals := make([]sql.NullString, len(q.OrderBy))
+		dest := make([]any, len(vals))
+		for i := range vals {
+			dest[i] = &vals[i]
+		}
+		e, _, err := scanEntity(rows, dest...)
+		if err != nil {
+			return catalog.Page{}, fmt.Errorf("query entities: %w", err)
+		}
+		pos := catalog.Position{UID: e.Metadata.UID, Values: make([]*string, len(vals))}
+		for i, v := range vals {
+			if v.Valid {
+				pos.Values[i] = &v.String
+			}
+		}
+		page.Entities = append(page.Entities, e)
+		page.Positions = append(page.Positions, pos)
+	}
+	if err := rows.Err(); err != nil {
+		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
+	}
+	if q.Limit > 0 && len(page.Entities) > q.Limit {
+		page.HasMore = true
+		page.Entities, page.Positions = page.Entities[:q.Limit], page.Positions[:q.Limit]
+	}
+	if q.Before != nil {
+		slices.Reverse(page.Entities)
+		slices.Reverse(page.Positions)
+	}
+	for i := range page.Entities {
+		byRef[page.Entities[i].Ref().String()] = &page.Entities[i]
+	}
+	if err := db.fillRelations(ctx, byRef); err != nil {
+		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
+	}
+	return page, nil
+}
+
+func checkQuery(q catalog.Query) error {
+	switch {
+	case q.Limit < 0 || q.Offset < 0:
+		return fmt.Errorf("negative limit or offset: %w", catalog.ErrInvalid)
+	case q.After != nil && q.Before != nil:
+		return fmt.Errorf("both after and before positions given: %w", catalog.ErrInvalid)
+	}
+	for _, o := range q.OrderBy {
+		if strings.TrimSpace(o.Field) == "" {
+			return fmt.Errorf("order with an empty field: %w", catalog.ErrInvalid)
+		}
+	}
+	for _, p := range []*catalog.Position{q.After, q.Before} {
+		if p != nil && len(p.Values) != len(q.OrderBy) {
+			return fmt.Errorf("cursor has %d sort values but the query orders by %d fields: %w",
+				len(p.Values), len(q.OrderBy), catalog.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+func (db *DB) countEntities(ctx context.Context, q catalog.Query) (int, error) {
+	var b builder
+	b.WriteString("SELECT COUNT(*) FROM entities e WHERE ")
+	if err := b.where(q.Filter, q.FullText); err != nil {
+		return 0, fmt.Errorf("count entities: %w", err)
+	}
+	var n int
+	if err := db.sql.QueryRowContext(ctx, b.String(), b.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count entities: %w", err)
+	}
+	return n, nil
+}
+
+// pageQuery builds the page query: an inner select of the matching entities with their sort
+// values o0, o1, …, and an outer one that applies the keyset condition, order and limit.
+func (db *DB) pageQuery(q catalog.Query) (*builder, error) {
+	b := &builder{}
+	b.WriteString("SELECT uid, ref, etag, generation, body")
+	for i := range q.OrderBy {
+		fmt.Fprintf(b, ", o%d", i)
+	}
+	b.WriteString(" FROM (SELECT " + entityColumns)
+	for i, o := range q.OrderBy {
+		fmt.Fprintf(b, ", (SELECT MIN(s.value) FROM search s WHERE s.entity_uid = e.uid AND s.key = %s) AS o%d",
+			b.arg(strings.ToLower(strings.TrimSpace(o.Field))), i)
+	}
+	b.WriteString(" FROM entities e WHERE ")
+	if err := b.where(q.Filter, q.FullText); err != nil {
+		return nil, err
+	}
+	b.WriteString(") p")
+	reverse := q.Before != nil
+	if pos := cmp.Or(q.After, q.Before); pos != nil {
+		b.WriteString(" WHERE ")
+		b.keyset(q.OrderBy, *pos, reverse)
+	}
+	b.WriteString(" ORDER BY ")
+	for i, o := range q.OrderBy {
+		desc := o.Desc != reverse
+		fmt.Fprintf(b, "o%d %s NULLS %s, ", i, pick(desc, "DESC", "ASC"), pick(reverse, "FIRST", "LAST"))
+	}
+	b.WriteString(pick(reverse, "uid DESC ", "uid ASC "))
+	limit := q.Limit
+	if limit > 0 {
+		limit++ // one more row tells whether there are more
+	}
+	b.WriteString(db.dialect.limitOffset(limit, q.Offset))
+	return b, nil
+}
+
+// keyset writes the condition "row comes after pos" in the order (before it, if reverse):
+// for some i, the rows equal pos on columns 0..i-1 and are strictly past it on column i,
+// where column len(order) is the uid.
+func (b *builder) keyset(order []catalog.Order, pos catalog.Position, reverse bool) {
+	b.WriteString("(")
+	for i := 0; i <= len(order); i++ {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteString("(")
+		for j := 0; j < i; j++ {
+			b.WriteString(equalTo(b, j, pos.Values[j]) + " AND ")
+		}
+		if i == len(order) {
+			fmt.Fprintf(b, "uid %s %s", pick(reverse, "<", ">"), b.arg(pos.UID))
+		} else {
+			b.WriteString(pastValue(b, i, pos.Values[i], order[i].Desc, reverse))
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(")")
+}
+
+// equalTo is the condition "column oI equals v" (both missing when v is nil).
+func equalTo(b *builder, i int, v *string) string {
+	if v == nil {
+		return fmt.Sprintf("o%d IS NULL", i)
+	}
+	return fmt.Sprintf("o%d = %s", i, b.arg(*v))
+}
+
+// pastValue is the condition "column oI sorts strictly after v" (before v, if reverse),
+// with missing values last.
+func pastValue(b *builder, i int, v *string, desc, reverse bool) string {
+	switch {
+	case v == nil && !reverse:
+		return "1 = 0" // nothing sorts after a missing value
+	case v == nil:
+		return fmt.Sprintf("o%d IS NOT NULL", i)
+	}
+	op := pick(desc != reverse, "<", ">")
+	if reverse {
+		return fmt.Sprintf("o%d %s %s", i, op, b.arg(*v))
+	}
+	return fmt.Sprintf("(o%d %s %s OR o%d IS NULL)", i, op, b.arg(*v), i)
+}
+
+// pick returns a if c, else b.
+func pick(c bool, a, b string) string {
+	if c {
+		return a
+	}
+	return b
+}
