@@ -208,8 +208,7 @@ func (r *reader) readDocument(ctx context.Context, path string, doc *yaml.Node, 
 	}
 	var v any
 	if err := doc.Decode(&v); err != nil {
-		c.add(nil, "cannot decode YAML: "+err.Error())
-		r.res.problems = append(r.res.problems, c.list...)
+		r.res.problems = append(r.res.problems, decodeProblems(path, err)...)
 		return nil
 	}
 	raw, _ := normalizeYAML(v).(map[string]any)
@@ -334,6 +333,20 @@ func yamlProblem(path string, err error) Problem {
 		p.Line, _ = strconv.Atoi(m[1])
 	}
 	return p
+}
+
+// decodeProblems turns the errors of decoding a parsed document (such as a key defined
+// twice) into problems at their lines.
+func decodeProblems(path string, err error) []Problem {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return []Problem{yamlProblem(path, err)}
+	}
+	out := make([]Problem, 0, len(te.Errors))
+	for _, msg := range te.Errors {
+		out = append(out, yamlProblem(path, errors.New(msg)))
+	}
+	return out
 }
 
 // normalizeYAML makes a decoded YAML value JSON-shaped: maps with non-string keys get string
