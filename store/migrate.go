@@ -86,3 +86,21 @@ func (db *DB) applyMigration(ctx context.Context, conn *sql.DB, file string) (bo
 	}
 	return true, tx.Commit()
 }
+
+// AppliedMigrations returns the versions recorded in schema_migrations, in order.
+func (db *DB) AppliedMigrations(ctx context.Context) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read schema_migrations: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

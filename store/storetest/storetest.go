@@ -47,6 +47,19 @@ func SQLite(t testing.TB) *store.DB {
 // PORTAL_REQUIRE_POSTGRES=1.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
+	db, err := store.Open(context.Background(), store.Options{URL: PostgresURL(t), Logger: quietLogger()})
+	if err != nil {
+		t.Fatalf("open postgres store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// PostgresURL creates an empty schema t_<random> in the database DATABASE_URL names and
+// returns a URL whose connections search it before public; the schema is dropped when the
+// test ends. It skips or fails like RequirePostgres when DATABASE_URL is unset.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	RequirePostgres(t)
 	base := os.Getenv("DATABASE_URL")
 	ctx := context.Background()
@@ -74,12 +87,7 @@ func Postgres(t testing.TB) *store.DB {
 	q := u.Query()
 	q.Set("search_path", schema+",public")
 	u.RawQuery = q.Encode()
-	db, err := store.Open(ctx, store.Options{URL: u.String(), Logger: quietLogger()})
-	if err != nil {
-		t.Fatalf("open postgres store in schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return u.String()
 }
 
 // RequirePostgres skips the test when DATABASE_URL is unset, or fails it when
