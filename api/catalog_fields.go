@@ -16,7 +16,9 @@ type entityJSON struct {
 }
 
 // outEntity prepares e for a response, projecting it onto fields when any are given.
+// metadata.generation stays internal: Backstage's catalog API does not return it.
 func outEntity(e catalog.Entity, fields []string) any {
+	e.Metadata.Generation = 0
 	rel := e.Relations
 	if rel == nil {
 		rel = []catalog.Relation{}
