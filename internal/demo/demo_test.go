@@ -79,6 +79,9 @@ func TestDocs(t *testing.T) {
 		if strings.Count(text, "```")%2 != 0 {
 			t.Errorf("%s: unbalanced code fence", path)
 		}
+		if strings.HasPrefix(text, "|") || strings.Contains(text, "\n|") {
+			t.Errorf("%s: has a table, which plain CommonMark lacks", path)
+		}
 		for _, m := range mdLink.FindAllStringSubmatch(text, -1) {
 			target := m[1]
 			if strings.Contains(target, "://") {
