@@ -139,8 +139,8 @@ func newUITestServer(t *testing.T, files map[string]string) http.Handler {
 	return api.NewServer(api.Deps{Catalog: svc, Version: "v9.9.9-test"})
 }
 
-// manyComponents returns one file with n components named svc-000 … svc-(n-1).
-func manyComponents(n int) map[string]string {
+// uiManyComponents returns one file with n components named svc-000 … svc-(n-1).
+func uiManyComponents(n int) map[string]string {
 	var b strings.Builder
 	for i := range n {
 		fmt.Fprintf(&b, "---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc-%03d\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n", i)

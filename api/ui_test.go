@@ -209,15 +209,15 @@ func TestUIEscapesHostileContent(t *testing.T) {
 }
 
 var (
-	rowNameRE = regexp.MustCompile(`class="entity-link" href="[^"]+">([^<]+)</a>`)
-	nextRE    = regexp.MustCompile(`rel="next" href="([^"]+)"`)
-	prevRE    = regexp.MustCompile(`rel="prev" href="([^"]+)"`)
-	countRE   = regexp.MustCompile(`<p class="count">([^<]+)</p>`)
+	uiRowNameRE = regexp.MustCompile(`class="entity-link" href="[^"]+">([^<]+)</a>`)
+	uiNextRE    = regexp.MustCompile(`rel="next" href="([^"]+)"`)
+	uiPrevRE    = regexp.MustCompile(`rel="prev" href="([^"]+)"`)
+	uiCountRE   = regexp.MustCompile(`<p class="count">([^<]+)</p>`)
 )
 
 func TestUIPaging(t *testing.T) {
 	const n = 120
-	h := newUITestServer(t, manyComponents(n))
+	h := newUITestServer(t, uiManyComponents(n))
 	var want []string
 	for i := range n {
 		want = append(want, fmt.Sprintf("svc-%03d", i))
@@ -230,11 +230,11 @@ func TestUIPaging(t *testing.T) {
 	for path := "/catalog?kind=Component"; path != ""; {
 		last = path
 		body := uiGetOK(t, h, path)
-		names := uiSubmatches(rowNameRE, body)
+		names := uiSubmatches(uiRowNameRE, body)
 		pages = append(pages, names)
 		got = append(got, names...)
-		counts = append(counts, uiFirst(countRE, body))
-		path = uiFirst(nextRE, body)
+		counts = append(counts, uiFirst(uiCountRE, body))
+		path = uiFirst(uiNextRE, body)
 		if len(pages) > 10 {
 			t.Fatal("paging forwards does not end")
 		}
@@ -249,19 +249,19 @@ func TestUIPaging(t *testing.T) {
 
 	body := uiGetOK(t, h, last)
 	for i := len(pages) - 2; i >= 0; i-- {
-		path := uiFirst(prevRE, body)
+		path := uiFirst(uiPrevRE, body)
 		if path == "" {
 			t.Fatalf("page %d has no previous link", i+2)
 		}
 		body = uiGetOK(t, h, path)
-		if diff := cmp.Diff(pages[i], uiSubmatches(rowNameRE, body)); diff != "" {
+		if diff := cmp.Diff(pages[i], uiSubmatches(uiRowNameRE, body)); diff != "" {
 			t.Errorf("page %d paging backwards (-want +got):\n%s", i+1, diff)
 		}
 	}
-	if p := uiFirst(prevRE, body); p != "" {
+	if p := uiFirst(uiPrevRE, body); p != "" {
 		t.Errorf("first page reached backwards has a previous link %q", p)
 	}
-	if c := uiFirst(countRE, body); c != wantCounts[0] {
+	if c := uiFirst(uiCountRE, body); c != wantCounts[0] {
 		t.Errorf("first page reached backwards says %q, want %q", c, wantCounts[0])
 	}
 	if !slices.Contains(pages[0], "svc-000") {
