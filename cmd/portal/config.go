@@ -1,0 +1,207 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the portal. Values come from defaults, then PORTAL_* (and the
+// usual DATABASE_URL) environment variables, then flags.
+type Config struct {
+	Addr              string
+	DataDir           string
+	DatabaseURL       string
+	FileLocationRoots []string
+	Demo              bool
+	LogFormat         string
+	LogLevel          string
+	MaxBodyBytes      int64
+	ShutdownTimeout   time.Duration
+	RefreshInterval   time.Duration
+}
+
+func defaultConfig() Config {
+	return Config{
+		Addr:            ":7007",
+		DataDir:         "data",
+		LogFormat:       "text",
+		LogLevel:        "info",
+		MaxBodyBytes:    1 << 20,
+		ShutdownTimeout: 15 * time.Second,
+		RefreshInterval: 5 * time.Minute,
+	}
+}
+
+// setting is one configurable value: its flag, its environment variable and where it goes.
+type setting struct {
+	flag, env, usage string
+	ptr              any // *string, *bool, *int64, *time.Duration or *[]string (colon-separated)
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"addr", "PORTAL_ADDR", "address to listen on", &c.Addr},
+		{"data-dir", "PORTAL_DATA_DIR", "directory for the embedded database (portal.db), indexes and demo files", &c.DataDir},
+		{"database-url", "DATABASE_URL", "PostgreSQL URL (postgres://...); empty means the embedded SQLite database", &c.DatabaseURL},
+		{"file-location-roots", "PORTAL_FILE_LOCATION_ROOTS", "colon-separated directories file locations may read from (default: the working directory)", &c.FileLocationRoots},
+		{"demo", "PORTAL_DEMO", "load the demo organisation at start", &c.Demo},
+		{"log-format", "PORTAL_LOG_FORMAT", "log format: text or json", &c.LogFormat},
+		{"log-level", "PORTAL_LOG_LEVEL", "log level: debug, info, warn or error", &c.LogLevel},
+		{"max-body-bytes", "PORTAL_MAX_BODY_BYTES", "largest request body accepted, in bytes", &c.MaxBodyBytes},
+		{"shutdown-timeout", "PORTAL_SHUTDOWN_TIMEOUT", "how long a graceful shutdown waits for requests in flight", &c.ShutdownTimeout},
+		{"refresh-interval", "PORTAL_REFRESH_INTERVAL", "how often every location is re-read; 0 turns periodic refresh off", &c.RefreshInterval},
+	}
+}
+
+// newFlagSet returns a flag set for a subcommand that takes the named settings, with their
+// defaults already read from env. Errors in env values are returned after parsing.
+func (c *Config) newFlagSet(name, synopsis string, stderr io.Writer, env func(string) string, names ...string) (*flag.FlagSet, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: portal %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	var errs []error
+	for _, s := range c.settings() {
+		if !slices.Contains(names, s.flag) {
+			continue
+		}
+		if v := env(s.env); v != "" {
+			if err := setValue(s.ptr, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", s.env, err))
+			}
+		}
+		usage := s.usage + " (env " + s.env + ")"
+		switch p := s.ptr.(type) {
+		case *string:
+			fs.StringVar(p, s.flag, *p, usage)
+		case *bool:
+			fs.BoolVar(p, s.flag, *p, usage)
+		case *int64:
+			fs.Int64Var(p, s.flag, *p, usage)
+		case *time.Duration:
+			fs.DurationVar(p, s.flag, *p, usage)
+		case *[]string:
+			fs.Var((*listValue)(p), s.flag, usage)
+		}
+	}
+	return fs, errors.Join(errs...)
+}
+
+func setValue(ptr any, v string) error {
+	switch p := ptr.(type) {
+	case *string:
+		*p = v
+	case *bool:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		*p = b
+	case *int64:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+		*p = n
+	case *time.Duration:
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration such as 30s or 5m", v)
+		}
+		*p = d
+	case *[]string:
+		return (*listValue)(p).Set(v)
+	}
+	return nil
+}
+
+// listValue is a colon-separated list flag.
+type listValue []string
+
+func (l *listValue) String() string { return strings.Join(*l, ":") }
+
+func (l *listValue) Set(v string) error {
+	*l = nil
+	for _, p := range strings.Split(v, ":") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+// validate checks the config once, reporting every problem, and makes paths absolute.
+func (c *Config) validate() error {
+	var errs []error
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		errs = append(errs, fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if c.MaxBodyBytes <= 0 {
+		errs = append(errs, fmt.Errorf("max body bytes %d: must be positive", c.MaxBodyBytes))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, fmt.Errorf("database url: want postgres://… (or empty for SQLite)"))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data dir: must not be empty"))
+	} else if abs, err := filepath.Abs(c.DataDir); err == nil {
+		c.DataDir = abs
+	}
+	if len(c.FileLocationRoots) == 0 {
+		if wd, err := os.Getwd(); err == nil {
+			c.FileLocationRoots = []string{wd}
+		}
+	}
+	for i, r := range c.FileLocationRoots {
+		abs, err := filepath.Abs(r)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("file location root %q: %w", r, err))
+			continue
+		}
+		c.FileLocationRoots[i] = abs
+	}
+	if c.ShutdownTimeout < 0 || c.RefreshInterval < 0 {
+		errs = append(errs, errors.New("timeouts and intervals must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// logger builds the process logger from the config.
+func (c *Config) logger(w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(c.LogLevel)) // validated already
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// redactedURL returns u with any password replaced, for logs.
+func redactedURL(u string) string {
+	at := strings.LastIndex(u, "@")
+	scheme := strings.Index(u, "://")
+	if at < 0 || scheme < 0 {
+		return u
+	}
+	userinfo := u[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		return u[:scheme+3] + userinfo[:i] + ":xxxxx" + u[at:]
+	}
+	return u
+}

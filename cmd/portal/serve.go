@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/nextportal/portal/api"
+	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/demo"
+	"github.com/nextportal/portal/store"
+)
+
+var serveFlags = []string{"addr", "data-dir", "database-url", "file-location-roots", "demo",
+	"log-format", "log-level", "max-body-bytes", "shutdown-timeout", "refresh-interval"}
+
+func runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	cfg := defaultConfig()
+	fs, envErr := cfg.newFlagSet("serve", "serve [flags]", stderr, env, serveFlags...)
+	if err := fs.Parse(args); err != nil {
+		return parseError(err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("serve takes no arguments, got %q", fs.Arg(0))
+	}
+	if err := errors.Join(envErr, cfg.validate()); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	logger := cfg.logger(stderr)
+	slog.SetDefault(logger)
+	logger.Info("starting", "version", version, "addr", cfg.Addr, "data_dir", cfg.DataDir,
+		"database", engineName(cfg), "database_url", redactedURL(cfg.DatabaseURL),
+		"file_location_roots", cfg.FileLocationRoots, "demo", cfg.Demo)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer db.Close()
+
+	roots := cfg.FileLocationRoots
+	var demoPath string
+	if cfg.Demo {
+		demoDir := filepath.Join(cfg.DataDir, "demo")
+		if demoPath, err = demo.Extract(demoDir); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		roots = append(roots, demoDir)
+	}
+	svc := catalog.NewService(db, roots)
+	if demoPath != "" {
+		added, applied, err := svc.Import(ctx, demoPath)
+		if err != nil {
+			return fmt.Errorf("load demo organisation: %w", err)
+		}
+		logger.Info("demo organisation loaded", "location", added.Location.Target,
+			"added", applied.Added, "updated", applied.Updated, "unchanged", applied.Unchanged, "removed", applied.Removed)
+	}
+
+	srv := api.NewServer(api.Deps{Catalog: svc, Logger: logger, Ready: db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if cfg.RefreshInterval > 0 {
+		go refreshLoop(ctx, svc, cfg.RefreshInterval, logger)
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	fmt.Fprintf(stdout, "NEXT Portal is running at %s\n", publicURL(ln.Addr()))
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// refreshLoop re-reads every location each interval until ctx ends.
+func refreshLoop(ctx context.Context, svc *catalog.Service, every time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := svc.RefreshAll(ctx); err != nil && ctx.Err() == nil {
+				logger.Warn("periodic refresh", "error", err)
+			}
+		}
+	}
+}
+
+// publicURL is the URL to print for a listener: localhost for wildcard addresses.
+func publicURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(tcp.Port)))
+}
+
+func engineName(cfg Config) string {
+	if cfg.DatabaseURL != "" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// parseError turns a flag parsing error into a usage error (help is not an error).
+func parseError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usageError("%v", err)
+}
