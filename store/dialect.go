@@ -23,7 +23,12 @@ type dialect struct {
 	migrationLock string
 	// unlimited is the LIMIT clause that means "no limit" (needed before OFFSET).
 	unlimited string
-	// maxParams bounds the bind parameters of one statement (bulk inserts, IN lists).
+	// analyze, when set, refreshes the planner's statistics after a bulk load, so that the
+	// first queries after loading a large catalog don't get plans made for an empty one.
+	analyze string
+	// maxParams bounds the bind parameters of one statement (bulk inserts, IN lists). SQLite
+	// resolves each $n by a linear scan of the statement's parameters, so a statement with n
+	// parameters costs O(n²) to prepare and bind; a few hundred keeps that negligible.
 	maxParams int
 }
 
@@ -39,13 +44,14 @@ var (
 		engine:          "sqlite",
 		serializeWrites: true,
 		unlimited:       "LIMIT -1",
-		maxParams:       8000,
+		maxParams:       256,
 	}
 	postgresDialect = dialect{
 		engine: "postgres",
 		// An arbitrary constant key shared by every portal replica: "portal" in ASCII.
 		migrationLock: "SELECT pg_advisory_xact_lock(112111114116097108)",
 		unlimited:     "LIMIT ALL",
+		analyze:       "VACUUM (ANALYZE) entities, search, relations",
 		maxParams:     8000,
 	}
 )
@@ -84,4 +90,11 @@ func isUniqueViolation(err error) bool {
 		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	}
 	return false
+}
+
+// isBusy reports whether err is SQLite's "database is locked", which SQLite returns without
+// waiting in a few cases, such as two processes switching a new database file to WAL.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }

@@ -15,6 +15,10 @@ import (
 	"github.com/nextportal/portal/catalog"
 )
 
+// bulkLoad is how many entity changes make a write a bulk load, after which the engine's
+// planner statistics are refreshed.
+const bulkLoad = 500
+
 // stored is what ReplaceLocationEntities needs to know of an entity already stored.
 type stored struct {
 	uid, hash, parent string
@@ -44,6 +48,12 @@ func (db *DB) ReplaceLocationEntities(ctx context.Context, locationID string, en
 	}
 	if err := tx.Commit(); err != nil {
 		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: commit: %w", locationID, err)
+	}
+	if db.dialect.analyze != "" && res.Added+res.Updated+res.Removed >= bulkLoad {
+		// Only statistics: a failure here loses nothing, so it is logged, not returned.
+		if _, err := db.sql.ExecContext(ctx, db.dialect.analyze); err != nil {
+			db.logger.Warn("analyze after bulk load", "error", err)
+		}
 	}
 	return res, nil
 }
@@ -193,12 +203,17 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []change) error {
 	var search, rels [][]any
 	for _, c := range cs {
+		// Rows are kept unique per (key, value): facets then count entities by counting rows,
+		// and the sort index walk meets each entity once.
+		seen := map[[2]string]bool{}
 		for _, s := range c.p.Search {
-			key := strings.ToLower(s.Key)
-			if key == "metadata.uid" {
+			key, value := strings.ToLower(s.Key), lowerPtr(s.Value)
+			kv := [2]string{key, deref(value)}
+			if key == "metadata.uid" || seen[kv] {
 				continue // the uid is the store's to assign
 			}
-			search = append(search, []any{c.uid, key, lowerPtr(s.Value), s.OriginalValue})
+			seen[kv] = true
+			search = append(search, []any{c.uid, key, value, s.OriginalValue})
 		}
 		search = append(search, []any{c.uid, "metadata.uid", c.uid, c.uid})
 		for _, r := range c.p.Relations {
@@ -298,6 +313,13 @@ func newEtag() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "\x00nil"
+	}
+	return *s
 }
 
 func lowerPtr(s *string) *string {

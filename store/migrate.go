@@ -40,6 +40,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	applied := 0
 	for _, f := range files { // fs.Glob sorts, so 0001 runs before 0002
 		did, err := db.applyMigration(ctx, conn, f)
+		for try := 0; isBusy(err) && try < 50; try++ {
+			time.Sleep(20 * time.Millisecond)
+			did, err = db.applyMigration(ctx, conn, f)
+		}
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w", f, err)
 		}

@@ -14,9 +14,12 @@ import (
 // QueryEntities returns one page of entities matching q, with relations and positions.
 //
 // Each Order sorts by the smallest search value the entity has for its field, entities
-// without one last in both directions, then by uid. After and Before page by keyset: the
+// without one last in both directions; ties are broken by uid, in the direction of the last
+// Order (ascending when there is none), so that a single order is one index scan. After and Before page by keyset: the
 // rows strictly after (before) the position in that order. A Before page is read in reverse
 // and flipped, so it comes back in ascending query order.
+//
+// The page is found on uids and sort values alone; only its entities' bodies are read.
 func (db *DB) QueryEntities(ctx context.Context, q catalog.Query) (catalog.Page, error) {
 	if err := checkQuery(q); err != nil {
 		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
@@ -25,47 +28,30 @@ func (db *DB) QueryEntities(ctx context.Context, q catalog.Query) (catalog.Page,
 	if err != nil {
 		return catalog.Page{}, err
 	}
-	b, err := db.pageQuery(q)
+	positions, err := db.pagePositions(ctx, q)
 	if err != nil {
 		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
 	}
 	page := catalog.Page{Total: total, Entities: []catalog.Entity{}, Positions: []catalog.Position{}}
-	byRef := map[string]*catalog.Entity{}
-	rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
+	if q.Limit > 0 && len(positions) > q.Limit {
+		page.HasMore = true
+		positions = positions[:q.Limit]
+	}
+	if q.Before != nil {
+		slices.Reverse(positions)
+	}
+	byUID, err := db.entitiesByUID(ctx, positions)
 	if err != nil {
 		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		vals := make([]sql.NullString, len(q.OrderBy))
-		dest := make([]any, len(vals))
-		for i := range vals {
-			dest[i] = &vals[i]
+	for _, pos := range positions {
+		// An entity deleted since the positions were read is left out.
+		if e, ok := byUID[pos.UID]; ok {
+			page.Entities = append(page.Entities, *e)
+			page.Positions = append(page.Positions, pos)
 		}
-		e, _, err := scanEntity(rows, dest...)
-		if err != nil {
-			return catalog.Page{}, fmt.Errorf("query entities: %w", err)
-		}
-		pos := catalog.Position{UID: e.Metadata.UID, Values: make([]*string, len(vals))}
-		for i, v := range vals {
-			if v.Valid {
-				pos.Values[i] = &v.String
-			}
-		}
-		page.Entities = append(page.Entities, e)
-		page.Positions = append(page.Positions, pos)
 	}
-	if err := rows.Err(); err != nil {
-		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
-	}
-	if q.Limit > 0 && len(page.Entities) > q.Limit {
-		page.HasMore = true
-		page.Entities, page.Positions = page.Entities[:q.Limit], page.Positions[:q.Limit]
-	}
-	if q.Before != nil {
-		slices.Reverse(page.Entities)
-		slices.Reverse(page.Positions)
-	}
+	byRef := make(map[string]*catalog.Entity, len(page.Entities))
 	for i := range page.Entities {
 		byRef[page.Entities[i].Ref().String()] = &page.Entities[i]
 	}
@@ -73,6 +59,59 @@ func (db *DB) QueryEntities(ctx context.Context, q catalog.Query) (catalog.Page,
 		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
 	}
 	return page, nil
+}
+
+// pagePositions runs the page query and returns the positions it selected, in query order
+// (reversed for Before), including the one extra row that tells whether there are more.
+func (db *DB) pagePositions(ctx context.Context, q catalog.Query) ([]catalog.Position, error) {
+	if len(q.OrderBy) == 1 && q.Offset == 0 {
+		return db.indexedPositions(ctx, q)
+	}
+	b, err := db.pageQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []catalog.Position
+	for rows.Next() {
+		vals := make([]sql.NullString, len(q.OrderBy))
+		dest := []any{new(string)}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		pos := catalog.Position{UID: *dest[0].(*string), Values: make([]*string, len(vals))}
+		for i, v := range vals {
+			if v.Valid {
+				pos.Values[i] = &v.String
+			}
+		}
+		out = append(out, pos)
+	}
+	return out, rows.Err()
+}
+
+// entitiesByUID reads the entities at positions, by uid.
+func (db *DB) entitiesByUID(ctx context.Context, positions []catalog.Position) (map[string]*catalog.Entity, error) {
+	out := make(map[string]*catalog.Entity, len(positions))
+	uids := make([]string, len(positions))
+	for i, p := range positions {
+		uids[i] = p.UID
+	}
+	for _, chunk := range chunks(uids, db.dialect.maxParams) {
+		var b builder
+		fmt.Fprintf(&b, "SELECT %s FROM entities e WHERE e.uid IN (%s)", entityColumns, b.list(chunk))
+		if err := db.queryEntities(ctx, &b, func(e catalog.Entity, _ string) { out[e.Metadata.UID] = &e }); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func checkQuery(q catalog.Query) error {
@@ -109,15 +148,17 @@ func (db *DB) countEntities(ctx context.Context, q catalog.Query) (int, error) {
 	return n, nil
 }
 
-// pageQuery builds the page query: an inner select of the matching entities with their sort
-// values o0, o1, …, and an outer one that applies the keyset condition, order and limit.
+// pageQuery builds the page query: a materialized set of the matching entities' uids with
+// their sort values o0, o1, … (so each correlated lookup runs once per entity), then the
+// keyset condition, order and limit over it.
 func (db *DB) pageQuery(q catalog.Query) (*builder, error) {
 	b := &builder{}
-	b.WriteString("SELECT uid, ref, etag, generation, body")
-	for i := range q.OrderBy {
-		fmt.Fprintf(b, ", o%d", i)
+	if len(q.OrderBy) == 0 {
+		// Only uids to compare: let the planner walk the primary key in order.
+		b.WriteString("WITH p AS (SELECT e.uid")
+	} else {
+		b.WriteString("WITH p AS MATERIALIZED (SELECT e.uid")
 	}
-	b.WriteString(" FROM (SELECT " + entityColumns)
 	for i, o := range q.OrderBy {
 		fmt.Fprintf(b, ", (SELECT MIN(s.value) FROM search s WHERE s.entity_uid = e.uid AND s.key = %s) AS o%d",
 			b.arg(strings.ToLower(strings.TrimSpace(o.Field))), i)
@@ -126,7 +167,11 @@ func (db *DB) pageQuery(q catalog.Query) (*builder, error) {
 	if err := b.where(q.Filter, q.FullText); err != nil {
 		return nil, err
 	}
-	b.WriteString(") p")
+	b.WriteString(") SELECT uid")
+	for i := range q.OrderBy {
+		fmt.Fprintf(b, ", o%d", i)
+	}
+	b.WriteString(" FROM p")
 	reverse := q.Before != nil
 	if pos := cmp.Or(q.After, q.Before); pos != nil {
 		b.WriteString(" WHERE ")
@@ -137,7 +182,7 @@ func (db *DB) pageQuery(q catalog.Query) (*builder, error) {
 		desc := o.Desc != reverse
 		fmt.Fprintf(b, "o%d %s NULLS %s, ", i, pick(desc, "DESC", "ASC"), pick(reverse, "FIRST", "LAST"))
 	}
-	b.WriteString(pick(reverse, "uid DESC ", "uid ASC "))
+	b.WriteString(pick(uidDesc(q.OrderBy) != reverse, "uid DESC ", "uid ASC "))
 	limit := q.Limit
 	if limit > 0 {
 		limit++ // one more row tells whether there are more
@@ -160,7 +205,7 @@ func (b *builder) keyset(order []catalog.Order, pos catalog.Position, reverse bo
 			b.WriteString(equalTo(b, j, pos.Values[j]) + " AND ")
 		}
 		if i == len(order) {
-			fmt.Fprintf(b, "uid %s %s", pick(reverse, "<", ">"), b.arg(pos.UID))
+			fmt.Fprintf(b, "uid %s %s", pick(uidDesc(order) != reverse, "<", ">"), b.arg(pos.UID))
 		} else {
 			b.WriteString(pastValue(b, i, pos.Values[i], order[i].Desc, reverse))
 		}
@@ -199,4 +244,9 @@ func pick(c bool, a, b string) string {
 		return a
 	}
 	return b
+}
+
+// uidDesc reports whether ties are broken by descending uid: when the last order is descending.
+func uidDesc(order []catalog.Order) bool {
+	return len(order) > 0 && order[len(order)-1].Desc
 }

@@ -36,6 +36,10 @@ CREATE TABLE search (
 );
 CREATE INDEX search_key_value_idx ON search (key, value, entity_uid);
 CREATE INDEX search_entity_idx ON search (entity_uid, key, value);
+CREATE INDEX search_facet_idx ON search (key, original_value, entity_uid);
+-- key and value are strongly correlated; without this the planner underestimates filters
+-- like (key = 'spec.type' AND value = 'service') and picks plans made for a few rows.
+CREATE STATISTICS search_key_value_stats (dependencies, mcv) ON key, value FROM search;
 
 CREATE TABLE relations (
     originating_uid TEXT COLLATE "C" NOT NULL REFERENCES entities (uid) ON DELETE CASCADE,

@@ -33,6 +33,7 @@ CREATE TABLE search (
 );
 CREATE INDEX search_key_value_idx ON search (key, value, entity_uid);
 CREATE INDEX search_entity_idx ON search (entity_uid, key, value);
+CREATE INDEX search_facet_idx ON search (key, original_value, entity_uid);
 
 CREATE TABLE relations (
     originating_uid TEXT NOT NULL REFERENCES entities (uid) ON DELETE CASCADE,
