@@ -93,6 +93,12 @@ func openPostgres(ctx context.Context, rawURL string, logger *slog.Logger) (*DB,
 	if err != nil {
 		return nil, fmt.Errorf("open postgres store: %w", err)
 	}
+	// Search rows are very skewed (a few keys hold most rows), so a plan made for the actual
+	// key and values beats the generic plan PostgreSQL would otherwise settle on for
+	// pgx's cached prepared statements.
+	if _, ok := conf.RuntimeParams["plan_cache_mode"]; !ok {
+		conf.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
 	db := &DB{dialect: postgresDialect, logger: logger, pgConf: conf}
 	// Migrate first, on its own connection: pgx learns type OIDs when a connection opens,
 	// so pool connections must only open once the vector extension exists.
