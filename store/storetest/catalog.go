@@ -35,7 +35,7 @@ func fixture() []catalog.Processed {
 	payments.Metadata.Tags = []string{"java", "payments"}
 	payments.Metadata.Annotations = map[string]string{"backstage.io/techdocs-ref": "dir:."}
 	orders := Entity("Component", "orders", Spec{"type": "service", "lifecycle": "experimental", "owner": "group:default/team-b"})
-	orders.Metadata.Tags = []string{"go"}
+	orders.Metadata.Tags = []string{"kafka"}
 	web := Entity("Component", "web-site", Spec{"type": "website", "lifecycle": "production", "owner": "group:default/team-a"})
 	legacy := Entity("Component", "other/legacy_thing", Spec{"type": "service", "lifecycle": "deprecated", "owner": "group:default/team-b"})
 	legacy.Metadata.Title = "Legacy 100% thing"

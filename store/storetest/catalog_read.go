@@ -107,7 +107,7 @@ func testFilters(t *testing.T, s catalog.Store) {
 		{"key exists", leaf("metadata.title"), nil, []string{fixtureRefs[0], "component:other/legacy_thing"}},
 		{"annotation", leaf("metadata.annotations.backstage.io/techdocs-ref", "dir:."), nil, fixtureRefs[:1]},
 		{"tag row", leaf("metadata.tags", "java"), nil, fixtureRefs[:1]},
-		{"tag existence", leaf("metadata.tags.go"), nil, []string{"component:default/orders"}},
+		{"tag existence", leaf("metadata.tags.kafka"), nil, []string{"component:default/orders"}},
 		{"namespace", leaf("metadata.namespace", "other"), nil, []string{"component:other/legacy_thing"}},
 		{"no match", leaf("kind", "template"), nil, nil},
 		{"unknown key", leaf("spec.nothing"), nil, nil},
@@ -191,7 +191,7 @@ func testOrder(t *testing.T, s catalog.Store) {
 		{"two fields", leaf("kind", "component"), []catalog.Order{{Field: "spec.type", Desc: true}, {Field: "metadata.name"}},
 			[]string{"component:default/web-site", "component:other/legacy_thing", "component:default/orders", "component:default/payments-api"}},
 		{"smallest of several values", leaf("metadata.tags"), []catalog.Order{{Field: "metadata.tags"}},
-			[]string{"component:default/orders", "component:default/payments-api"}}, // go < java
+			[]string{"component:default/payments-api", "component:default/orders"}}, // java < kafka < payments
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -228,7 +228,7 @@ func testFacets(t *testing.T, s catalog.Store) {
 			{Value: "API", Count: 1}, {Value: "Component", Count: 4}, {Value: "Group", Count: 2}, {Value: "Resource", Count: 1}, {Value: "User", Count: 1}}}},
 		{"filtered, key as requested", leaf("kind", "component"), []string{"Spec.Type", "metadata.tags", "spec.nothing"}, map[string][]catalog.FacetCount{
 			"Spec.Type":     {{Value: "service", Count: 3}, {Value: "website", Count: 1}},
-			"metadata.tags": {{Value: "go", Count: 1}, {Value: "java", Count: 1}, {Value: "payments", Count: 1}},
+			"metadata.tags": {{Value: "java", Count: 1}, {Value: "kafka", Count: 1}, {Value: "payments", Count: 1}},
 			"spec.nothing":  {},
 		}},
 		{"relation filter", leaf("relations.ownedby", "group:default/team-b"), []string{"kind"}, map[string][]catalog.FacetCount{"kind": {
