@@ -8,6 +8,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
+pgurl=${DATABASE_URL:-}
 n=${ENTITIES:-10000}
 requests=${REQUESTS:-2000}
 conc=${CONCURRENCY:-8}
@@ -67,8 +68,7 @@ run_engine() {
 
 echo "load run: $n entities, $requests requests per route, $conc concurrent clients"
 run_engine sqlite
-if [ -n "${DATABASE_URL:-}" ]; then
-  pgurl=$DATABASE_URL
+if [ -n "$pgurl" ]; then
   db=portal_loadtest
   psql -qX "$pgurl" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
   run_engine postgres "$(sed -E "s#/[^/?]+(\?|$)#/$db\1#" <<<"$pgurl")"
