@@ -14,15 +14,31 @@ import (
 // unknown fields are refused. Messages follow Backstage's requireRequestBody and
 // validateRequestBody; a body over the size limit yields *http.MaxBytesError.
 func readJSON(c *gin.Context, v any, strict bool) error {
+	raw, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(raw, v, strict)
+}
+
+// readBody reads the whole request body, trimmed of white space.
+func readBody(c *gin.Context) ([]byte, error) {
+	if c.Request.Body == nil {
+		return nil, nil
+	}
 	raw, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return err
+			return nil, err
 		}
-		return inputErrorf("read request body: %v", err)
+		return nil, inputErrorf("read request body: %v", err)
 	}
-	raw = bytes.TrimSpace(raw)
+	return bytes.TrimSpace(raw), nil
+}
+
+// decodeJSON decodes raw, which must be one JSON object, into v.
+func decodeJSON(raw []byte, v any, strict bool) error {
 	if len(raw) == 0 {
 		return inputErrorf("Missing request body")
 	}
@@ -45,20 +61,9 @@ func readJSON(c *gin.Context, v any, strict bool) error {
 
 // readOptionalJSON is readJSON for bodies that may be absent: an empty body leaves v as is.
 func readOptionalJSON(c *gin.Context, v any) error {
-	if c.Request.Body == nil || c.Request.ContentLength == 0 {
-		return nil
+	raw, err := readBody(c)
+	if err != nil || len(raw) == 0 {
+		return err
 	}
-	raw, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return err
-		}
-		return inputErrorf("read request body: %v", err)
-	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil
-	}
-	c.Request.Body = io.NopCloser(bytes.NewReader(raw))
-	return readJSON(c, v, false)
+	return decodeJSON(raw, v, false)
 }
