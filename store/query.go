@@ -138,7 +138,7 @@ func checkQuery(q catalog.Query) error {
 func (db *DB) countEntities(ctx context.Context, q catalog.Query) (int, error) {
 	var b builder
 	b.WriteString("SELECT COUNT(*) FROM entities e WHERE ")
-	if err := b.where(q.Filter, q.FullText); err != nil {
+	if err := b.where(db.dialect, q.Filter, q.FullText); err != nil {
 		return 0, fmt.Errorf("count entities: %w", err)
 	}
 	var n int
@@ -164,7 +164,7 @@ func (db *DB) pageQuery(q catalog.Query) (*builder, error) {
 			b.arg(strings.ToLower(strings.TrimSpace(o.Field))), i)
 	}
 	b.WriteString(" FROM entities e WHERE ")
-	if err := b.where(q.Filter, q.FullText); err != nil {
+	if err := b.where(db.dialect, q.Filter, q.FullText); err != nil {
 		return nil, err
 	}
 	b.WriteString(") SELECT uid")

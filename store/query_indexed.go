@@ -66,7 +66,7 @@ func (db *DB) walkValued(ctx context.Context, q catalog.Query, key string, desc 
 	fmt.Fprintf(&b, `SELECT s.entity_uid, s.value FROM search s WHERE s.key = %s AND s.value IS NOT NULL
 		AND NOT EXISTS (SELECT 1 FROM search m WHERE m.entity_uid = s.entity_uid AND m.key = %s AND m.value < s.value)
 		AND EXISTS (SELECT 1 FROM entities e WHERE e.uid = s.entity_uid AND `, b.arg(key), b.arg(key))
-	if err := b.where(q.Filter, q.FullText); err != nil {
+	if err := b.where(db.dialect, q.Filter, q.FullText); err != nil {
 		return nil, err
 	}
 	b.WriteString(")")
@@ -84,7 +84,7 @@ func (db *DB) walkNulls(ctx context.Context, q catalog.Query, key string, desc b
 	var b builder
 	fmt.Fprintf(&b, `SELECT e.uid FROM entities e WHERE NOT EXISTS (SELECT 1 FROM search s
 		WHERE s.entity_uid = e.uid AND s.key = %s AND s.value IS NOT NULL) AND `, b.arg(key))
-	if err := b.where(q.Filter, q.FullText); err != nil {
+	if err := b.where(db.dialect, q.Filter, q.FullText); err != nil {
 		return nil, err
 	}
 	if from != nil {
