@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -78,13 +79,17 @@ func runCatalogImport(ctx context.Context, args []string, env func(string) strin
 	if err != nil {
 		return fmt.Errorf("import %s: %w", fs.Arg(0), err)
 	}
-	fmt.Fprintf(stderr, "importing %s ...\n", path)
+	start := time.Now()
+	stopProgress := showProgress(stderr, "importing "+path)
 	added, applied, err := svc.Import(ctx, path)
+	stopProgress()
 	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
-	fmt.Fprintf(stdout, "location %s (%s): %d entities read; %d added, %d updated, %d unchanged, %d removed\n",
-		added.Location.ID, added.Location.Target, len(added.Entities), applied.Added, applied.Updated, applied.Unchanged, applied.Removed)
+	elapsed := time.Since(start)
+	fmt.Fprintf(stdout, "location %s (%s): %d entities read; %d added, %d updated, %d unchanged, %d removed in %s (%.0f entities/s)\n",
+		added.Location.ID, added.Location.Target, len(added.Entities), applied.Added, applied.Updated, applied.Unchanged, applied.Removed,
+		elapsed.Round(time.Millisecond), float64(len(added.Entities))/elapsed.Seconds())
 	for _, c := range applied.Conflicts {
 		fmt.Fprintf(stdout, "skipped %s: managed by another location\n", c)
 	}
