@@ -48,7 +48,7 @@ func parseFilter(q url.Values) (catalog.Filter, error) {
 	}
 	f, err := catalog.ParseFilterParams(q["filter"])
 	if err != nil {
-		return catalog.Filter{}, inputErrorf("invalid filter: %v", err)
+		return catalog.Filter{}, inputErrorf("%s", clientMessage(err))
 	}
 	return f, nil
 }

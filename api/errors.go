@@ -55,15 +55,15 @@ func errorResponse(err error) (status int, name, msg string) {
 	case errors.As(err, &verr):
 		return http.StatusBadRequest, "InputError", validationMessage(verr)
 	case errors.Is(err, catalog.ErrInvalid):
-		return http.StatusBadRequest, "InputError", err.Error()
+		return http.StatusBadRequest, "InputError", clientMessage(err)
 	case errors.Is(err, catalog.ErrNotFound):
-		return http.StatusNotFound, "NotFoundError", err.Error()
+		return http.StatusNotFound, "NotFoundError", clientMessage(err)
 	case errors.Is(err, catalog.ErrConflict):
-		return http.StatusConflict, "ConflictError", err.Error()
+		return http.StatusConflict, "ConflictError", clientMessage(err)
 	case errors.Is(err, catalog.ErrForbidden) && errors.As(err, &li):
-		return http.StatusBadRequest, "InputError", err.Error()
+		return http.StatusBadRequest, "InputError", clientMessage(err)
 	case errors.Is(err, catalog.ErrForbidden):
-		return http.StatusForbidden, "NotAllowedError", err.Error()
+		return http.StatusForbidden, "NotAllowedError", clientMessage(err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "ServiceUnavailableError", "the request timed out"
 	case errors.Is(err, context.Canceled):
@@ -103,4 +103,16 @@ func problemText(p catalog.Problem) string {
 	}
 	b.WriteString(p.Message)
 	return b.String()
+}
+
+// clientMessage is err's message without the trailing sentinel ("…: invalid input"), which
+// only repeats what the status code and error name already say.
+func clientMessage(err error) string {
+	msg := err.Error()
+	for _, s := range []error{catalog.ErrInvalid, catalog.ErrNotFound, catalog.ErrConflict, catalog.ErrForbidden} {
+		if m, ok := strings.CutSuffix(msg, ": "+s.Error()); ok {
+			return m
+		}
+	}
+	return msg
 }
