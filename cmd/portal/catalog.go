@@ -56,7 +56,6 @@ func openCatalog(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr erro
 	if err := errors.Join(envErr, cfg.validate()); err != nil {
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
-	cfg.LogLevel = "warn" // the CLI's output is its result; keep logs for problems
 	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: cfg.logger(stderr)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("open database: %w", err)
@@ -64,8 +63,16 @@ func openCatalog(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr erro
 	return catalog.NewService(db, cfg.FileLocationRoots), func() { db.Close() }, nil
 }
 
-func runCatalogImport(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+// catalogConfig is the default config of the catalog commands: their output is their
+// result, so logs default to problems only.
+func catalogConfig() Config {
 	cfg := defaultConfig()
+	cfg.LogLevel = "warn"
+	return cfg
+}
+
+func runCatalogImport(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	cfg := catalogConfig()
 	fs, envErr := cfg.newFlagSet("catalog import", "catalog import [flags] PATH", stderr, env, catalogDBFlags...)
 	svc, closeDB, err := openCatalog(ctx, &cfg, fs, envErr, args, stderr)
 	if err != nil {
@@ -97,7 +104,7 @@ func runCatalogImport(ctx context.Context, args []string, env func(string) strin
 }
 
 func runCatalogGet(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	cfg := defaultConfig()
+	cfg := catalogConfig()
 	fs, envErr := cfg.newFlagSet("catalog get", "catalog get [flags] REF", stderr, env, catalogDBFlags...)
 	output := fs.String("output", "yaml", "output format: yaml or json")
 	svc, closeDB, err := openCatalog(ctx, &cfg, fs, envErr, args, stderr)
@@ -120,7 +127,7 @@ func runCatalogGet(ctx context.Context, args []string, env func(string) string, 
 }
 
 func runCatalogList(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	cfg := defaultConfig()
+	cfg := catalogConfig()
 	fs, envErr := cfg.newFlagSet("catalog list", "catalog list [flags]", stderr, env, catalogDBFlags...)
 	var filters listValue
 	fs.Func("filter", "Backstage filter, e.g. kind=component,spec.type=service (repeat for OR)", func(v string) error {
