@@ -123,7 +123,7 @@ func asList(v any) []any { l, _ := v.([]any); return l }
 func TestBackstageExamples(t *testing.T) {
 	examples := sharedDir(t, "PORTAL_BACKSTAGE_EXAMPLES", "../../shared/data/backstage-catalog-examples/examples")
 	samplesDir := sharedDir(t, "PORTAL_BACKSTAGE_SAMPLES", "../../shared/data/backstage-api-samples")
-	ctx := t.Context()
+	ctx := systemContext(t)
 	svc := catalog.NewService(storetest.New(t), []string{examples})
 	for _, f := range []string{"all.yaml", "acme-corp.yaml"} {
 		res, applied, err := svc.Import(ctx, filepath.Join(examples, f))

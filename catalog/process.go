@@ -41,14 +41,20 @@ func entityForHash(e *Entity) Entity {
 	return c
 }
 
-// hashEntity returns the content hash Processed.Hash carries: hex sha256 of the entity's JSON
-// encoding (map keys sorted), ignoring uid, etag, generation, relations and status.
+// processVersion is mixed into every hash. Change it whenever Process derives different
+// rows from the same entity (as when the visibility rows were added): every stored entity
+// then looks changed, so the next refresh rewrites its rows.
+const processVersion = "process-v2\n"
+
+// hashEntity returns the content hash Processed.Hash carries: hex sha256 of processVersion
+// and the entity's JSON encoding (map keys sorted), ignoring uid, etag, generation,
+// relations and status.
 func hashEntity(e *Entity) (string, error) {
 	b, err := json.Marshal(entityForHash(e))
 	if err != nil {
 		return "", fmt.Errorf("hash entity %s: %w", e.Ref(), err)
 	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(append([]byte(processVersion), b...))
 	return hex.EncodeToString(sum[:]), nil
 }
 

@@ -33,7 +33,9 @@ type kv struct {
 // string items, the namespace defaulted, keys and values lowercased with OriginalValue kept,
 // values over 200 characters stored with a nil Value. It includes a metadata.uid row when the
 // entity has a uid (a freshly read entity has none; the store adds that row once it assigns
-// one). It fails, like Backstage, when two keys differ only in case.
+// one). It also adds the derived rows that make visibility a filter: one
+// SearchKeyVisibility row with the normalised visibility, and a SearchKeyVisibilityGroups row
+// per allowed group. It fails, like Backstage, when two keys differ only in case.
 func SearchRows(e *Entity) ([]SearchRow, error) {
 	b, err := json.Marshal(entityForHash(e))
 	if err != nil {
@@ -56,6 +58,7 @@ func SearchRows(e *Entity) ([]SearchRow, error) {
 	if uid := e.Metadata.UID; uid != "" {
 		out = append(out, kv{"metadata.uid", &uid})
 	}
+	out = append(out, visibilityRows(e)...)
 	if err := checkKeyCase(out); err != nil {
 		return nil, fmt.Errorf("flatten entity %s: %w", e.Ref(), err)
 	}

@@ -61,6 +61,7 @@ func TestSearchRows(t *testing.T) {
 		"metadata.name=foo",
 		"metadata.namespace=default",
 		"metadata.uid=u-1",
+		"nextportal.io/visibility=internal",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("SearchRows() mismatch (-want +got):\n%s", diff)

@@ -2,7 +2,10 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/nextportal/portal/auth"
 )
 
 // Service is the catalog's entry point for the HTTP layer and the CLI.
@@ -42,9 +45,10 @@ type Ancestry struct {
 // StatusUnresolvedRelation is the status item type of a relation whose target does not exist.
 const StatusUnresolvedRelation = "nextportal.io/unresolved-relation"
 
-// EntityByRef returns one entity with its relations and status.
+// EntityByRef returns one entity with its relations and status. An entity the caller (the
+// principal in ctx) may not see is ErrNotFound, like one that does not exist.
 func (s *Service) EntityByRef(ctx context.Context, ref Ref) (Entity, error) {
-	e, err := s.store.EntityByRef(ctx, ref.String())
+	e, err := s.visibleByRef(ctx, ref.String())
 	if err != nil {
 		return Entity{}, fmt.Errorf("get entity %s: %w", ref, err)
 	}
@@ -54,9 +58,13 @@ func (s *Service) EntityByRef(ctx context.Context, ref Ref) (Entity, error) {
 	return e, nil
 }
 
-// EntityByUID returns one entity by uid with its relations and status.
+// EntityByUID returns one entity by uid with its relations and status, or ErrNotFound when
+// the caller may not see it.
 func (s *Service) EntityByUID(ctx context.Context, uid string) (Entity, error) {
 	e, err := s.store.EntityByUID(ctx, uid)
+	if err == nil && !canSee(ctx, e) {
+		err = ErrNotFound
+	}
 	if err != nil {
 		return Entity{}, fmt.Errorf("get entity by uid %s: %w", uid, err)
 	}
@@ -66,8 +74,8 @@ func (s *Service) EntityByUID(ctx context.Context, uid string) (Entity, error) {
 	return e, nil
 }
 
-// EntitiesByRefs returns, in order, the entity for each ref (nil where none matches filter).
-// Unparseable refs yield nil, like Backstage.
+// EntitiesByRefs returns, in order, the entity for each ref (nil where none matches filter
+// or the caller may not see it). Unparseable refs yield nil, like Backstage.
 func (s *Service) EntitiesByRefs(ctx context.Context, refs []string, filter Filter) ([]*Entity, error) {
 	out := make([]*Entity, len(refs))
 	var valid []string
@@ -82,6 +90,9 @@ func (s *Service) EntitiesByRefs(ctx context.Context, refs []string, filter Filt
 	}
 	if len(valid) == 0 {
 		return out, nil
+	}
+	if vis, limited := visibleFilter(auth.FromContext(ctx)); limited {
+		filter = and(filter, vis)
 	}
 	found, err := s.store.EntitiesByRefs(ctx, valid, filter)
 	if err != nil {
@@ -100,8 +111,12 @@ func (s *Service) EntitiesByRefs(ctx context.Context, refs []string, filter Filt
 	return out, nil
 }
 
-// Query returns one page of entities.
+// Query returns one page of the entities the caller may see. Visibility is part of the
+// store's query, so totals, paging and cursors only ever count visible entities.
 func (s *Service) Query(ctx context.Context, q Query) (Page, error) {
+	if vis, limited := visibleFilter(auth.FromContext(ctx)); limited {
+		q.Filter = and(q.Filter, vis)
+	}
 	page, err := s.store.QueryEntities(ctx, q)
 	if err != nil {
 		return Page{}, fmt.Errorf("query entities: %w", err)
@@ -116,8 +131,11 @@ func (s *Service) Query(ctx context.Context, q Query) (Page, error) {
 	return page, nil
 }
 
-// Facets counts facet values among entities matching filter.
+// Facets counts facet values among the entities matching filter that the caller may see.
 func (s *Service) Facets(ctx context.Context, filter Filter, facets []string) (map[string][]FacetCount, error) {
+	if vis, limited := visibleFilter(auth.FromContext(ctx)); limited {
+		filter = and(filter, vis)
+	}
 	out, err := s.store.Facets(ctx, filter, facets)
 	if err != nil {
 		return nil, fmt.Errorf("count facets: %w", err)
@@ -128,14 +146,21 @@ func (s *Service) Facets(ctx context.Context, filter Filter, facets []string) (m
 // maxAncestry bounds an ancestry walk, in case stored parents ever form a cycle.
 const maxAncestry = 100
 
-// Ancestry returns the chain of locations that emitted the entity.
+// Ancestry returns the chain of locations that emitted the entity, or ErrNotFound when the
+// caller may not see it. The chain stops before the first parent the caller may not see.
 func (s *Service) Ancestry(ctx context.Context, ref Ref) (Ancestry, error) {
 	root := ref.String()
 	a := Ancestry{RootEntityRef: root}
 	seen := map[string]bool{}
 	for cur := root; cur != "" && !seen[cur] && len(a.Items) < maxAncestry; {
 		seen[cur] = true
-		e, err := s.store.EntityByRef(ctx, cur)
+		e, err := s.visibleByRef(ctx, cur)
+		if errors.Is(err, ErrNotFound) && len(a.Items) > 0 {
+			// A parent the caller may not see: end the chain as if it were the root.
+			last := &a.Items[len(a.Items)-1]
+			last.ParentEntityRefs = []string{}
+			break
+		}
 		if err != nil {
 			return Ancestry{}, fmt.Errorf("ancestry of %s: entity %s: %w", root, cur, err)
 		}
@@ -150,51 +175,30 @@ func (s *Service) Ancestry(ctx context.Context, ref Ref) (Ancestry, error) {
 		a.Items = append(a.Items, item)
 		cur = parent
 	}
+	items := make([]*Entity, len(a.Items))
+	for i := range a.Items {
+		items[i] = &a.Items[i].Entity
+	}
+	if err := s.fillStatus(ctx, items); err != nil {
+		return Ancestry{}, fmt.Errorf("ancestry of %s: %w", root, err)
+	}
 	return a, nil
 }
 
-// DeleteEntity deletes one entity by uid; it comes back when its location is refreshed.
+// DeleteEntity deletes one entity by uid; it comes back when its location is refreshed. An
+// entity the caller may not see is ErrNotFound. Whether the caller may delete it is the
+// HTTP layer's question (auth.ActionDeleteEntity on ResourceOf the entity).
 func (s *Service) DeleteEntity(ctx context.Context, uid string) error {
-	if err := s.store.DeleteEntity(ctx, uid); err != nil {
+	e, err := s.store.EntityByUID(ctx, uid)
+	if err == nil && !canSee(ctx, e) {
+		err = ErrNotFound
+	}
+	if err == nil {
+		err = s.store.DeleteEntity(ctx, uid)
+	}
+	if err != nil {
 		return fmt.Errorf("delete entity %s: %w", uid, err)
 	}
 	return nil
 }
 
-// fillStatus sets, on each entity, a warning status item for every relation whose target
-// does not exist, with one ExistingRefs call for all of them.
-func (s *Service) fillStatus(ctx context.Context, es []*Entity) error {
-	var targets []string
-	seen := map[string]bool{}
-	for _, e := range es {
-		for _, r := range e.Relations {
-			if !seen[r.TargetRef] {
-				seen[r.TargetRef] = true
-				targets = append(targets, r.TargetRef)
-			}
-		}
-	}
-	if len(targets) == 0 {
-		return nil
-	}
-	exists, err := s.store.ExistingRefs(ctx, targets)
-	if err != nil {
-		return fmt.Errorf("check relation targets: %w", err)
-	}
-	for _, e := range es {
-		var items []StatusItem
-		for _, r := range e.Relations {
-			if !exists[r.TargetRef] {
-				items = append(items, StatusItem{
-					Type:    StatusUnresolvedRelation,
-					Level:   "warning",
-					Message: fmt.Sprintf("relation %s targets %s, which is not in the catalog", r.Type, r.TargetRef),
-				})
-			}
-		}
-		if len(items) > 0 {
-			e.Status = &Status{Items: items}
-		}
-	}
-	return nil
-}

@@ -150,9 +150,14 @@ func (s *Service) Location(ctx context.Context, id string) (Location, error) {
 	return loc, nil
 }
 
-// LocationOfEntity returns the location that manages an entity.
+// LocationOfEntity returns the location that manages an entity, or ErrNotFound when the
+// caller may not see the entity.
 func (s *Service) LocationOfEntity(ctx context.Context, ref Ref) (Location, error) {
-	loc, err := s.store.LocationOfEntity(ctx, ref.String())
+	_, err := s.visibleByRef(ctx, ref.String())
+	var loc Location
+	if err == nil {
+		loc, err = s.store.LocationOfEntity(ctx, ref.String())
+	}
 	if err != nil {
 		return Location{}, fmt.Errorf("get location of %s: %w", ref, err)
 	}
@@ -167,9 +172,14 @@ func (s *Service) DeleteLocation(ctx context.Context, id string) error {
 	return nil
 }
 
-// Refresh re-reads the location that manages the entity.
+// Refresh re-reads the location that manages the entity, or returns ErrNotFound when the
+// caller may not see the entity.
 func (s *Service) Refresh(ctx context.Context, ref Ref) error {
-	loc, err := s.store.LocationOfEntity(ctx, ref.String())
+	_, err := s.visibleByRef(ctx, ref.String())
+	var loc Location
+	if err == nil {
+		loc, err = s.store.LocationOfEntity(ctx, ref.String())
+	}
 	if err != nil {
 		return fmt.Errorf("refresh %s: %w", ref, err)
 	}

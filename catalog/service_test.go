@@ -1,12 +1,14 @@
 package catalog_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/store/storetest"
 )
@@ -16,6 +18,12 @@ func newTestService(t *testing.T) (*catalog.Service, string) {
 	t.Helper()
 	root := t.TempDir()
 	return catalog.NewService(storetest.New(t), []string{root}), root
+}
+
+// systemContext returns the test's context acting as the portal itself, which sees every
+// entity: for tests that are not about visibility.
+func systemContext(t *testing.T) context.Context {
+	return auth.NewContext(t.Context(), auth.System())
 }
 
 func writeFile(t *testing.T, path, content string) {
@@ -39,7 +47,7 @@ const teamA = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name
 // after an operation.
 func listing(t *testing.T, svc *catalog.Service) []string {
 	t.Helper()
-	page, err := svc.Query(t.Context(), catalog.Query{OrderBy: []catalog.Order{{Field: "metadata.name"}}})
+	page, err := svc.Query(systemContext(t), catalog.Query{OrderBy: []catalog.Order{{Field: "metadata.name"}}})
 	if err != nil {
 		t.Fatalf("Query() error = %v", err)
 	}
@@ -61,7 +69,7 @@ func mustRef(t *testing.T, s string) catalog.Ref {
 
 func TestAddLocationAndRead(t *testing.T) {
 	svc, root := newTestService(t)
-	ctx := t.Context()
+	ctx := systemContext(t)
 	file := filepath.Join(root, "catalog-info.yaml")
 	writeFile(t, file, componentYAML("svc", "team-a", "  dependsOn: [resource:missing-db]\n")+"---\n"+teamA)
 
@@ -170,7 +178,7 @@ func TestAddLocationAndRead(t *testing.T) {
 
 func TestAddLocationRefusesBadInput(t *testing.T) {
 	svc, root := newTestService(t)
-	ctx := t.Context()
+	ctx := systemContext(t)
 	good := filepath.Join(root, "good", "catalog-info.yaml")
 	writeFile(t, good, componentYAML("keep", "team-a"))
 	if _, _, err := svc.Import(ctx, good); err != nil {
@@ -220,7 +228,7 @@ func TestAddLocationRefusesBadInput(t *testing.T) {
 
 func TestRefreshAppliesEditsAndKeepsCatalogOnBrokenFile(t *testing.T) {
 	svc, root := newTestService(t)
-	ctx := t.Context()
+	ctx := systemContext(t)
 	file := filepath.Join(root, "repo", "catalog-info.yaml")
 	writeFile(t, file, componentYAML("a", "team-a")+"---\n"+componentYAML("b", "team-a")+"---\n"+teamA)
 	res, applied, err := svc.Import(ctx, filepath.Join(root, "repo"))
@@ -289,7 +297,7 @@ func TestRefreshAppliesEditsAndKeepsCatalogOnBrokenFile(t *testing.T) {
 
 func TestAnalyzeLocation(t *testing.T) {
 	svc, root := newTestService(t)
-	ctx := t.Context()
+	ctx := systemContext(t)
 	registered := filepath.Join(root, "a", "catalog-info.yaml")
 	writeFile(t, registered, componentYAML("a", "team-a"))
 	if _, _, err := svc.Import(ctx, registered); err != nil {

@@ -1,0 +1,108 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/nextportal/portal/auth"
+)
+
+// canSee reports whether the principal in ctx may see e (e as the store returns it, with all
+// its relations).
+func canSee(ctx context.Context, e Entity) bool {
+	return auth.Policy{}.CanSee(auth.FromContext(ctx), ResourceOf(e))
+}
+
+// visibleByRef returns the stored entity with that canonical ref, or ErrNotFound when there
+// is none or the principal in ctx may not see it.
+func (s *Service) visibleByRef(ctx context.Context, ref string) (Entity, error) {
+	e, err := s.store.EntityByRef(ctx, ref)
+	if err != nil {
+		return Entity{}, err
+	}
+	if !canSee(ctx, e) {
+		return Entity{}, ErrNotFound
+	}
+	return e, nil
+}
+
+// fillStatus drops, from each entity, the relations whose target the caller may not see,
+// then sets a warning status item for every remaining relation whose target does not exist.
+// It costs one ExistingRefs call and, for a caller who does not see everything, one
+// EntitiesByRefs call, for all the entities together.
+func (s *Service) fillStatus(ctx context.Context, es []*Entity) error {
+	var targets []string
+	seen := map[string]bool{}
+	for _, e := range es {
+		for _, r := range e.Relations {
+			if t := strings.ToLower(r.TargetRef); !seen[t] {
+				seen[t] = true
+				targets = append(targets, t)
+			}
+		}
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	exists, err := s.store.ExistingRefs(ctx, targets)
+	if err != nil {
+		return fmt.Errorf("check relation targets: %w", err)
+	}
+	hidden, err := s.hiddenRefs(ctx, targets, exists)
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
+		var items []StatusItem
+		kept := e.Relations[:0:0]
+		for _, r := range e.Relations {
+			t := strings.ToLower(r.TargetRef)
+			if hidden[t] {
+				continue
+			}
+			kept = append(kept, r)
+			if !exists[t] {
+				items = append(items, StatusItem{
+					Type:    StatusUnresolvedRelation,
+					Level:   "warning",
+					Message: fmt.Sprintf("relation %s targets %s, which is not in the catalog", r.Type, r.TargetRef),
+				})
+			}
+		}
+		e.Relations = kept
+		if len(items) > 0 {
+			e.Status = &Status{Items: items}
+		}
+	}
+	return nil
+}
+
+// hiddenRefs returns which of the existing refs the principal in ctx may not see (none for
+// a principal who sees everything).
+func (s *Service) hiddenRefs(ctx context.Context, refs []string, exists map[string]bool) (map[string]bool, error) {
+	vis, limited := visibleFilter(auth.FromContext(ctx))
+	if !limited {
+		return nil, nil
+	}
+	var existing []string
+	for _, r := range refs {
+		if exists[r] {
+			existing = append(existing, r)
+		}
+	}
+	if len(existing) == 0 {
+		return nil, nil
+	}
+	visible, err := s.store.EntitiesByRefs(ctx, existing, vis)
+	if err != nil {
+		return nil, fmt.Errorf("check relation targets: %w", err)
+	}
+	hidden := map[string]bool{}
+	for i, e := range visible {
+		if e == nil {
+			hidden[existing[i]] = true
+		}
+	}
+	return hidden, nil
+}
