@@ -201,4 +201,3 @@ func (s *Service) DeleteEntity(ctx context.Context, uid string) error {
 	}
 	return nil
 }
-
