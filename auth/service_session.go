@@ -1,0 +1,110 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// sweepEvery is how often StartSession deletes expired sessions.
+const sweepEvery = time.Hour
+
+// StartSession creates a browser session for p (a user or service account signed in by
+// password or OIDC) and returns the raw cookie value and the CSRF token. Other principals
+// (guest, system, static tokens) get ErrInvalid.
+func (s *Service) StartSession(ctx context.Context, p Principal) (cookie, csrf string, expires time.Time, err error) {
+	if (p.Kind != KindUser && p.Kind != KindService) || p.Subject == "" || p.Via == "static-token" {
+		return "", "", time.Time{}, fmt.Errorf("start session: a %s principal cannot have a session: %w", p.Kind, ErrInvalid)
+	}
+	if err := s.sweepSessions(ctx); err != nil {
+		return "", "", time.Time{}, fmt.Errorf("start session: %w", err)
+	}
+	if cookie, err = newSecret(32); err != nil {
+		return "", "", time.Time{}, fmt.Errorf("start session: %w", err)
+	}
+	if csrf, err = newSecret(32); err != nil {
+		return "", "", time.Time{}, fmt.Errorf("start session: %w", err)
+	}
+	via := p.Via
+	if via != "oidc" {
+		via = "password"
+	}
+	now := s.now()
+	sess := Session{Hash: hashSecret(cookie), UserID: p.Subject, CSRF: csrf, Via: via, CreatedAt: now,
+		ExpiresAt: now.Add(s.o.SessionTTL)}
+	if err := s.o.Store.CreateSession(ctx, sess); err != nil {
+		return "", "", time.Time{}, fmt.Errorf("start session for %s: %w", p.Name, err)
+	}
+	return cookie, csrf, sess.ExpiresAt, nil
+}
+
+// sweepSessions deletes expired sessions, at most once per sweepEvery.
+func (s *Service) sweepSessions(ctx context.Context) error {
+	now := s.now()
+	s.mu.Lock()
+	due := now.Sub(s.lastSweep) >= sweepEvery
+	if due {
+		s.lastSweep = now
+	}
+	s.mu.Unlock()
+	if !due {
+		return nil
+	}
+	return s.o.Store.DeleteExpiredSessions(ctx, now)
+}
+
+// SessionPrincipal returns the principal of a session cookie and its CSRF token, or
+// ErrUnauthenticated (unknown, expired, or its user disabled). The principal's Via is
+// "session"; its role and groups are read afresh, so changes apply at once.
+func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (Principal, string, error) {
+	if cookie == "" {
+		return Principal{}, "", fmt.Errorf("no session: %w", ErrUnauthenticated)
+	}
+	sess, err := s.o.Store.SessionByHash(ctx, hashSecret(cookie))
+	if errors.Is(err, ErrNotFound) {
+		return Principal{}, "", fmt.Errorf("invalid session: %w", ErrUnauthenticated)
+	}
+	if err != nil {
+		return Principal{}, "", fmt.Errorf("read session: %w", err)
+	}
+	if !s.now().Before(sess.ExpiresAt) {
+		return Principal{}, "", fmt.Errorf("session expired: %w", ErrUnauthenticated)
+	}
+	p, err := s.sessionUser(ctx, sess.UserID)
+	if err != nil {
+		return Principal{}, "", err
+	}
+	p.Via = "session"
+	return p, sess.CSRF, nil
+}
+
+// sessionUser is the principal a session's user id stands for.
+func (s *Service) sessionUser(ctx context.Context, userID string) (Principal, error) {
+	if ref, ok := strings.CutPrefix(userID, oidcSubjectPrefix); ok {
+		return s.oidcPrincipal(ctx, ref)
+	}
+	u, err := s.o.Store.UserByID(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		return Principal{}, fmt.Errorf("invalid session: %w", ErrUnauthenticated)
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("read session user: %w", err)
+	}
+	if u.Disabled {
+		return Principal{}, fmt.Errorf("user disabled: %w", ErrUnauthenticated)
+	}
+	return s.principalOf(ctx, u, "session")
+}
+
+// EndSession deletes a session; ending an unknown session is not an error.
+func (s *Service) EndSession(ctx context.Context, cookie string) error {
+	if cookie == "" {
+		return nil
+	}
+	if err := s.o.Store.DeleteSession(ctx, hashSecret(cookie)); err != nil {
+		return fmt.Errorf("end session: %w", err)
+	}
+	return nil
+}
