@@ -61,10 +61,7 @@ func (s *Service) EntityByRef(ctx context.Context, ref Ref) (Entity, error) {
 // EntityByUID returns one entity by uid with its relations and status, or ErrNotFound when
 // the caller may not see it.
 func (s *Service) EntityByUID(ctx context.Context, uid string) (Entity, error) {
-	e, err := s.store.EntityByUID(ctx, uid)
-	if err == nil && !canSee(ctx, e) {
-		err = ErrNotFound
-	}
+	e, err := s.visibleByUID(ctx, uid)
 	if err != nil {
 		return Entity{}, fmt.Errorf("get entity by uid %s: %w", uid, err)
 	}
@@ -189,10 +186,7 @@ func (s *Service) Ancestry(ctx context.Context, ref Ref) (Ancestry, error) {
 // entity the caller may not see is ErrNotFound. Whether the caller may delete it is the
 // HTTP layer's question (auth.ActionDeleteEntity on ResourceOf the entity).
 func (s *Service) DeleteEntity(ctx context.Context, uid string) error {
-	e, err := s.store.EntityByUID(ctx, uid)
-	if err == nil && !canSee(ctx, e) {
-		err = ErrNotFound
-	}
+	_, err := s.visibleByUID(ctx, uid)
 	if err == nil {
 		err = s.store.DeleteEntity(ctx, uid)
 	}

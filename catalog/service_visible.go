@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -15,16 +16,26 @@ func canSee(ctx context.Context, e Entity) bool {
 }
 
 // visibleByRef returns the stored entity with that canonical ref, or ErrNotFound when there
-// is none or the principal in ctx may not see it.
+// is none or the principal in ctx may not see it: the same error either way, so not even
+// its text tells the two apart.
 func (s *Service) visibleByRef(ctx context.Context, ref string) (Entity, error) {
-	e, err := s.store.EntityByRef(ctx, ref)
-	if err != nil {
-		return Entity{}, err
+	return visible(ctx)(s.store.EntityByRef(ctx, ref))
+}
+
+// visibleByUID is visibleByRef by uid.
+func (s *Service) visibleByUID(ctx context.Context, uid string) (Entity, error) {
+	return visible(ctx)(s.store.EntityByUID(ctx, uid))
+}
+
+// visible returns a check of a store read: a missing entity or one the principal in ctx may
+// not see becomes the bare ErrNotFound.
+func visible(ctx context.Context) func(Entity, error) (Entity, error) {
+	return func(e Entity, err error) (Entity, error) {
+		if errors.Is(err, ErrNotFound) || (err == nil && !canSee(ctx, e)) {
+			return Entity{}, ErrNotFound
+		}
+		return e, err
 	}
-	if !canSee(ctx, e) {
-		return Entity{}, ErrNotFound
-	}
-	return e, nil
 }
 
 // fillStatus drops, from each entity, the relations whose target the caller may not see,
