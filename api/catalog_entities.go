@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 )
 
@@ -133,10 +135,18 @@ func (s *Server) getEntityByUID(c *gin.Context) error {
 }
 
 // deleteEntityByUID serves DELETE /entities/by-uid/{uid}. The entity comes back when its
-// location is next refreshed, as in Backstage.
+// location is next refreshed, as in Backstage. The caller must see the entity (else 404)
+// and be allowed to delete it (else 403): admins, and developers of the owning group.
 func (s *Server) deleteEntityByUID(c *gin.Context) error {
 	uid := c.Param("uid")
-	err := s.catalog.DeleteEntity(c.Request.Context(), uid)
+	e, err := s.catalog.EntityByUID(c.Request.Context(), uid)
+	if err == nil {
+		c.Set(ctxAuditTarget, e.Ref().String())
+		if err := s.allowEntity(c, auth.ActionDeleteEntity, e); err != nil {
+			return err
+		}
+		err = s.catalog.DeleteEntity(c.Request.Context(), uid)
+	}
 	if errors.Is(err, catalog.ErrNotFound) {
 		return notFoundf("No entity with uid %s", uid)
 	}

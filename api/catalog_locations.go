@@ -71,6 +71,7 @@ func (s *Server) postLocation(c *gin.Context) error {
 		return err
 	}
 	dryRun := isTruthy(c.Query("dryRun"))
+	c.Set(ctxAuditTarget, strings.TrimSpace(*b.Type)+":"+strings.TrimSpace(*b.Target))
 	res, err := s.catalog.AddLocation(c.Request.Context(), strings.TrimSpace(*b.Type), strings.TrimSpace(*b.Target), dryRun)
 	if err != nil {
 		return locationInputError{err}
@@ -118,6 +119,7 @@ func (s *Server) getLocation(c *gin.Context) error {
 // deleteLocation serves DELETE /locations/{id}; the location's entities go with it.
 func (s *Server) deleteLocation(c *gin.Context) error {
 	id := c.Param("id")
+	c.Set(ctxAuditTarget, id)
 	err := s.catalog.DeleteLocation(c.Request.Context(), id)
 	if errors.Is(err, catalog.ErrNotFound) {
 		return notFoundf("Found no location with ID %s", id)

@@ -29,6 +29,7 @@ func (s *Server) postRefresh(c *gin.Context) error {
 	if err != nil {
 		return inputErrorf("invalid entityRef: %v", err)
 	}
+	c.Set(ctxAuditTarget, ref.String())
 	err = s.catalog.Refresh(c.Request.Context(), ref)
 	if errors.Is(err, catalog.ErrNotFound) {
 		return entityNotFound(ref)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 )
 
@@ -64,6 +65,18 @@ func errorResponse(err error) (status int, name, msg string) {
 		return http.StatusBadRequest, "InputError", clientMessage(err)
 	case errors.Is(err, catalog.ErrForbidden):
 		return http.StatusForbidden, "NotAllowedError", clientMessage(err)
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return http.StatusUnauthorized, "AuthenticationError", clientMessage(err)
+	case errors.Is(err, auth.ErrForbidden):
+		return http.StatusForbidden, "NotAllowedError", clientMessage(err)
+	case errors.Is(err, auth.ErrNotFound):
+		return http.StatusNotFound, "NotFoundError", clientMessage(err)
+	case errors.Is(err, auth.ErrConflict):
+		return http.StatusConflict, "ConflictError", clientMessage(err)
+	case errors.Is(err, auth.ErrInvalid):
+		return http.StatusBadRequest, "InputError", clientMessage(err)
+	case errors.Is(err, auth.ErrRateLimited):
+		return http.StatusTooManyRequests, "TooManyRequestsError", clientMessage(err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "ServiceUnavailableError", "the request timed out"
 	case errors.Is(err, context.Canceled):
@@ -105,12 +118,16 @@ func problemText(p catalog.Problem) string {
 	return b.String()
 }
 
-// clientMessage is err's message without the trailing sentinel ("…: invalid input"), which
-// only repeats what the status code and error name already say.
+// clientMessage is err's message without the sentinel ("…: invalid input", or
+// "unauthenticated: …" in front), which only repeats what the status code and error name already say.
 func clientMessage(err error) string {
 	msg := err.Error()
-	for _, s := range []error{catalog.ErrInvalid, catalog.ErrNotFound, catalog.ErrConflict, catalog.ErrForbidden} {
+	for _, s := range []error{catalog.ErrInvalid, catalog.ErrNotFound, catalog.ErrConflict, catalog.ErrForbidden,
+		auth.ErrUnauthenticated, auth.ErrForbidden, auth.ErrConflict, auth.ErrInvalid, auth.ErrRateLimited} {
 		if m, ok := strings.CutSuffix(msg, ": "+s.Error()); ok {
+			return m
+		}
+		if m, ok := strings.CutPrefix(msg, s.Error()+": "); ok {
 			return m
 		}
 	}

@@ -5,15 +5,102 @@ import (
 	"os"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/nextportal/portal/auth"
 )
 
+// route is one entry of the route table: what it serves, who may call it, and the handler.
+type route struct {
+	method, path string
+	access       access
+	handler      gin.HandlerFunc
+}
+
+// Who may call a route. Every route names one; authorize enforces it before the handler.
+var (
+	// public routes need no credentials: health checks, login, static files.
+	public = access{public: true}
+	// signedIn routes need any authenticated caller.
+	signedIn = access{}
+	// read, register, … need their action on the portal as a whole.
+	read        = access{action: auth.ActionRead}
+	register    = access{action: auth.ActionRegister}
+	delLocation = access{action: auth.ActionDeleteLocation}
+	ownTokens   = access{action: auth.ActionManageOwnTokens}
+	admin       = access{action: auth.ActionAdmin}
+	// page is a UI page: readers only, and anonymous callers go to the login page.
+	page = access{action: auth.ActionRead, page: true}
+	// registerUnlessDryRun is POST /locations: with dryRun=true it only reads.
+	registerUnlessDryRun = access{action: auth.ActionRegister, dryRunRead: true}
+	// delEntity routes need a caller; the handler checks the action against the entity,
+	// which it must first find as the caller.
+	delEntity = access{action: auth.ActionDeleteEntity, perEntity: true}
+)
+
+// table is every route the server serves. Adding a route means adding it here, with its
+// access, and to the route table test.
+func (s *Server) table(u *ui) []route {
+	metricsAccess := access{action: auth.ActionMetrics}
+	if s.deps.MetricsPublic {
+		metricsAccess = public
+	}
+	const cat = catalogPrefix
+	return []route{
+		{http.MethodGet, "/healthz", public, s.healthz},
+		{http.MethodGet, "/readyz", public, s.readyz},
+		{http.MethodGet, "/metrics", metricsAccess, gin.WrapH(s.metrics.handler())},
+
+		{http.MethodGet, cat + "/entities", read, s.handle(s.getEntities)},
+		{http.MethodGet, cat + "/entities/by-query", read, s.handle(s.getEntitiesByQuery)},
+		{http.MethodPost, cat + "/entities/by-query", read, s.handle(s.postEntitiesByQuery)},
+		{http.MethodPost, cat + "/entities/by-refs", read, s.handle(s.postEntitiesByRefs)},
+		{http.MethodGet, cat + "/entities/by-uid/:uid", read, s.handle(s.getEntityByUID)},
+		{http.MethodDelete, cat + "/entities/by-uid/:uid", delEntity, s.handle(s.deleteEntityByUID)},
+		{http.MethodGet, cat + "/entities/by-name/:kind/:namespace/:name", read, s.handle(s.getEntityByName)},
+		{http.MethodGet, cat + "/entities/by-name/:kind/:namespace/:name/ancestry", read, s.handle(s.getEntityAncestry)},
+		{http.MethodGet, cat + "/entity-facets", read, s.handle(s.getEntityFacets)},
+		{http.MethodPost, cat + "/entity-facets", read, s.handle(s.postEntityFacets)},
+		{http.MethodPost, cat + "/refresh", register, s.handle(s.postRefresh)},
+		{http.MethodPost, cat + "/validate-entity", read, s.validateEntity},
+		{http.MethodPost, cat + "/analyze-location", read, s.handle(s.postAnalyzeLocation)},
+		{http.MethodPost, cat + "/locations", registerUnlessDryRun, s.handle(s.postLocation)},
+		{http.MethodGet, cat + "/locations", read, s.handle(s.getLocations)},
+		{http.MethodGet, cat + "/locations/:id", read, s.handle(s.getLocation)},
+		{http.MethodDelete, cat + "/locations/:id", delLocation, s.handle(s.deleteLocation)},
+		{http.MethodGet, cat + "/locations/by-entity/:kind/:namespace/:name", read, s.handle(s.getLocationByEntity)},
+
+		{http.MethodGet, v1Prefix + "/me", signedIn, s.handleV1(s.getMe)},
+		{http.MethodGet, v1Prefix + "/tokens", ownTokens, s.handleV1(s.getTokens)},
+		{http.MethodPost, v1Prefix + "/tokens", ownTokens, s.handleV1(s.postToken)},
+		{http.MethodDelete, v1Prefix + "/tokens/:id", ownTokens, s.handleV1(s.deleteToken)},
+		{http.MethodGet, v1Prefix + "/users", admin, s.handleV1(s.getUsers)},
+		{http.MethodPost, v1Prefix + "/users", admin, s.handleV1(s.postUser)},
+		{http.MethodPatch, v1Prefix + "/users/:name", admin, s.handleV1(s.patchUser)},
+		{http.MethodGet, v1Prefix + "/audit", admin, s.handleV1(s.getAudit)},
+
+		{http.MethodGet, loginPath, public, s.loginPage(u)},
+		{http.MethodPost, loginPath, public, s.postLogin(u)},
+		{http.MethodPost, logoutPath, public, s.postLogout},
+
+		{http.MethodGet, "/", page, s.uiCatalog(u)},
+		{http.MethodGet, "/catalog", page, s.uiCatalog(u)},
+		{http.MethodGet, "/catalog/:namespace/:kind/:name", page, s.uiEntity(u)},
+		{http.MethodGet, "/static/*filepath", public, u.serveStatic},
+		{http.MethodHead, "/static/*filepath", public, u.serveStatic},
+	}
+}
+
 // routes registers every route and the middleware around them.
-func (s *Server) routes() http.Handler {
+func (s *Server) routes() *gin.Engine {
 	if gin.Mode() == gin.DebugMode && os.Getenv(gin.EnvGinMode) == "" {
 		gin.SetMode(gin.ReleaseMode)
 	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	if err := r.SetTrustedProxies(s.deps.TrustedProxies); err != nil {
+		s.logger.Error("trusted proxies ignored", "error", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(
 		requestID(),
 		securityHeaders(),
@@ -21,37 +108,30 @@ func (s *Server) routes() http.Handler {
 		accessLog(s.logger),
 		s.recovery(),
 		s.bodyLimit(s.deps.MaxBodyBytes),
+		s.authenticate(),
+		s.audit(),
 	)
 	r.NoRoute(s.handle(s.noRoute))
 	r.NoMethod(s.handle(s.noMethod))
 
-	r.GET("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
-
-	s.registerCatalog(r.Group(catalogPrefix))
-	s.registerUI(r)
+	u := newUI(s.deps.Version)
+	for _, rt := range s.table(u) {
+		r.Handle(rt.method, rt.path, s.authorize(rt.access), rt.handler)
+	}
 	return r
 }
 
-// registerCatalog adds Backstage's catalog REST API (catalog-backend 4.0) to g.
-func (s *Server) registerCatalog(g *gin.RouterGroup) {
-	g.GET("/entities", s.handle(s.getEntities))
-	g.GET("/entities/by-query", s.handle(s.getEntitiesByQuery))
-	g.POST("/entities/by-query", s.handle(s.postEntitiesByQuery))
-	g.POST("/entities/by-refs", s.handle(s.postEntitiesByRefs))
-	g.GET("/entities/by-uid/:uid", s.handle(s.getEntityByUID))
-	g.DELETE("/entities/by-uid/:uid", s.handle(s.deleteEntityByUID))
-	g.GET("/entities/by-name/:kind/:namespace/:name", s.handle(s.getEntityByName))
-	g.GET("/entities/by-name/:kind/:namespace/:name/ancestry", s.handle(s.getEntityAncestry))
-	g.GET("/entity-facets", s.handle(s.getEntityFacets))
-	g.POST("/entity-facets", s.handle(s.postEntityFacets))
-	g.POST("/refresh", s.handle(s.postRefresh))
-	g.POST("/validate-entity", s.validateEntity)
-	g.POST("/analyze-location", s.handle(s.postAnalyzeLocation))
-	g.POST("/locations", s.handle(s.postLocation))
-	g.GET("/locations", s.handle(s.getLocations))
-	g.GET("/locations/:id", s.handle(s.getLocation))
-	g.DELETE("/locations/:id", s.handle(s.deleteLocation))
-	g.GET("/locations/by-entity/:kind/:namespace/:name", s.handle(s.getLocationByEntity))
+// Route is one route the server serves, as its method and path template.
+type Route struct {
+	Method, Path string
+}
+
+// Routes lists every route the server serves, for documentation and for the test that
+// checks each route's access rules.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, ri := range s.engine.Routes() {
+		out = append(out, Route{Method: ri.Method, Path: ri.Path})
+	}
+	return out
 }

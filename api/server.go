@@ -5,6 +5,9 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/gin-gonic/gin"
+
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 )
 
@@ -18,16 +21,35 @@ type Deps struct {
 	Ready        func(ctx context.Context) error // readiness check (the database); nil means always ready
 	MaxBodyBytes int64                           // request body limit; 0 means the default (1 MiB)
 	Version      string
+
+	// Auth checks credentials and keeps users, tokens, sessions and the audit log. Without
+	// it no credential is accepted: callers are anonymous (or the guest, in demo mode).
+	Auth *auth.Service
+	// Demo signs in every request without credentials as the guest developer.
+	Demo bool
+	// MetricsPublic serves /metrics without credentials.
+	MetricsPublic bool
+	// SecureCookies marks the session cookie Secure even when the request arrived over
+	// plain HTTP (behind a TLS-terminating proxy).
+	SecureCookies bool
+	// OIDC enables login through an OIDC issuer; nil means password login only.
+	OIDC *OIDCConfig
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies whose
+	// X-Forwarded-For is believed when taking the client address for rate limits and the
+	// audit log. Empty means none: the peer address is the client.
+	TrustedProxies []string
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1
 // routes, operational endpoints and the web UI.
 type Server struct {
 	catalog *catalog.Service
+	auth    *auth.Service
+	policy  auth.Policy
 	logger  *slog.Logger
 	deps    Deps
 	metrics *metrics
-	handler http.Handler
+	engine  *gin.Engine
 }
 
 // NewServer builds the server and its routes.
@@ -38,10 +60,10 @@ func NewServer(d Deps) *Server {
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = defaultMaxBodyBytes
 	}
-	s := &Server{catalog: d.Catalog, logger: d.Logger, deps: d, metrics: newMetrics()}
-	s.handler = s.routes()
+	s := &Server{catalog: d.Catalog, auth: d.Auth, logger: d.Logger, deps: d, metrics: newMetrics()}
+	s.engine = s.routes()
 	return s
 }
 
 // ServeHTTP serves a request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }

@@ -16,12 +16,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/web"
 )
 
 // uiPages are the page templates of package web; each is parsed together with layout.html.
-var uiPages = []string{"catalog.html", "entity.html", "error.html"}
+var uiPages = []string{"catalog.html", "entity.html", "error.html", "login.html"}
 
 // ui renders the web UI's pages.
 type ui struct {
@@ -36,17 +37,22 @@ type layoutData struct {
 	Title   string
 	Nav     string // which main nav entry is current: catalog, apis, teams or ""
 	Version string
+	// CSRF is the session's CSRF token, for forms and for scripts (a meta tag); empty
+	// without a session.
+	CSRF string
+	// User names the signed-in caller in the header; empty when anonymous.
+	User string
+	// Session is true when a session cookie signed the caller in, so they may sign out.
+	Session bool
 }
 
-// registerUI adds the web UI's pages to r: the catalog at / and /catalog, entity pages at
-// /catalog/{namespace}/{kind}/{name}, and the embedded static files under /static/.
-func (s *Server) registerUI(r *gin.Engine) {
-	u := newUI(s.deps.Version)
-	r.GET("/", s.uiCatalog(u))
-	r.GET("/catalog", s.uiCatalog(u))
-	r.GET("/catalog/:namespace/:kind/:name", s.uiEntity(u))
-	r.GET("/static/*filepath", u.serveStatic)
-	r.HEAD("/static/*filepath", u.serveStatic)
+// layout is the layout data of a page for the request's caller.
+func (u *ui) layout(c *gin.Context, title, nav string) layoutData {
+	d := layoutData{Title: title, Nav: nav, Version: u.version, CSRF: c.GetString(ctxCSRF), Session: c.GetBool(ctxViaCookie)}
+	if p := auth.FromContext(c.Request.Context()); p.IsAuthenticated() {
+		d.User = p.Name
+	}
+	return d
 }
 
 // newUI parses the embedded templates. They are compiled into the binary, so a parse error
@@ -101,7 +107,7 @@ type errorPage struct {
 // renderError shows the error page for err: 404 for catalog.ErrNotFound, 400 for invalid
 // input (with its message), else 500 with a short message and the details in the log.
 func (s *Server) renderError(c *gin.Context, u *ui, err error) {
-	p := errorPage{layoutData: layoutData{Version: u.version}}
+	p := errorPage{layoutData: u.layout(c, "", "")}
 	status := http.StatusInternalServerError
 	switch {
 	case errors.Is(err, catalog.ErrNotFound):
@@ -120,7 +126,7 @@ func (s *Server) renderError(c *gin.Context, u *ui, err error) {
 
 // renderNotFound shows the 404 page with msg.
 func (s *Server) renderNotFound(c *gin.Context, u *ui, msg string) {
-	p := errorPage{layoutData: layoutData{Title: "Not found", Version: u.version}, Heading: "Not found", Message: msg}
+	p := errorPage{layoutData: u.layout(c, "Not found", ""), Heading: "Not found", Message: msg}
 	u.render(c, s.logger, http.StatusNotFound, "error.html", "layout", p)
 }
 

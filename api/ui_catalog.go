@@ -73,7 +73,7 @@ func (s *Server) uiCatalog(u *ui) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		params := c.Request.URL.Query()
-		p := catalogPage{layoutData: layoutData{Title: "Catalog", Nav: "catalog", Version: u.version}, Heading: "Catalog"}
+		p := catalogPage{layoutData: u.layout(c, "Catalog", "catalog"), Heading: "Catalog"}
 		p.Q = strings.TrimSpace(params.Get("q"))
 
 		selected := map[string]string{}

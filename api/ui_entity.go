@@ -65,7 +65,7 @@ func (s *Server) uiEntity(u *ui) gin.HandlerFunc {
 			s.renderError(c, u, err)
 			return
 		}
-		p.Version = u.version
+		p.layoutData = u.layout(c, p.Title, p.Nav)
 		u.render(c, s.logger, 200, "entity.html", "layout", p)
 	}
 }
