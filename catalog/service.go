@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
-	"github.com/nextportal/portal/auth"
 )
 
 // Service is the catalog's entry point for the HTTP layer and the CLI.
@@ -88,8 +86,9 @@ func (s *Service) EntitiesByRefs(ctx context.Context, refs []string, filter Filt
 	if len(valid) == 0 {
 		return out, nil
 	}
-	if vis, limited := visibleFilter(auth.FromContext(ctx)); limited {
-		filter = and(filter, vis)
+	filter, err := s.scopeFilter(ctx, filter)
+	if err != nil {
+		return nil, fmt.Errorf("get entities by refs: %w", err)
 	}
 	found, err := s.store.EntitiesByRefs(ctx, valid, filter)
 	if err != nil {
@@ -111,8 +110,9 @@ func (s *Service) EntitiesByRefs(ctx context.Context, refs []string, filter Filt
 // Query returns one page of the entities the caller may see. Visibility is part of the
 // store's query, so totals, paging and cursors only ever count visible entities.
 func (s *Service) Query(ctx context.Context, q Query) (Page, error) {
-	if vis, limited := visibleFilter(auth.FromContext(ctx)); limited {
-		q.Filter = and(q.Filter, vis)
+	var err error
+	if q.Filter, err = s.scopeFilter(ctx, q.Filter); err != nil {
+		return Page{}, fmt.Errorf("query entities: %w", err)
 	}
 	page, err := s.store.QueryEntities(ctx, q)
 	if err != nil {
@@ -130,8 +130,9 @@ func (s *Service) Query(ctx context.Context, q Query) (Page, error) {
 
 // Facets counts facet values among the entities matching filter that the caller may see.
 func (s *Service) Facets(ctx context.Context, filter Filter, facets []string) (map[string][]FacetCount, error) {
-	if vis, limited := visibleFilter(auth.FromContext(ctx)); limited {
-		filter = and(filter, vis)
+	filter, err := s.scopeFilter(ctx, filter)
+	if err != nil {
+		return nil, fmt.Errorf("count facets: %w", err)
 	}
 	out, err := s.store.Facets(ctx, filter, facets)
 	if err != nil {

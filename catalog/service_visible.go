@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nextportal/portal/auth"
@@ -116,4 +117,83 @@ func (s *Service) hiddenRefs(ctx context.Context, refs []string, exists map[stri
 		}
 	}
 	return hidden, nil
+}
+
+// scopeFilter returns f narrowed to what the principal in ctx may see. For a caller who
+// does not see everything, it is f AND visibleFilter, and f's relation conditions forget
+// targets the caller may not see, as if they did not exist: otherwise
+// relations.ownerOf=<hidden ref> would reveal the hidden entity through the visible group
+// that owns it.
+func (s *Service) scopeFilter(ctx context.Context, f Filter) (Filter, error) {
+	vis, limited := visibleFilter(auth.FromContext(ctx))
+	if !limited {
+		return f, nil
+	}
+	if refs := relationValues(f, nil); len(refs) > 0 {
+		exists, err := s.store.ExistingRefs(ctx, refs)
+		if err != nil {
+			return Filter{}, fmt.Errorf("check filter refs: %w", err)
+		}
+		hidden, err := s.hiddenRefs(ctx, refs, exists)
+		if err != nil {
+			return Filter{}, err
+		}
+		f = dropHidden(f, hidden)
+	}
+	return and(f, vis), nil
+}
+
+// relationValues appends the values of f's relation conditions to out, as the store
+// compares them (trimmed, lowercased).
+func relationValues(f Filter, out []string) []string {
+	if isRelationKey(f.Key) {
+		for _, v := range f.Values {
+			if v = strings.ToLower(strings.TrimSpace(v)); !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	for _, sub := range append(slices.Clone(f.AllOf), f.AnyOf...) {
+		out = relationValues(sub, out)
+	}
+	if f.Not != nil {
+		out = relationValues(*f.Not, out)
+	}
+	return out
+}
+
+// dropHidden returns f without the hidden values of its relation conditions; a condition
+// left with none matches nothing.
+func dropHidden(f Filter, hidden map[string]bool) Filter {
+	if len(hidden) == 0 {
+		return f
+	}
+	if isRelationKey(f.Key) && len(f.Values) > 0 {
+		var kept []string
+		for _, v := range f.Values {
+			if !hidden[strings.ToLower(strings.TrimSpace(v))] {
+				kept = append(kept, v)
+			}
+		}
+		if len(kept) == 0 {
+			return Filter{Not: &Filter{}} // nothing
+		}
+		return Filter{Key: f.Key, Values: kept}
+	}
+	out := Filter{Key: f.Key, Values: f.Values}
+	for _, sub := range f.AllOf {
+		out.AllOf = append(out.AllOf, dropHidden(sub, hidden))
+	}
+	for _, sub := range f.AnyOf {
+		out.AnyOf = append(out.AnyOf, dropHidden(sub, hidden))
+	}
+	if f.Not != nil {
+		n := dropHidden(*f.Not, hidden)
+		out.Not = &n
+	}
+	return out
+}
+
+func isRelationKey(key string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(key)), relationsKeyPrefix)
 }

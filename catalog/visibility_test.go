@@ -469,3 +469,59 @@ func TestSearchRowsVisibility(t *testing.T) {
 		})
 	}
 }
+
+// TestVisibilityRelationFilters checks that a relation filter naming a hidden entity
+// matches as if that entity did not exist, in lists, totals and facets.
+func TestVisibilityRelationFilters(t *testing.T) {
+	svc := newVisibilityCatalog(t)
+	ownerOf := func(names ...string) catalog.Filter {
+		f := catalog.Filter{Key: "relations.ownerOf"}
+		for _, n := range names {
+			f.Values = append(f.Values, componentRef(n))
+		}
+		return f
+	}
+	for _, tt := range viewerCases() {
+		for _, fc := range []struct {
+			name   string
+			filter catalog.Filter
+			want   []string // groups, when the caller sees the components named
+			needs  []string
+		}{
+			{"one hidden target", ownerOf("a-secret-01"), []string{"team-a"}, []string{"a-secret-01"}},
+			{"hidden and visible targets", ownerOf(" A-Secret-02 ", "c-public"), []string{"team-a"}, []string{"c-public"}},
+			{"under not", catalog.Filter{AllOf: []catalog.Filter{{Key: "kind", Values: []string{"group"}}, {Not: ptr(ownerOf("b-unknown"))}}},
+				[]string{"org", "outsiders", "team-b"}, []string{"b-unknown"}},
+		} {
+			t.Run(tt.name+"/"+fc.name, func(t *testing.T) {
+				ctx := as(t, tt.p)
+				want := []string{}
+				if countIn(tt.see, fc.needs) == len(fc.needs) && tt.p.IsAuthenticated() {
+					want = fc.want
+				} else if fc.name == "under not" && tt.p.IsAuthenticated() {
+					want = []string{"org", "outsiders", "team-a", "team-b"}
+				}
+				page, err := svc.Query(ctx, catalog.Query{Filter: fc.filter, OrderBy: []catalog.Order{{Field: "metadata.name"}}})
+				if err != nil {
+					t.Fatalf("Query() error = %v", err)
+				}
+				if diff := cmp.Diff(want, names(page.Entities)); diff != "" || page.Total != len(want) {
+					t.Errorf("Query() Total %d, items (-want +got):\n%s", page.Total, diff)
+				}
+				facets, err := svc.Facets(ctx, fc.filter, []string{"kind"})
+				if err != nil {
+					t.Fatalf("Facets() error = %v", err)
+				}
+				wantFacet := []catalog.FacetCount{}
+				if len(want) > 0 {
+					wantFacet = []catalog.FacetCount{{Value: "Group", Count: len(want)}}
+				}
+				if diff := cmp.Diff(wantFacet, facets["kind"]); diff != "" {
+					t.Errorf("Facets() kind (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
