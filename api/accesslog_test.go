@@ -18,7 +18,7 @@ func TestAccessLog(t *testing.T) {
 	recorder(env, req)
 
 	var line struct {
-		Level, Msg, Method, Route, RequestID string
+		Level, Msg, Method, Route, RequestID, Principal string
 		Status                               int
 		Bytes                                int
 		DurationMS                           *float64 `json:"duration_ms"`
@@ -38,7 +38,7 @@ func TestAccessLog(t *testing.T) {
 		t.Fatalf("no access log line in %s", buf.String())
 	}
 	if line.Level != "INFO" || line.Method != "GET" || line.Route != "/api/catalog/entities/by-name/:kind/:namespace/:name" ||
-		line.Status != 404 || line.RequestID != "log-1" || line.Bytes <= 0 || line.DurationMS == nil {
-		t.Errorf("access log = %+v, want an info line with method, route template, status, request id, bytes and duration", line)
+		line.Status != 404 || line.RequestID != "log-1" || line.Bytes <= 0 || line.DurationMS == nil || line.Principal != "user:admin" {
+		t.Errorf("access log = %+v, want an info line with method, route template, status, request id, bytes, duration and principal", line)
 	}
 }

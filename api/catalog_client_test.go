@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nextportal/portal/api"
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/store/storetest"
 )
@@ -24,7 +25,8 @@ const catalogClientDir = "testdata/catalog-client"
 
 // TestBackstageCatalogClient runs the real @backstage/catalog-client from npm against our
 // server: getEntities, getEntityByRef, queryEntities with cursors, getEntitiesByRefs,
-// getEntityFacets, addLocation, removeEntityByUid and validateEntity (see check.mjs).
+// getEntityFacets, addLocation, removeEntityByUid and validateEntity, each with an API
+// token passed the client's way, and refused without one (see check.mjs).
 func TestBackstageCatalogClient(t *testing.T) {
 	node := requireClientNode(t)
 
@@ -41,8 +43,9 @@ func TestBackstageCatalogClient(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	svc := catalog.NewService(storetest.New(t), []string{root})
-	_, applied, err := svc.Import(t.Context(), filepath.Join(root, "catalog", "catalog-info.yaml"))
+	db := storetest.New(t)
+	svc := catalog.NewService(db, []string{root})
+	_, applied, err := svc.Import(auth.NewContext(t.Context(), auth.System()), filepath.Join(root, "catalog", "catalog-info.yaml"))
 	if err != nil {
 		t.Fatalf("import the fixture catalog: %v", err)
 	}
@@ -50,9 +53,20 @@ func TestBackstageCatalogClient(t *testing.T) {
 		t.Fatalf("import the fixture catalog: %+v, want entities added and no conflicts", applied)
 	}
 
+	// The client authenticates with an admin's API token, passed as { token } on every call.
+	authSvc := auth.NewService(auth.Options{Store: db, Directory: svc})
+	if _, err := authSvc.AddUser(t.Context(), auth.NewUser{Name: "client-check", Role: auth.RoleAdmin, ServiceAccount: true}); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := authSvc.CreateToken(t.Context(), "client-check", "catalog-client", auth.ScopeWrite, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	var logs clientLogBuffer
 	srv := httptest.NewServer(api.NewServer(api.Deps{
 		Catalog: svc,
+		Auth:    authSvc,
 		Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
 	}))
 	t.Cleanup(srv.Close)
@@ -65,6 +79,7 @@ func TestBackstageCatalogClient(t *testing.T) {
 		"BASE_URL="+srv.URL,
 		"EXTRA_TARGET="+filepath.Join(root, "extra", "catalog-info.yaml"),
 		"OUTSIDE_TARGET="+outside,
+		"TOKEN="+token,
 	)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -10,23 +10,54 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/nextportal/portal/api"
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/store/storetest"
 )
 
-// testEnv is a server on a real store whose catalog root is a temp dir.
+// testEnv is a server on a real store whose catalog root is a temp dir, with real auth:
+// a user for each role, each with an API token.
 type testEnv struct {
-	t    *testing.T
-	srv  *api.Server
-	svc  *catalog.Service
-	root string
+	t     *testing.T
+	srv   *api.Server
+	demo  *api.Server // the same store and services in demo mode
+	svc   *catalog.Service
+	auth  *auth.Service
+	clock *testClock
+	root  string
+	// tokens are the raw API tokens of the test principals, by name: viewer, developer,
+	// owner, admin, and the bad, expired and revoked tokens.
+	tokens map[string]string
 }
 
-// newTestEnv starts a server over a fresh store. Its only file root is a temp dir.
+// Principals of the test server. "owner" is a developer whose catalog User is a member
+// of the group that owns the auth fixtures' entities.
+const (
+	asAnonymous = "anonymous"
+	asViewer    = "viewer"
+	asDeveloper = "developer"
+	asOwner     = "owner"
+	asAdmin     = "admin"
+	asGuest     = "guest" // demo mode without credentials
+	asBad       = "bad token"
+	asExpired   = "expired token"
+	asRevoked   = "revoked token"
+)
+
+// testClock is the auth service's clock; tests move it forward instead of sleeping.
+type testClock struct{ offset atomic.Int64 }
+
+func (c *testClock) Now() time.Time           { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// newTestEnv starts a server over a fresh store. Its only file root is a temp dir. Unless
+// d says otherwise it has its own auth.Service with the test principals.
 func newTestEnv(t *testing.T, d api.Deps) *testEnv {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
@@ -36,11 +67,57 @@ func newTestEnv(t *testing.T, d api.Deps) *testEnv {
 	}
 	db := storetest.New(t)
 	svc := catalog.NewService(db, []string{root})
+	clock := &testClock{}
+	authSvc := auth.NewService(auth.Options{Store: db, Directory: svc, Now: clock.Now})
 	d.Catalog = svc
+	if d.Auth == nil {
+		d.Auth = authSvc
+	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &testEnv{t: t, srv: api.NewServer(d), svc: svc, root: root}
+	env := &testEnv{t: t, srv: api.NewServer(d), svc: svc, auth: authSvc, clock: clock, root: root}
+	demo := d
+	demo.Demo = true
+	env.demo = api.NewServer(demo)
+	env.tokens = newTestPrincipals(t, authSvc, clock)
+	return env
+}
+
+// newTestPrincipals adds a user per role, gives each an API token of the widest scope
+// its role allows, and makes an expired and a revoked admin token.
+func newTestPrincipals(t *testing.T, a *auth.Service, clock *testClock) map[string]string {
+	t.Helper()
+	ctx := t.Context()
+	users := []struct {
+		name string
+		role auth.Role
+	}{{asViewer, auth.RoleViewer}, {asDeveloper, auth.RoleDeveloper}, {asOwner, auth.RoleDeveloper}, {asAdmin, auth.RoleAdmin}}
+	scopes := map[auth.Role]auth.Scope{auth.RoleViewer: auth.ScopeRead, auth.RoleDeveloper: auth.ScopeWrite, auth.RoleAdmin: auth.ScopeAdmin}
+	tokens := map[string]string{asBad: "np_bm90LWEtdG9rZW4tdGhhdC1hbnlvbmUtaXNzdWVk"}
+	for _, u := range users {
+		if _, err := a.AddUser(ctx, auth.NewUser{Name: u.name, Role: u.role}); err != nil {
+			t.Fatalf("add user %s: %v", u.name, err)
+		}
+		raw, _, err := a.CreateToken(ctx, u.name, "test", scopes[u.role], 0)
+		if err != nil {
+			t.Fatalf("token of %s: %v", u.name, err)
+		}
+		tokens[u.name] = raw
+	}
+	raw, tok, err := a.CreateToken(ctx, asAdmin, "revoked", auth.ScopeAdmin, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RevokeToken(ctx, auth.System(), tok.ID); err != nil {
+		t.Fatalf("revoke: %v", err)
+	}
+	tokens[asRevoked] = raw
+	if tokens[asExpired], _, err = a.CreateToken(ctx, asAdmin, "expires", auth.ScopeAdmin, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Minute)
+	return tokens
 }
 
 // newLoadedEnv is newTestEnv with testdata/catalog copied under the root and registered
@@ -93,8 +170,15 @@ func (e *testEnv) writeFile(rel, content string) string {
 	return p
 }
 
-// do sends one request through the server's ServeHTTP.
+// do sends one request through the server's ServeHTTP as the admin.
 func (e *testEnv) do(method, path, body string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	return e.doAs(asAdmin, method, path, body)
+}
+
+// doAs sends one request as who: a test principal's bearer token, no credentials
+// (anonymous), or no credentials to the demo server (guest).
+func (e *testEnv) doAs(who, method, path, body string) *httptest.ResponseRecorder {
 	e.t.Helper()
 	var r io.Reader
 	if body != "" {
@@ -104,8 +188,20 @@ func (e *testEnv) do(method, path, body string) *httptest.ResponseRecorder {
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	h := http.Handler(e.srv)
+	switch who {
+	case asAnonymous:
+	case asGuest:
+		h = e.demo
+	default:
+		tok, ok := e.tokens[who]
+		if !ok {
+			e.t.Fatalf("no test principal %q", who)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
 	w := httptest.NewRecorder()
-	e.srv.ServeHTTP(w, req)
+	h.ServeHTTP(w, req)
 	return w
 }
 
@@ -163,8 +259,12 @@ func sharedData(t *testing.T, env, rel string) string {
 	return abs
 }
 
-// recorder serves a prepared request.
+// recorder serves a prepared request; one without an Authorization header is sent as
+// the admin.
 func recorder(e *testEnv, req *http.Request) *httptest.ResponseRecorder {
+	if req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[asAdmin])
+	}
 	w := httptest.NewRecorder()
 	e.srv.ServeHTTP(w, req)
 	return w

@@ -12,6 +12,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+
+	"github.com/nextportal/portal/auth"
 )
 
 // requestIDHeader carries the request id in both directions.
@@ -53,7 +55,7 @@ func validRequestID(id string) bool {
 	return true
 }
 
-// accessLog logs one info line per request.
+// accessLog logs one info line per request, naming the caller but never a credential.
 func accessLog(logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -66,6 +68,8 @@ func accessLog(logger *slog.Logger) gin.HandlerFunc {
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("request_id", RequestID(c.Request.Context())),
 			slog.Int("bytes", max(c.Writer.Size(), 0)),
+			// Who asked, as kind:name: never a credential.
+			slog.String("principal", actorOf(auth.FromContext(c.Request.Context()))),
 		}
 		if last := c.Errors.Last(); last != nil && c.Writer.Status() < 500 {
 			// 5xx causes are logged where they are answered; keep client errors visible too.

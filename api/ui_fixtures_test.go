@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nextportal/portal/api"
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/store/storetest"
 )
@@ -117,7 +118,7 @@ spec:
 }
 
 // newUITestServer registers files (path -> content, written under a temp root) with a
-// catalog on a real store and returns the API server over it.
+// catalog on a real store and returns the API server over it, in demo mode.
 func newUITestServer(t *testing.T, files map[string]string) http.Handler {
 	t.Helper()
 	root := t.TempDir()
@@ -130,13 +131,16 @@ func newUITestServer(t *testing.T, files map[string]string) http.Handler {
 			t.Fatal(err)
 		}
 	}
-	svc := catalog.NewService(storetest.New(t), []string{root})
+	db := storetest.New(t)
+	svc := catalog.NewService(db, []string{root})
 	if len(files) > 0 {
-		if _, _, err := svc.Import(t.Context(), root); err != nil {
+		if _, _, err := svc.Import(auth.NewContext(t.Context(), auth.System()), root); err != nil {
 			t.Fatalf("import %s: %v", root, err)
 		}
 	}
-	return api.NewServer(api.Deps{Catalog: svc, Version: "v9.9.9-test"})
+	// Demo mode: the pages are seen as the guest developer, as after make run.
+	return api.NewServer(api.Deps{Catalog: svc, Auth: auth.NewService(auth.Options{Store: db, Directory: svc}),
+		Demo: true, Version: "v9.9.9-test"})
 }
 
 // uiManyComponents returns one file with n components named svc-000 … svc-(n-1).

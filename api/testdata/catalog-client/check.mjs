@@ -5,6 +5,7 @@
 //   BASE_URL      the server, e.g. http://127.0.0.1:7007 (the catalog is at BASE_URL/api/catalog)
 //   EXTRA_TARGET  absolute path of extra/catalog-info.yaml, registered through addLocation
 //   OUTSIDE_TARGET optional: a readable file outside the server's location roots (refused)
+//   TOKEN         an API token; every call sends it as { token }, the client's own option
 import { CatalogClient, CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import assert from 'node:assert/strict';
 
@@ -14,6 +15,9 @@ if (!baseUrl || !extraTarget) {
   console.error('usage: BASE_URL=http://host:port EXTRA_TARGET=/abs/extra/catalog-info.yaml node check.mjs');
   process.exit(2);
 }
+
+// auth is the options argument of every call: the client sends Authorization: Bearer.
+const auth = { token: process.env.TOKEN };
 
 const client = new CatalogClient({
   discoveryApi: { getBaseUrl: async () => `${baseUrl.replace(/\/$/, '')}/api/catalog` },
@@ -60,7 +64,7 @@ async function pageAll(first, limit, direction = 'nextCursor') {
   let page = first;
   while (page.pageInfo?.[direction]) {
     if (pages.length > 100) throw new Error(`more than 100 pages following ${direction}`);
-    page = await client.queryEntities({ cursor: page.pageInfo[direction], limit });
+    page = await client.queryEntities({ cursor: page.pageInfo[direction], limit }, auth);
     assert.ok(page.items.length <= limit, `page of ${page.items.length} items, limit ${limit}`);
     assert.equal(page.totalItems, first.totalItems, 'totalItems changed between pages');
     pages.push(page);
@@ -73,7 +77,7 @@ const checks = [
     const { items } = await client.getEntities({
       filter: { kind: 'component', 'spec.type': 'service' },
       fields: ['kind', 'metadata.name', 'spec.owner'],
-    });
+    }, auth);
     const want = componentNames.filter(n => components[n].type === 'service');
     assert.deepEqual(sorted(names(items)), want, 'service components');
     for (const e of items) {
@@ -84,21 +88,21 @@ const checks = [
     }
   }],
   ['getEntities with alternative filters', async () => {
-    const { items } = await client.getEntities({ filter: [{ kind: 'api' }, { kind: 'resource' }] });
+    const { items } = await client.getEntities({ filter: [{ kind: 'api' }, { kind: 'resource' }] }, auth);
     assert.deepEqual(sorted(names(items)), ['artists-db', 'hello-world']);
   }],
   ['getEntities with an existence filter', async () => {
     const { items } = await client.getEntities({
       filter: { kind: 'component', 'metadata.tags.java': CATALOG_FILTER_EXISTS },
       fields: ['metadata.name'],
-    });
+    }, auth);
     assert.deepEqual(sorted(names(items)), componentNames.filter(n => components[n].tags.includes('java')));
   }],
   ['getEntities with a relation filter', async () => {
     const { items } = await client.getEntities({
       filter: { kind: 'user', 'relations.memberOf': 'group:default/team-c' },
       fields: ['metadata.name'],
-    });
+    }, auth);
     assert.deepEqual(sorted(names(items)), teamC);
   }],
   ['getEntities with order', async () => {
@@ -106,11 +110,11 @@ const checks = [
       filter: { kind: 'system' },
       order: { field: 'metadata.name', order: 'desc' },
       fields: ['metadata.name'],
-    });
+    }, auth);
     assert.deepEqual(names(items), ['podcast', 'audio-playback', 'artist-engagement-portal']);
   }],
   ['getEntityByRef', async () => {
-    const e = await client.getEntityByRef('component:default/artist-lookup');
+    const e = await client.getEntityByRef('component:default/artist-lookup', auth);
     assert.ok(e, 'component:default/artist-lookup not found');
     assert.equal(e.apiVersion, 'backstage.io/v1alpha1');
     assert.equal(e.kind, 'Component');
@@ -125,9 +129,9 @@ const checks = [
       'dependsOn resource:default/artists-db']) {
       assert.ok(rels.includes(want), `relation ${want} missing from ${JSON.stringify(rels)}`);
     }
-    const byShortRef = await client.getEntityByRef('component:artist-lookup');
+    const byShortRef = await client.getEntityByRef('component:artist-lookup', auth);
     assert.equal(byShortRef?.metadata.uid, e.metadata.uid, 'short ref component:artist-lookup');
-    assert.equal(await client.getEntityByRef('component:default/no-such-thing'), undefined, 'missing entity');
+    assert.equal(await client.getEntityByRef('component:default/no-such-thing', auth), undefined, 'missing entity');
   }],
   ['queryEntities paged by cursor to the end and back', async () => {
     const limit = 3;
@@ -136,7 +140,7 @@ const checks = [
       orderFields: { field: 'metadata.name', order: 'asc' },
       fields: ['metadata.name', 'metadata.uid'],
       limit,
-    });
+    }, auth);
     assert.equal(first.totalItems, componentNames.length, 'totalItems');
     assert.equal(first.pageInfo.prevCursor, undefined, 'prevCursor on the first page');
     const pages = await pageAll(first, limit);
@@ -150,7 +154,7 @@ const checks = [
   }],
   ['queryEntities over everything with the default order', async () => {
     const limit = 7;
-    const first = await client.queryEntities({ limit, fields: ['kind', 'metadata.name', 'metadata.uid'] });
+    const first = await client.queryEntities({ limit, fields: ['kind', 'metadata.name', 'metadata.uid'] }, auth);
     const pages = await pageAll(first, limit);
     const uids = pages.flatMap(p => p.items.map(e => e.metadata.uid));
     assert.equal(uids.length, first.totalItems, 'entities seen vs totalItems');
@@ -162,69 +166,69 @@ const checks = [
       filter: { kind: 'component' },
       fullTextFilter: { term: 'artist' },
       fields: ['metadata.name'],
-    });
+    }, auth);
     assert.deepEqual(sorted(names(res.items)), ['artist-lookup', 'www-artist']);
     assert.equal(res.totalItems, 2);
   }],
   ['getEntitiesByRefs', async () => {
     const refs = ['component:default/searcher', 'component:default/missing', 'api:default/hello-world'];
-    const { items } = await client.getEntitiesByRefs({ entityRefs: refs, fields: ['kind', 'metadata.name'] });
+    const { items } = await client.getEntitiesByRefs({ entityRefs: refs, fields: ['kind', 'metadata.name'] }, auth);
     assert.equal(items.length, 3, 'one item per ref');
     assert.deepEqual(items[0], { kind: 'Component', metadata: { name: 'searcher' } });
     assert.equal(items[1], undefined, 'missing ref');
     assert.deepEqual(items[2], { kind: 'API', metadata: { name: 'hello-world' } });
-    const filtered = await client.getEntitiesByRefs({ entityRefs: refs, filter: { kind: 'api' } });
+    const filtered = await client.getEntitiesByRefs({ entityRefs: refs, filter: { kind: 'api' } }, auth);
     assert.deepEqual(names(filtered.items), [undefined, undefined, 'hello-world'], 'refs filtered to kind api');
   }],
   ['getEntityFacets', async () => {
     const { facets } = await client.getEntityFacets({
       facets: ['spec.lifecycle', 'spec.type'],
       filter: { kind: 'component' },
-    });
+    }, auth);
     const list = Object.values(components);
     assert.deepEqual(sorted(Object.keys(facets)), ['spec.lifecycle', 'spec.type']);
     assert.deepEqual(facets['spec.lifecycle'], counts(list.map(c => c.lifecycle)), 'spec.lifecycle');
     assert.deepEqual(facets['spec.type'], counts(list.map(c => c.type)), 'spec.type');
   }],
   ['addLocation (dry run, then for real), removeEntityByUid', async () => {
-    const before = (await client.getEntities({ fields: ['metadata.uid'] })).items.length;
-    const dry = await client.addLocation({ type: 'file', target: extraTarget, dryRun: true });
+    const before = (await client.getEntities({ fields: ['metadata.uid'] }, auth)).items.length;
+    const dry = await client.addLocation({ type: 'file', target: extraTarget, dryRun: true }, auth);
     assert.equal(dry.location.type, 'file');
     assert.equal(dry.location.target, extraTarget);
     assert.ok(names(dry.entities).includes('client-check-extra'), `dry run entities: ${names(dry.entities)}`);
-    assert.equal(await client.getEntityByRef('component:default/client-check-extra'), undefined,
+    assert.equal(await client.getEntityByRef('component:default/client-check-extra', auth), undefined,
       'a dry run must not register anything');
 
-    const added = await client.addLocation({ type: 'file', target: extraTarget });
+    const added = await client.addLocation({ type: 'file', target: extraTarget }, auth);
     assert.match(added.location.id ?? '', /\S/, 'location id');
     assert.equal(added.location.type, 'file');
     assert.equal(added.location.target, extraTarget);
-    const byId = await client.getLocationById(added.location.id);
+    const byId = await client.getLocationById(added.location.id, auth);
     assert.equal(byId?.target, extraTarget, 'getLocationById');
-    const e = await client.getEntityByRef('component:default/client-check-extra');
+    const e = await client.getEntityByRef('component:default/client-check-extra', auth);
     assert.ok(e, 'entity of the added location not found');
     assert.equal(e.spec.owner, 'group:team-b');
-    const loc = await client.getLocationByEntity('component:default/client-check-extra');
+    const loc = await client.getLocationByEntity('component:default/client-check-extra', auth);
     assert.equal(loc?.target, extraTarget, 'getLocationByEntity');
 
-    assert.equal(await status(client.addLocation({ type: 'file', target: extraTarget })), 409,
+    assert.equal(await status(client.addLocation({ type: 'file', target: extraTarget }, auth)), 409,
       'registering the same location twice');
 
-    await client.removeEntityByUid(e.metadata.uid);
-    assert.equal(await client.getEntityByRef('component:default/client-check-extra'), undefined,
+    await client.removeEntityByUid(e.metadata.uid, auth);
+    assert.equal(await client.getEntityByRef('component:default/client-check-extra', auth), undefined,
       'entity still there after removeEntityByUid');
-    assert.equal(await status(client.removeEntityByUid(e.metadata.uid)), 404, 'removing it again');
-    await client.removeLocationById(added.location.id);
-    const after = (await client.getEntities({ fields: ['metadata.uid'] })).items.length;
+    assert.equal(await status(client.removeEntityByUid(e.metadata.uid, auth)), 404, 'removing it again');
+    await client.removeLocationById(added.location.id, auth);
+    const after = (await client.getEntities({ fields: ['metadata.uid'] }, auth)).items.length;
     assert.equal(after, before, 'entity count after adding and removing the location');
   }],
   ['addLocation refuses a target outside the roots', async () => {
     const outside = process.env.OUTSIDE_TARGET;
     if (!outside) return;
-    const before = (await client.getEntities({ fields: ['metadata.uid'] })).items.length;
-    const code = await status(client.addLocation({ type: 'file', target: outside }));
+    const before = (await client.getEntities({ fields: ['metadata.uid'] }, auth)).items.length;
+    const code = await status(client.addLocation({ type: 'file', target: outside }, auth));
     assert.ok(code === 400 || code === 403, `status ${code}, want 400 (or 403)`);
-    const after = (await client.getEntities({ fields: ['metadata.uid'] })).items.length;
+    const after = (await client.getEntities({ fields: ['metadata.uid'] }, auth)).items.length;
     assert.equal(after, before, 'entity count after a refused location');
   }],
   ['validateEntity', async () => {
@@ -235,16 +239,22 @@ const checks = [
       spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
     };
     const location = 'url:https://example.com/catalog-info.yaml';
-    assert.deepEqual(await client.validateEntity(entity, location), { valid: true });
+    assert.deepEqual(await client.validateEntity(entity, location, auth), { valid: true });
 
     const noOwner = { ...entity, spec: { type: 'service', lifecycle: 'production' } };
-    const res = await client.validateEntity(noOwner, location);
+    const res = await client.validateEntity(noOwner, location, auth);
     assert.equal(res.valid, false, 'entity without spec.owner');
     assert.ok(res.errors.length > 0, 'no errors listed for an entity without spec.owner');
     assert.match(JSON.stringify(res.errors), /owner/, 'errors do not name spec.owner');
 
     const badName = { ...entity, metadata: { name: 'not a valid name!' } };
-    assert.equal((await client.validateEntity(badName, location)).valid, false, 'entity with a bad name');
+    assert.equal((await client.validateEntity(badName, location, auth)).valid, false, 'entity with a bad name');
+  }],
+  ['calls without a token or with a wrong one are refused', async () => {
+    assert.equal(await status(client.getEntities({})), 401, 'getEntities without a token');
+    assert.equal(await status(client.getEntities({}, { token: 'np_not-a-real-token' })), 401, 'getEntities with a wrong token');
+    assert.equal(await status(client.getEntityByRef('component:default/artist-lookup', { token: 'np_x' })), 401,
+      'getEntityByRef with a wrong token');
   }],
 ];
 
