@@ -19,9 +19,9 @@ func TestAccessLog(t *testing.T) {
 
 	var line struct {
 		Level, Msg, Method, Route, RequestID, Principal string
-		Status                               int
-		Bytes                                int
-		DurationMS                           *float64 `json:"duration_ms"`
+		Status                                          int
+		Bytes                                           int
+		DurationMS                                      *float64 `json:"duration_ms"`
 	}
 	var found bool
 	for _, l := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {

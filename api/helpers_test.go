@@ -53,7 +53,7 @@ const (
 // testClock is the auth service's clock; tests move it forward instead of sleeping.
 type testClock struct{ offset atomic.Int64 }
 
-func (c *testClock) Now() time.Time           { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *testClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // newTestEnv starts a server over a fresh store. Its only file root is a temp dir. Unless
