@@ -269,3 +269,14 @@ func recorder(e *testEnv, req *http.Request) *httptest.ResponseRecorder {
 	e.srv.ServeHTTP(w, req)
 	return w
 }
+
+// decode requires a 2xx answer and decodes its JSON body into v.
+func decode(t *testing.T, w *httptest.ResponseRecorder, v any) {
+	t.Helper()
+	if w.Code < 200 || w.Code > 299 {
+		t.Fatalf("status %d, want success; body %s", w.Code, w.Body)
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), v); err != nil {
+		t.Fatalf("decode %q: %v", w.Body, err)
+	}
+}
