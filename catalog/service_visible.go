@@ -41,8 +41,7 @@ func visible(ctx context.Context) func(Entity, error) (Entity, error) {
 
 // fillStatus drops, from each entity, the relations whose target the caller may not see,
 // then sets a warning status item for every remaining relation whose target does not exist.
-// It costs one ExistingRefs call and, for a caller who does not see everything, one
-// EntitiesByRefs call, for all the entities together.
+// It reads the targets once for all the entities together.
 func (s *Service) fillStatus(ctx context.Context, es []*Entity) error {
 	var targets []string
 	seen := map[string]bool{}
@@ -57,13 +56,9 @@ func (s *Service) fillStatus(ctx context.Context, es []*Entity) error {
 	if len(targets) == 0 {
 		return nil
 	}
-	exists, err := s.store.ExistingRefs(ctx, targets)
+	exists, hidden, err := s.refStates(ctx, targets)
 	if err != nil {
 		return fmt.Errorf("check relation targets: %w", err)
-	}
-	hidden, err := s.hiddenRefs(ctx, targets, exists)
-	if err != nil {
-		return err
 	}
 	for _, e := range es {
 		var items []StatusItem
@@ -90,33 +85,28 @@ func (s *Service) fillStatus(ctx context.Context, es []*Entity) error {
 	return nil
 }
 
-// hiddenRefs returns which of the existing refs the principal in ctx may not see (none for
-// a principal who sees everything).
-func (s *Service) hiddenRefs(ctx context.Context, refs []string, exists map[string]bool) (map[string]bool, error) {
-	vis, limited := visibleFilter(auth.FromContext(ctx))
-	if !limited {
-		return nil, nil
+// refStates reports which of the canonical refs exist and which of those the principal in
+// ctx may not see. For a caller who sees everything that is one ExistingRefs call;
+// otherwise the entities are read (one EntitiesByRefs call) and judged by canSee, which
+// costs what the refs cost, where a visibility filter in the query would cost what the
+// whole catalog does.
+func (s *Service) refStates(ctx context.Context, refs []string) (exists, hidden map[string]bool, err error) {
+	if seesAll(auth.FromContext(ctx)) {
+		exists, err = s.store.ExistingRefs(ctx, refs)
+		return exists, nil, err
 	}
-	var existing []string
-	for _, r := range refs {
-		if exists[r] {
-			existing = append(existing, r)
-		}
-	}
-	if len(existing) == 0 {
-		return nil, nil
-	}
-	visible, err := s.store.EntitiesByRefs(ctx, existing, vis)
+	found, err := s.store.EntitiesByRefs(ctx, refs, Filter{})
 	if err != nil {
-		return nil, fmt.Errorf("check relation targets: %w", err)
+		return nil, nil, err
 	}
-	hidden := map[string]bool{}
-	for i, e := range visible {
-		if e == nil {
-			hidden[existing[i]] = true
+	exists, hidden = make(map[string]bool, len(refs)), map[string]bool{}
+	for i, e := range found {
+		if e != nil {
+			exists[refs[i]] = true
+			hidden[refs[i]] = !canSee(ctx, *e)
 		}
 	}
-	return hidden, nil
+	return exists, hidden, nil
 }
 
 // scopeFilter returns f narrowed to what the principal in ctx may see. For a caller who
@@ -130,13 +120,9 @@ func (s *Service) scopeFilter(ctx context.Context, f Filter) (Filter, error) {
 		return f, nil
 	}
 	if refs := relationValues(f, nil); len(refs) > 0 {
-		exists, err := s.store.ExistingRefs(ctx, refs)
+		_, hidden, err := s.refStates(ctx, refs)
 		if err != nil {
 			return Filter{}, fmt.Errorf("check filter refs: %w", err)
-		}
-		hidden, err := s.hiddenRefs(ctx, refs, exists)
-		if err != nil {
-			return Filter{}, err
 		}
 		f = dropHidden(f, hidden)
 	}
