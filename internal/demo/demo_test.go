@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/internal/demo"
 	"github.com/nextportal/portal/store/storetest"
@@ -99,7 +100,7 @@ func TestDocs(t *testing.T) {
 
 func TestCatalog(t *testing.T) {
 	dir, root := newTestOrg(t)
-	ctx := t.Context()
+	ctx := auth.NewContext(t.Context(), auth.System())
 	svc := catalog.NewService(storetest.New(t), []string{dir})
 
 	_, applied, err := svc.Import(ctx, root)
@@ -159,7 +160,7 @@ func TestCatalog(t *testing.T) {
 
 // checkFacts checks what the product's example questions rely on.
 func checkFacts(t *testing.T, svc *catalog.Service) {
-	ctx := t.Context()
+	ctx := auth.NewContext(t.Context(), auth.System())
 	get := func(ref string) catalog.Entity {
 		t.Helper()
 		r, err := catalog.ParseRef(ref, "", "")
