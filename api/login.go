@@ -132,12 +132,23 @@ func (s *Server) login(c *gin.Context, b loginBody) (auth.Principal, error) {
 	return p, nil
 }
 
-// recordFailedLogin notes a refused login in the audit log, with the name tried.
+// recordFailedLogin notes a refused login in the audit log. The name tried is kept only
+// when it is an account's: people type passwords into the name field, and the log must
+// never hold one.
 func (s *Server) recordFailedLogin(c *gin.Context, name string) {
 	ctx := c.Request.Context()
+	target := ""
+	if users, err := s.auth.Users(ctx); err == nil {
+		for _, u := range users {
+			if strings.EqualFold(u.Name, name) {
+				target = u.Name
+				break
+			}
+		}
+	}
 	err := s.auth.Record(ctx, auth.AuditEvent{
-		At: time.Now().UTC(), Actor: actorOf(auth.Anonymous()), Action: "login.failed", Target: truncate(name, 100),
-		Status: http.StatusUnauthorized, Remote: c.ClientIP(),
+		At: time.Now().UTC(), Actor: actorOf(auth.Anonymous()), Action: "login.failed", Target: target,
+		Status: http.StatusUnauthorized, Remote: c.ClientIP(), Details: "password",
 	})
 	if err != nil {
 		s.logger.ErrorContext(ctx, "record audit event", "action", "login.failed", "error", err)
@@ -179,12 +190,4 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
-}
-
-// truncate cuts s to at most n bytes.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }
