@@ -232,4 +232,3 @@ func (e *testEnv) tokenID(who string) string {
 	e.t.Fatalf("%s has no test token", who)
 	return ""
 }
-
