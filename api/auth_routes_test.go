@@ -57,6 +57,8 @@ var (
 	pages      = statuses{303, 200, 200, 200, 200, 200}
 	admins     = statuses{401, 403, 403, 403, 200, 403}
 	tokenUsers = statuses{401, 403, 200, 200, 200, 403}
+	// oidcDown is a public OIDC route while the issuer cannot be reached.
+	oidcDown = statuses{502, 502, 502, 502, 502, 502}
 )
 
 // accessPrincipals are every kind of caller the access table checks, weakest first, so a
@@ -76,7 +78,8 @@ type accessCase struct {
 // TestRouteAccess walks every route the server serves × every kind of principal and
 // checks each status code. A route missing from the table fails the test.
 func TestRouteAccess(t *testing.T) {
-	env := newAuthEnv(t, api.Deps{})
+	// The OIDC routes are served when OIDC is configured; its issuer is down here.
+	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}})
 	ctx := t.Context()
 	const cat = "/api/catalog"
 	n := 0
@@ -160,6 +163,9 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/login", url: "/login?next=/catalog", want: anyone},
 		{method: "POST", route: "/login", url: "/login", body: `{"name":"pw-user","password":"` + testPassword + `"}`, want: anyone},
 		{method: "POST", route: "/logout", url: "/logout", want: anyone.with(303)},
+		{method: "GET", route: "/auth/oidc/login", url: "/auth/oidc/login?next=/", want: oidcDown},
+		// A callback without the login cookie is refused by the flow itself, for anyone.
+		{method: "GET", route: "/auth/oidc/callback", url: "/auth/oidc/callback?state=x&code=y", want: statuses{401, 401, 401, 401, 401, 401}},
 
 		{method: "GET", route: "/", url: "/", want: pages},
 		{method: "GET", route: "/catalog", url: "/catalog", want: pages},

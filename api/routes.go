@@ -118,6 +118,8 @@ func (s *Server) routes() *gin.Engine {
 	for _, rt := range s.table(u) {
 		r.Handle(rt.method, rt.path, s.authorize(rt.access), rt.handler)
 	}
+	// The OIDC login and callback routes are public, like the login form.
+	s.registerOIDC(r)
 	return r
 }
 
