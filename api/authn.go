@@ -112,9 +112,4 @@ func isForm(r *http.Request) bool {
 
 // actorOf names p in logs and the audit log: "user:jane", "service:ci", "anonymous".
 // It never holds a credential.
-func actorOf(p auth.Principal) string {
-	if !p.IsAuthenticated() {
-		return string(auth.KindAnonymous)
-	}
-	return string(p.Kind) + ":" + p.Name
-}
+func actorOf(p auth.Principal) string { return p.Actor() }
