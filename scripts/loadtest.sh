@@ -13,6 +13,9 @@ n=${ENTITIES:-10000}
 requests=${REQUESTS:-2000}
 conc=${CONCURRENCY:-8}
 work=$(mktemp -d)
+# The load run reads as a viewer with a static token, as a dashboard or scraper would.
+token="np_loadtest_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export PORTAL_STATIC_TOKENS="loadtest:$token:viewer:read"
 pid=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
@@ -43,7 +46,7 @@ run_engine() {
   done
   local base="http://127.0.0.1:$port/api/catalog"
   local cursor
-  cursor=$(curl -fsS "$base/entities/by-query?filter=kind=component,spec.lifecycle=production&limit=20" |
+  cursor=$(curl -fsS -H "Authorization: Bearer $token" "$base/entities/by-query?filter=kind=component,spec.lifecycle=production&limit=20" |
     sed -n 's/.*"nextCursor":"\([^"]*\)".*/\1/p')
   for target in \
     "by-name|$base/entities/by-name/component/default/$component" \
@@ -52,7 +55,7 @@ run_engine() {
     "entity-facets|$base/entity-facets?facet=kind&facet=spec.lifecycle"; do
     local label=${target%%|*} url=${target#*|}
     local out
-    out=$("$work/hey" -n "$requests" -c "$conc" "$url")
+    out=$("$work/hey" -n "$requests" -c "$conc" -H "Authorization: Bearer $token" "$url")
     printf '%-16s %s  p50 %s  p95 %s  p99 %s  non-200: %s\n' "$label" \
       "$(awk '/Requests\/sec/ {printf "%8.0f req/s", $2}' <<<"$out")" \
       "$(awk '/ 50%/ {printf "%.1fms", $3*1000}' <<<"$out")" \

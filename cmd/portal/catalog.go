@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/store"
 )
@@ -32,18 +33,18 @@ Run 'portal catalog <command> --help' for its flags.
 
 var catalogDBFlags = []string{"data-dir", "database-url", "file-location-roots", "log-format", "log-level"}
 
-func runCatalog(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runCatalog(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		io.WriteString(stdout, catalogUsage)
 		return nil
 	}
 	switch args[0] {
 	case "import":
-		return runCatalogImport(ctx, args[1:], env, stdout, stderr)
+		return runCatalogImport(ctx, args[1:], env, stdin, stdout, stderr)
 	case "get":
-		return runCatalogGet(ctx, args[1:], env, stdout, stderr)
+		return runCatalogGet(ctx, args[1:], env, stdin, stdout, stderr)
 	case "list":
-		return runCatalogList(ctx, args[1:], env, stdout, stderr)
+		return runCatalogList(ctx, args[1:], env, stdin, stdout, stderr)
 	}
 	return usageError("unknown catalog command %q", args[0])
 }
@@ -63,6 +64,12 @@ func openCatalog(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr erro
 	return catalog.NewService(db, cfg.FileLocationRoots), func() { db.Close() }, nil
 }
 
+// operatorContext is the context of a command run by the operator on the portal's machine:
+// it acts as the portal itself, which may see and do everything.
+func operatorContext(ctx context.Context) context.Context {
+	return auth.NewContext(ctx, auth.System())
+}
+
 // catalogConfig is the default config of the catalog commands: their output is their
 // result, so logs default to problems only.
 func catalogConfig() Config {
@@ -71,7 +78,8 @@ func catalogConfig() Config {
 	return cfg
 }
 
-func runCatalogImport(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runCatalogImport(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
 	fs, envErr := cfg.newFlagSet("catalog import", "catalog import [flags] PATH", stderr, env, catalogDBFlags...)
 	svc, closeDB, err := openCatalog(ctx, &cfg, fs, envErr, args, stderr)
@@ -103,7 +111,8 @@ func runCatalogImport(ctx context.Context, args []string, env func(string) strin
 	return nil
 }
 
-func runCatalogGet(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runCatalogGet(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
 	fs, envErr := cfg.newFlagSet("catalog get", "catalog get [flags] REF", stderr, env, catalogDBFlags...)
 	output := fs.String("output", "yaml", "output format: yaml or json")
@@ -126,7 +135,8 @@ func runCatalogGet(ctx context.Context, args []string, env func(string) string, 
 	return writeEntities(stdout, *output, e)
 }
 
-func runCatalogList(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runCatalogList(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
 	fs, envErr := cfg.newFlagSet("catalog list", "catalog list [flags]", stderr, env, catalogDBFlags...)
 	var filters listValue

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nextportal/portal/auth"
 )
 
 // Config is every setting of the portal. Values come from defaults, then PORTAL_* (and the
@@ -27,6 +29,17 @@ type Config struct {
 	MaxBodyBytes      int64
 	ShutdownTimeout   time.Duration
 	RefreshInterval   time.Duration
+
+	StaticTokens     commaList // NAME:TOKEN[:ROLE[:SCOPE]] entries; parsed by staticTokens
+	SessionTTL       time.Duration
+	SecureCookies    bool
+	MetricsPublic    bool
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string
+	OIDCRedirectURL  string
+	OIDCClaim        string
+	OIDCRole         string
 }
 
 func defaultConfig() Config {
@@ -38,13 +51,16 @@ func defaultConfig() Config {
 		MaxBodyBytes:    1 << 20,
 		ShutdownTimeout: 15 * time.Second,
 		RefreshInterval: 5 * time.Minute,
+		SessionTTL:      12 * time.Hour,
+		OIDCClaim:       "email",
+		OIDCRole:        "developer",
 	}
 }
 
 // setting is one configurable value: its flag, its environment variable and where it goes.
 type setting struct {
 	flag, env, usage string
-	ptr              any // *string, *bool, *int64, *time.Duration or *[]string (colon-separated)
+	ptr              any // *string, *bool, *int64, *time.Duration, *[]string (colon-separated) or *commaList
 }
 
 func (c *Config) settings() []setting {
@@ -59,6 +75,16 @@ func (c *Config) settings() []setting {
 		{"max-body-bytes", "PORTAL_MAX_BODY_BYTES", "largest request body accepted, in bytes", &c.MaxBodyBytes},
 		{"shutdown-timeout", "PORTAL_SHUTDOWN_TIMEOUT", "how long a graceful shutdown waits for requests in flight", &c.ShutdownTimeout},
 		{"refresh-interval", "PORTAL_REFRESH_INTERVAL", "how often every location is re-read; 0 turns periodic refresh off", &c.RefreshInterval},
+		{"static-tokens", "PORTAL_STATIC_TOKENS", "comma-separated NAME:TOKEN[:ROLE[:SCOPE]] tokens for automation (role default viewer, scope default read)", &c.StaticTokens},
+		{"session-ttl", "PORTAL_SESSION_TTL", "how long a browser session lasts", &c.SessionTTL},
+		{"secure-cookies", "PORTAL_SECURE_COOKIES", "mark session cookies Secure (set it when the portal is served over HTTPS)", &c.SecureCookies},
+		{"metrics-public", "PORTAL_METRICS_PUBLIC", "serve /metrics without a token", &c.MetricsPublic},
+		{"oidc-issuer", "PORTAL_OIDC_ISSUER", "OIDC issuer URL; setting it enables single sign-on", &c.OIDCIssuer},
+		{"oidc-client-id", "PORTAL_OIDC_CLIENT_ID", "OIDC client id", &c.OIDCClientID},
+		{"oidc-client-secret", "PORTAL_OIDC_CLIENT_SECRET", "OIDC client secret", &c.OIDCClientSecret},
+		{"oidc-redirect-url", "PORTAL_OIDC_REDIRECT_URL", "OIDC redirect URL, https://portal.example.com/auth/oidc/callback", &c.OIDCRedirectURL},
+		{"oidc-claim", "PORTAL_OIDC_CLAIM", "ID token claim matched to a catalog User: email (spec.profile.email) or a claim holding a user ref", &c.OIDCClaim},
+		{"oidc-role", "PORTAL_OIDC_ROLE", "role of OIDC users without a local account: viewer, developer or admin", &c.OIDCRole},
 	}
 }
 
@@ -93,6 +119,8 @@ func (c *Config) newFlagSet(name, synopsis string, stderr io.Writer, env func(st
 			fs.DurationVar(p, s.flag, *p, usage)
 		case *[]string:
 			fs.Var((*listValue)(p), s.flag, usage)
+		case *commaList:
+			fs.Var(p, s.flag, usage)
 		}
 	}
 	return fs, errors.Join(errs...)
@@ -122,6 +150,8 @@ func setValue(ptr any, v string) error {
 		*p = d
 	case *[]string:
 		return (*listValue)(p).Set(v)
+	case *commaList:
+		return p.Set(v)
 	}
 	return nil
 }
@@ -134,6 +164,26 @@ func (l *listValue) String() string { return strings.Join(*l, ":") }
 func (l *listValue) Set(v string) error {
 	*l = nil
 	for _, p := range strings.Split(v, ":") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+// commaList is a comma-separated list flag; String hides the values, which may be secrets.
+type commaList []string
+
+func (l *commaList) String() string {
+	if len(*l) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("(%d entries)", len(*l))
+}
+
+func (l *commaList) Set(v string) error {
+	*l = nil
+	for _, p := range strings.Split(v, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			*l = append(*l, p)
 		}
@@ -175,8 +225,17 @@ func (c *Config) validate() error {
 		}
 		c.FileLocationRoots[i] = abs
 	}
-	if c.ShutdownTimeout < 0 || c.RefreshInterval < 0 {
-		errs = append(errs, errors.New("timeouts and intervals must not be negative"))
+	if _, err := c.staticTokens(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.OIDCIssuer != "" && (c.OIDCClientID == "" || c.OIDCRedirectURL == "") {
+		errs = append(errs, errors.New("oidc: PORTAL_OIDC_CLIENT_ID and PORTAL_OIDC_REDIRECT_URL are required with PORTAL_OIDC_ISSUER"))
+	}
+	if _, err := auth.ParseRole(c.OIDCRole); err != nil {
+		errs = append(errs, fmt.Errorf("oidc role: %w", err))
+	}
+	if c.ShutdownTimeout < 0 || c.RefreshInterval < 0 || c.SessionTTL <= 0 {
+		errs = append(errs, errors.New("timeouts and intervals must not be negative, and the session TTL must be positive"))
 	}
 	return errors.Join(errs...)
 }
@@ -204,4 +263,33 @@ func redactedURL(u string) string {
 		return u[:scheme+3] + userinfo[:i] + ":xxxxx" + u[at:]
 	}
 	return u
+}
+
+// staticTokens parses StaticTokens: NAME:TOKEN[:ROLE[:SCOPE]], role default viewer, scope
+// default read. Errors name the entry by its name, never its token.
+func (c *Config) staticTokens() ([]auth.StaticToken, error) {
+	var out []auth.StaticToken
+	for i, entry := range c.StaticTokens {
+		parts := strings.Split(entry, ":")
+		if len(parts) < 2 || len(parts) > 4 || parts[0] == "" || parts[1] == "" {
+			return nil, fmt.Errorf("static token %d (%s): want NAME:TOKEN[:ROLE[:SCOPE]]", i+1, parts[0])
+		}
+		st := auth.StaticToken{Name: parts[0], Token: parts[1], Role: auth.RoleViewer, Scope: auth.ScopeRead}
+		if len(st.Token) < 16 {
+			return nil, fmt.Errorf("static token %q: the token must be at least 16 characters", st.Name)
+		}
+		var err error
+		if len(parts) > 2 {
+			if st.Role, err = auth.ParseRole(parts[2]); err != nil {
+				return nil, fmt.Errorf("static token %q: %w", st.Name, err)
+			}
+		}
+		if len(parts) > 3 {
+			if st.Scope, err = auth.ParseScope(parts[3]); err != nil {
+				return nil, fmt.Errorf("static token %q: %w", st.Name, err)
+			}
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }

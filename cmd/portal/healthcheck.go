@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-func runHealthcheck(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runHealthcheck(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
 	fs, envErr := cfg.newFlagSet("healthcheck", "healthcheck [flags]", stderr, env, "addr")
 	if err := fs.Parse(args); err != nil {

@@ -9,7 +9,7 @@ import (
 	"github.com/nextportal/portal/store"
 )
 
-func runMigrate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runMigrate(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
 	fs, envErr := cfg.newFlagSet("migrate", "migrate [flags]", stderr, env, "data-dir", "database-url", "log-format", "log-level")
 	if err := fs.Parse(args); err != nil {

@@ -28,7 +28,7 @@ func exitCode(err error) int {
 type command struct {
 	name    string
 	summary string
-	run     func(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error
+	run     func(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error
 }
 
 func commands() []command {
@@ -36,6 +36,8 @@ func commands() []command {
 		{"serve", "run the portal server (HTTP API and web UI)", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"catalog", "import, get and list catalog entities (catalog help for more)", runCatalog},
+		{"user", "add, list, disable and enable local users (user help for more)", runUser},
+		{"token", "create, list and revoke API tokens (token help for more)", runToken},
 		{"healthcheck", "exit 0 when the server at --addr answers /healthz (for containers)", runHealthcheck},
 		{"version", "print the version", runVersion},
 	}
@@ -46,14 +48,14 @@ var version = "dev"
 
 // run is the whole program: it parses args, runs one subcommand and returns its error.
 // Tests call it directly.
-func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		printUsage(stdout)
 		return nil
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			err := c.run(ctx, args[1:], env, stdout, stderr)
+			err := c.run(ctx, args[1:], env, stdin, stdout, stderr)
 			if errors.Is(err, flag.ErrHelp) {
 				return nil
 			}
@@ -75,7 +77,7 @@ func printUsage(w io.Writer) {
 	io.WriteString(w, b.String())
 }
 
-func runVersion(_ context.Context, _ []string, _ func(string) string, stdout, _ io.Writer) error {
+func runVersion(_ context.Context, _ []string, _ func(string) string, _ io.Reader, stdout, _ io.Writer) error {
 	_, err := fmt.Fprintln(stdout, "portal", version)
 	return err
 }

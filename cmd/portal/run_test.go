@@ -84,6 +84,7 @@ func TestCLI(t *testing.T) {
 		wantErr  string // substring of the error; empty means success
 		wantCode int
 		wantOut  []string
+		stdin    string
 	}{
 		{name: "help", args: []string{"help"}, wantOut: []string{"Usage: portal", "serve", "catalog"}},
 		{name: "unknown command", args: []string{"frobnicate"}, wantErr: `unknown command "frobnicate"`, wantCode: 2},
@@ -100,11 +101,25 @@ func TestCLI(t *testing.T) {
 		{name: "list filtered", args: []string{"catalog", "list", "--filter", "kind=group"}, wantOut: []string{"group:default/team-billing"}},
 		{name: "list bad filter", args: []string{"catalog", "list", "--filter", "=component"}, wantErr: "filter", wantCode: 2},
 		{name: "bad env", args: []string{"catalog", "list", "--log-format", "xml"}, wantErr: "log format", wantCode: 1},
+		{name: "user add", args: []string{"user", "add", "--password-stdin", "--role", "admin", "alice"}, stdin: "correct horse battery\n", wantOut: []string{"user alice added (role admin)"}},
+		{name: "user add generated password", args: []string{"user", "add", "bob"}, wantOut: []string{"user bob added (role developer)", "password (shown once): "}},
+		{name: "user add twice", args: []string{"user", "add", "--password-stdin", "alice"}, stdin: "correct horse battery\n", wantErr: "alice", wantCode: 1},
+		{name: "user add weak password", args: []string{"user", "add", "--password-stdin", "carol"}, stdin: "short\n", wantErr: "carol", wantCode: 1},
+		{name: "user add bad role", args: []string{"user", "add", "--role", "boss", "dave"}, wantErr: "boss", wantCode: 2},
+		{name: "user add service account", args: []string{"user", "add", "--service-account", "--role", "viewer", "ci-bot"}, wantOut: []string{"user ci-bot added (role viewer)"}},
+		{name: "user list", args: []string{"user", "list"}, wantOut: []string{"alice", "admin", "user:default/alice", "ci-bot", "service"}},
+		{name: "token create", args: []string{"token", "create", "--user", "alice", "--scope", "write"}, wantOut: []string{"np_"}},
+		{name: "token create unknown user", args: []string{"token", "create", "--user", "nobody"}, wantErr: "nobody", wantCode: 1},
+		{name: "token create no user", args: []string{"token", "create"}, wantErr: "--user", wantCode: 2},
+		{name: "token list", args: []string{"token", "list", "--user", "alice"}, wantOut: []string{"cli", "write", "active"}},
+		{name: "token revoke unknown", args: []string{"token", "revoke", "no-such-id"}, wantErr: "no-such-id", wantCode: 1},
+		{name: "user disable", args: []string{"user", "disable", "bob"}, wantOut: []string{"user bob disabled"}},
+		{name: "user disable unknown", args: []string{"user", "disable", "zed"}, wantErr: "zed", wantCode: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			err := run(t.Context(), tt.args, env, &stdout, &stderr)
+			err := run(t.Context(), tt.args, env, strings.NewReader(tt.stdin), &stdout, &stderr)
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("run(%q) = %v, want nil; stderr: %s", tt.args, err, stderr.String())
@@ -127,9 +142,28 @@ func TestCLI(t *testing.T) {
 			}
 		})
 	}
+	// A token created above can be revoked by its id, after which it lists as revoked.
+	var tokens bytes.Buffer
+	if err := run(t.Context(), []string{"token", "list"}, env, nil, &tokens, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(tokens.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("token list = %q, want a header and one token", tokens.String())
+	}
+	id := strings.Fields(lines[1])[0]
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"token", "revoke", id}, env, nil, &out, io.Discard); err != nil {
+		t.Fatalf("token revoke %s: %v", id, err)
+	}
+	out.Reset()
+	if err := run(t.Context(), []string{"token", "list"}, env, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "revoked") {
+		t.Errorf("token list after revoke = %q, %v; want it revoked", out.String(), err)
+	}
+
 	// Nothing stored was lost by the failed commands above.
 	var stdout bytes.Buffer
-	if err := run(t.Context(), []string{"catalog", "list", "--output", "json"}, env, &stdout, io.Discard); err != nil {
+	if err := run(t.Context(), []string{"catalog", "list", "--output", "json"}, env, nil, &stdout, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	var all []map[string]any
@@ -142,7 +176,28 @@ func TestCLI(t *testing.T) {
 	}
 }
 
-var urlLine = regexp.MustCompile(`running at (http://\S+)`)
+var (
+	urlLine   = regexp.MustCompile(`running at (http://\S+)`)
+	tokenLine = regexp.MustCompile(`Admin token \(shown once, valid 24h\): (np_\S+)`)
+)
+
+// TestServeRefusesWithoutLogin checks that serve will not start a portal nobody could sign
+// in to, and says how to fix it in one line.
+func TestServeRefusesWithoutLogin(t *testing.T) {
+	env := testEnv(t, map[string]string{"PORTAL_DATA_DIR": t.TempDir()})
+	var stdout bytes.Buffer
+	err := run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0"}, env, nil, &stdout, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "no way to log in") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("serve without any login = %v, want the one-line no-way-to-log-in error", err)
+	}
+	if strings.Contains(stdout.String(), "running at") {
+		t.Errorf("serve printed a URL although it refused to start: %q", stdout.String())
+	}
+	bad := testEnv(t, map[string]string{"PORTAL_DATA_DIR": t.TempDir(), "PORTAL_STATIC_TOKENS": "ci:short"})
+	if err := run(t.Context(), []string{"serve"}, bad, nil, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), `static token "ci"`) || strings.Contains(err.Error(), "short") {
+		t.Errorf("serve with a too-short static token = %v, want an error naming it but not its value", err)
+	}
+}
 
 // TestServeDemo starts `portal serve --demo` as `make run` does and reads a demo service
 // through Backstage's by-name route, then shuts it down gracefully.
@@ -157,7 +212,7 @@ func TestServeDemo(t *testing.T) {
 	stderr := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--refresh-interval", "0"}, env, stdout, stderr)
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--refresh-interval", "0"}, env, nil, stdout, stderr)
 	}()
 	var base string
 	for deadline := time.Now().Add(60 * time.Second); base == "" && time.Now().Before(deadline); {
@@ -188,6 +243,27 @@ func TestServeDemo(t *testing.T) {
 	if e.Kind != "Component" || len(e.Relations) == 0 {
 		t.Errorf("by-name %s = kind %q with %d relations, want a Component with relations", name, e.Kind, len(e.Relations))
 	}
+	// The printed admin token works; a bad one is refused.
+	m := tokenLine.FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("demo mode printed no admin token: %q", stdout.String())
+	}
+	var me struct{ Role, Kind string }
+	getJSONAuth(t, base+"/api/v1/me", m[1], &me)
+	if me.Role != "admin" {
+		t.Errorf("/api/v1/me with the demo admin token = %+v, want role admin", me)
+	}
+	getJSONAuth(t, base+"/api/v1/me", "", &me)
+	if me.Kind != "guest" || me.Role != "developer" {
+		t.Errorf("/api/v1/me without credentials in demo mode = %+v, want the guest developer", me)
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/catalog/entities", nil)
+	req.Header.Set("Authorization", "Bearer np_not-a-real-token")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a bad token in demo mode = %d, want 401", resp.StatusCode)
+	}
 	for _, path := range []string{"/healthz", "/readyz", "/"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -212,7 +288,20 @@ func TestServeDemo(t *testing.T) {
 
 func getJSON(t *testing.T, url string, v any) {
 	t.Helper()
-	resp, err := http.Get(url)
+	getJSONAuth(t, url, "", v)
+}
+
+// getJSONAuth GETs url with a bearer token (none when empty) and decodes the JSON answer.
+func getJSONAuth(t *testing.T, url, token string, v any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,15 +16,18 @@ import (
 	"time"
 
 	"github.com/nextportal/portal/api"
+	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/internal/demo"
 	"github.com/nextportal/portal/store"
 )
 
 var serveFlags = []string{"addr", "data-dir", "database-url", "file-location-roots", "demo",
-	"log-format", "log-level", "max-body-bytes", "shutdown-timeout", "refresh-interval"}
+	"log-format", "log-level", "max-body-bytes", "shutdown-timeout", "refresh-interval",
+	"static-tokens", "session-ttl", "secure-cookies", "metrics-public",
+	"oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-claim", "oidc-role"}
 
-func runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
 	fs, envErr := cfg.newFlagSet("serve", "serve [flags]", stderr, env, serveFlags...)
 	if err := fs.Parse(args); err != nil {
@@ -40,10 +43,13 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	slog.SetDefault(logger)
 	logger.Info("starting", "version", version, "addr", cfg.Addr, "data_dir", cfg.DataDir,
 		"database", engineName(cfg), "database_url", redactedURL(cfg.DatabaseURL),
-		"file_location_roots", cfg.FileLocationRoots, "demo", cfg.Demo)
+		"file_location_roots", cfg.FileLocationRoots, "demo", cfg.Demo,
+		"static_tokens", len(cfg.StaticTokens), "oidc_issuer", cfg.OIDCIssuer, "metrics_public", cfg.MetricsPublic)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The portal's own work (the demo import, periodic refresh) sees and may do everything.
+	sysCtx := auth.NewContext(ctx, auth.System())
 
 	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: logger})
 	if err != nil {
@@ -62,7 +68,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	svc := catalog.NewService(db, roots)
 	if demoPath != "" {
-		added, applied, err := svc.Import(ctx, demoPath)
+		added, applied, err := svc.Import(sysCtx, demoPath)
 		if err != nil {
 			return fmt.Errorf("load demo organisation: %w", err)
 		}
@@ -70,7 +76,26 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 			"added", applied.Added, "updated", applied.Updated, "unchanged", applied.Unchanged, "removed", applied.Removed)
 	}
 
-	srv := api.NewServer(api.Deps{Catalog: svc, Logger: logger, Ready: db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version})
+	authSvc, err := newAuthService(&cfg, db, svc)
+	if err != nil {
+		return err
+	}
+	if err := checkLogin(sysCtx, &cfg, authSvc); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := printDemoToken(sysCtx, authSvc, stdout); err != nil {
+			return err
+		}
+	}
+
+	deps := api.Deps{Catalog: svc, Auth: authSvc, Logger: logger, Ready: db.Ping, MaxBodyBytes: cfg.MaxBodyBytes,
+		Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic, SecureCookies: cfg.SecureCookies}
+	if cfg.OIDCIssuer != "" {
+		deps.OIDC = &api.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
+			RedirectURL: cfg.OIDCRedirectURL, Claim: cfg.OIDCClaim}
+	}
+	srv := api.NewServer(deps)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -84,7 +109,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	if cfg.RefreshInterval > 0 {
-		go refreshLoop(ctx, svc, cfg.RefreshInterval, logger)
+		go refreshLoop(sysCtx, svc, cfg.RefreshInterval, logger)
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
