@@ -34,6 +34,7 @@ type Config struct {
 	SessionTTL       time.Duration
 	SecureCookies    bool
 	MetricsPublic    bool
+	TrustedProxies   commaList
 	OIDCIssuer       string
 	OIDCClientID     string
 	OIDCClientSecret string
@@ -79,6 +80,7 @@ func (c *Config) settings() []setting {
 		{"session-ttl", "PORTAL_SESSION_TTL", "how long a browser session lasts", &c.SessionTTL},
 		{"secure-cookies", "PORTAL_SECURE_COOKIES", "mark session cookies Secure (set it when the portal is served over HTTPS)", &c.SecureCookies},
 		{"metrics-public", "PORTAL_METRICS_PUBLIC", "serve /metrics without a token", &c.MetricsPublic},
+		{"trusted-proxies", "PORTAL_TRUSTED_PROXIES", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none)", &c.TrustedProxies},
 		{"oidc-issuer", "PORTAL_OIDC_ISSUER", "OIDC issuer URL; setting it enables single sign-on", &c.OIDCIssuer},
 		{"oidc-client-id", "PORTAL_OIDC_CLIENT_ID", "OIDC client id", &c.OIDCClientID},
 		{"oidc-client-secret", "PORTAL_OIDC_CLIENT_SECRET", "OIDC client secret", &c.OIDCClientSecret},

@@ -24,7 +24,7 @@ import (
 
 var serveFlags = []string{"addr", "data-dir", "database-url", "file-location-roots", "demo",
 	"log-format", "log-level", "max-body-bytes", "shutdown-timeout", "refresh-interval",
-	"static-tokens", "session-ttl", "secure-cookies", "metrics-public",
+	"static-tokens", "session-ttl", "secure-cookies", "metrics-public", "trusted-proxies",
 	"oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-claim", "oidc-role"}
 
 func runServe(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -90,7 +90,8 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdin
 	}
 
 	deps := api.Deps{Catalog: svc, Auth: authSvc, Logger: logger, Ready: db.Ping, MaxBodyBytes: cfg.MaxBodyBytes,
-		Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic, SecureCookies: cfg.SecureCookies}
+		Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic, SecureCookies: cfg.SecureCookies,
+		TrustedProxies: cfg.TrustedProxies}
 	if cfg.OIDCIssuer != "" {
 		deps.OIDC = &api.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
 			RedirectURL: cfg.OIDCRedirectURL, Claim: cfg.OIDCClaim}
