@@ -62,7 +62,7 @@ func (s *Service) AnalyzeLocation(ctx context.Context, typ, target string) (Anal
 	}
 	exists := map[string]bool{}
 	if len(refs) > 0 {
-		if exists, err = s.store.ExistingRefs(ctx, refs); err != nil {
+		if exists, err = s.store.ExistingRefs(ctx, refs, Filter{}); err != nil {
 			return Analysis{}, fmt.Errorf("analyze location %s:%s: %w", typ, target, err)
 		}
 	}

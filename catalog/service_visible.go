@@ -86,25 +86,24 @@ func (s *Service) fillStatus(ctx context.Context, es []*Entity) error {
 }
 
 // refStates reports which of the canonical refs exist and which of those the principal in
-// ctx may not see. For a caller who sees everything that is one ExistingRefs call;
-// otherwise the entities are read (one EntitiesByRefs call) and judged by canSee, which
-// costs what the refs cost, where a visibility filter in the query would cost what the
-// whole catalog does.
+// ctx may not see: two ExistingRefs calls, the second narrowed by the caller's visibility
+// filter, so no entity body is read.
 func (s *Service) refStates(ctx context.Context, refs []string) (exists, hidden map[string]bool, err error) {
-	if seesAll(auth.FromContext(ctx)) {
-		exists, err = s.store.ExistingRefs(ctx, refs)
-		return exists, nil, err
-	}
-	found, err := s.store.EntitiesByRefs(ctx, refs, Filter{})
+	exists, err = s.store.ExistingRefs(ctx, refs, Filter{})
 	if err != nil {
 		return nil, nil, err
 	}
-	exists, hidden = make(map[string]bool, len(refs)), map[string]bool{}
-	for i, e := range found {
-		if e != nil {
-			exists[refs[i]] = true
-			hidden[refs[i]] = !canSee(ctx, *e)
-		}
+	vis, limited := visibleFilter(auth.FromContext(ctx))
+	if !limited {
+		return exists, nil, nil
+	}
+	seen, err := s.store.ExistingRefs(ctx, refs, vis)
+	if err != nil {
+		return nil, nil, err
+	}
+	hidden = map[string]bool{}
+	for _, r := range refs {
+		hidden[r] = exists[r] && !seen[r]
 	}
 	return exists, hidden, nil
 }

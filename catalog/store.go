@@ -83,8 +83,8 @@ type Store interface {
 	// Facets counts, for each facet key, the original values among entities matching filter,
 	// sorted by value.
 	Facets(ctx context.Context, filter Filter, facets []string) (map[string][]FacetCount, error)
-	// ExistingRefs reports which of refs name a stored entity.
-	ExistingRefs(ctx context.Context, refs []string) (map[string]bool, error)
+	// ExistingRefs reports which of refs name a stored entity that matches filter.
+	ExistingRefs(ctx context.Context, refs []string, filter Filter) (map[string]bool, error)
 	// ParentRef returns the Parent stored with the entity (empty for a root), or ErrNotFound.
 	ParentRef(ctx context.Context, ref string) (string, error)
 	// DeleteEntity deletes an entity by uid with its search rows and the relation rows it

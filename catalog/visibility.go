@@ -97,8 +97,7 @@ func seesAll(p auth.Principal) bool {
 // everything. It is auth.Policy.CanSee written as a store filter: anonymous callers see
 // public entities; authenticated ones see public and internal entities, and restricted
 // ones they own (as the user or a member of the owning group) or whose allowed groups
-// include one of theirs. An entity stored without the derived visibility row (before it
-// existed) is visible only to admins until its location is refreshed: it fails closed.
+// include one of theirs.
 func visibleFilter(p auth.Principal) (Filter, bool) {
 	if seesAll(p) {
 		return Filter{}, false
@@ -107,7 +106,13 @@ func visibleFilter(p auth.Principal) (Filter, bool) {
 	if !p.IsAuthenticated() {
 		return public, true
 	}
-	open := Filter{Key: SearchKeyVisibility, Values: []string{string(auth.VisibilityPublic), string(auth.VisibilityInternal)}}
+	// Written as "not hidden" rather than "public or internal or mine": the hidden set
+	// (restricted and not mine) is small, so stores exclude it with NOT IN instead of
+	// intersecting with a set as large as the catalog (measured at 10,000 entities: a
+	// viewer's filtered page went from 21 ms to about the admin's 7 ms on SQLite). It is
+	// exact because every stored entity has one visibility row (migration 0003 backfills
+	// rows for entities stored before they existed).
+	restricted := Filter{Key: SearchKeyVisibility, Values: []string{string(auth.VisibilityRestricted)}}
 	var mine []string
 	if p.UserRef != "" {
 		mine = append(mine, strings.ToLower(p.UserRef))
@@ -116,16 +121,13 @@ func visibleFilter(p auth.Principal) (Filter, bool) {
 		mine = append(mine, strings.ToLower(g))
 	}
 	if len(mine) == 0 {
-		return open, true
+		return Filter{Not: &restricted}, true
 	}
-	restricted := Filter{AllOf: []Filter{
-		{Key: SearchKeyVisibility, Values: []string{string(auth.VisibilityRestricted)}},
-		{AnyOf: []Filter{
-			{Key: relationsKeyPrefix + strings.ToLower(RelationOwnedBy), Values: mine},
-			{Key: SearchKeyVisibilityGroups, Values: mine},
-		}},
-	}}
-	return Filter{AnyOf: []Filter{open, restricted}}, true
+	hidden := Filter{AllOf: []Filter{restricted, {Not: &Filter{AnyOf: []Filter{
+		{Key: relationsKeyPrefix + strings.ToLower(RelationOwnedBy), Values: mine},
+		{Key: SearchKeyVisibilityGroups, Values: mine},
+	}}}}}
+	return Filter{Not: &hidden}, true
 }
 
 // relationsKeyPrefix starts filter keys that match relations rather than search rows.
@@ -138,6 +140,9 @@ func and(f, g Filter) Filter {
 		return g
 	case g.IsZero():
 		return f
+	}
+	if len(f.AllOf) > 0 {
+		return Filter{AllOf: append(slices.Clip(f.AllOf), g)}
 	}
 	return Filter{AllOf: []Filter{f, g}}
 }

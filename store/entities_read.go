@@ -141,17 +141,20 @@ func (db *DB) relationsOf(ctx context.Context, refs []string) (map[string][]cata
 	return out, nil
 }
 
-// ExistingRefs reports which of refs name a stored entity.
-func (db *DB) ExistingRefs(ctx context.Context, refs []string) (map[string]bool, error) {
+// ExistingRefs reports which of refs name a stored entity that matches filter.
+func (db *DB) ExistingRefs(ctx context.Context, refs []string, filter catalog.Filter) (map[string]bool, error) {
 	out := make(map[string]bool, len(refs))
 	given := make(map[string][]string, len(refs)) // lowercased ref -> refs as given
 	for _, r := range refs {
 		out[r] = false
 		given[strings.ToLower(r)] = append(given[strings.ToLower(r)], r)
 	}
-	for _, chunk := range chunks(lowerAll(refs), db.dialect.maxParams) {
+	for _, chunk := range chunks(lowerAll(refs), db.dialect.maxParams/2) {
 		var b builder
-		fmt.Fprintf(&b, `SELECT ref FROM entities WHERE ref IN (%s)`, b.list(chunk))
+		fmt.Fprintf(&b, `SELECT e.ref FROM entities e WHERE e.ref IN (%s) AND `, b.list(chunk))
+		if err := b.where(db.dialect, filter, nil); err != nil {
+			return nil, fmt.Errorf("existing refs: %w", err)
+		}
 		rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
 		if err != nil {
 			return nil, fmt.Errorf("existing refs: %w", err)

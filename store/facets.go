@@ -21,11 +21,10 @@ func (db *DB) Facets(ctx context.Context, filter catalog.Filter, facets []string
 	fmt.Fprintf(&b, `SELECT s.key, s.original_value, COUNT(*) FROM search s
 		WHERE s.key IN (%s) AND s.original_value IS NOT NULL`, b.list(lowerAll(facets)))
 	if !filter.IsZero() {
-		b.WriteString(" AND s.entity_uid IN (")
-		if err := b.set(filter); err != nil {
+		b.WriteString(" AND ")
+		if err := b.inSets("s.entity_uid", filter, nil); err != nil {
 			return nil, fmt.Errorf("facets: %w", err)
 		}
-		b.WriteString(")")
 	}
 	b.WriteString(" GROUP BY s.key, s.original_value")
 	rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)

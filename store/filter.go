@@ -204,34 +204,95 @@ func escapeLike(s string) string {
 // where writes the WHERE condition of q's filter and full-text term over the entities row
 // "e", in the form the dialect plans best.
 func (b *builder) where(d dialect, f catalog.Filter, ft *catalog.FullText) error {
-	hasText := ft != nil && strings.TrimSpace(ft.Term) != ""
 	if !d.filterSets {
 		if err := b.predicate(f); err != nil {
 			return err
 		}
-		if hasText {
+		if hasTerm(ft) {
 			b.WriteString(" AND e.uid IN (")
 			b.fullText(ft)
 			b.WriteString(")")
 		}
 		return nil
 	}
-	if f.IsZero() && !hasText {
-		b.WriteString("1 = 1")
-		return nil
+	return b.inSets("e.uid", f, ft)
+}
+
+// inSets writes "col is the uid of an entity matching f and ft" as set tests: col IN the
+// set of the positive conditions, and col NOT IN the set of each top-level negation. A
+// negation such as "not hidden" would otherwise become a set as large as the catalog.
+func (b *builder) inSets(col string, f catalog.Filter, ft *catalog.FullText) error {
+	if err := checkFilter(f); err != nil {
+		return err
 	}
-	b.WriteString("e.uid IN (")
-	if !f.IsZero() {
-		if err := b.operand(f); err != nil {
+	pos, negs := splitNegations(f)
+	text := hasTerm(ft)
+	var conds int
+	if !pos.IsZero() || text {
+		fmt.Fprintf(b, "%s IN (", col)
+		if !pos.IsZero() {
+			if err := b.operand(pos); err != nil {
+				return err
+			}
+			if text {
+				b.WriteString(" INTERSECT ")
+			}
+		}
+		if text {
+			b.fullText(ft)
+		}
+		b.WriteString(")")
+		conds++
+	}
+	for _, n := range negs {
+		if conds > 0 {
+			b.WriteString(" AND ")
+		}
+		fmt.Fprintf(b, "%s NOT IN (", col)
+		if err := b.operand(n); err != nil {
 			return err
 		}
+		b.WriteString(")")
+		conds++
 	}
-	if hasText {
-		if !f.IsZero() {
-			b.WriteString(" INTERSECT ")
-		}
-		b.fullText(ft)
+	if conds == 0 {
+		b.WriteString("1 = 1")
 	}
-	b.WriteString(")")
 	return nil
 }
+
+// splitNegations splits f into its positive part and the filters its top-level negations
+// negate: f itself when it is a Not, or the Not conjuncts of an AllOf. f must have passed
+// checkFilter.
+func splitNegations(f catalog.Filter) (pos catalog.Filter, negs []catalog.Filter) {
+	if isNegation(f) {
+		return catalog.Filter{}, []catalog.Filter{*f.Not}
+	}
+	if len(f.AllOf) == 0 {
+		return f, nil
+	}
+	var rest []catalog.Filter
+	for _, c := range f.AllOf {
+		if isNegation(c) {
+			negs = append(negs, *c.Not)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	switch len(rest) {
+	case 0:
+	case 1:
+		pos = rest[0]
+	default:
+		pos = catalog.Filter{AllOf: rest}
+	}
+	return pos, negs
+}
+
+// isNegation reports whether f is exactly a Not (and nothing else, which set rejects).
+func isNegation(f catalog.Filter) bool {
+	return f.Not != nil && f.Key == "" && len(f.AllOf) == 0 && len(f.AnyOf) == 0
+}
+
+// hasTerm reports whether ft narrows anything.
+func hasTerm(ft *catalog.FullText) bool { return ft != nil && strings.TrimSpace(ft.Term) != "" }

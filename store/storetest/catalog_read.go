@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -71,7 +72,7 @@ func testReads(t *testing.T, s catalog.Store) {
 		t.Errorf("EntitiesByRefs(nil) = %v, %v; want empty", got, err)
 	}
 
-	exist, err := s.ExistingRefs(ctx, refs)
+	exist, err := s.ExistingRefs(ctx, refs, catalog.Filter{})
 	if err != nil {
 		t.Fatalf("ExistingRefs: %v", err)
 	}
@@ -79,6 +80,19 @@ func testReads(t *testing.T, s catalog.Store) {
 	for r, want := range wantExist {
 		if exist[r] != want {
 			t.Errorf("ExistingRefs[%s] = %v, want %v", r, exist[r], want)
+		}
+	}
+	// With a filter, only matching entities count; a negation excludes.
+	for _, f := range []catalog.Filter{leaf("kind", "component", "user"), {Not: &catalog.Filter{Key: "kind", Values: []string{refKind(refs[0])}}}} {
+		exist, err := s.ExistingRefs(ctx, refs, f)
+		if err != nil {
+			t.Fatalf("ExistingRefs with filter: %v", err)
+		}
+		got, _ := s.EntitiesByRefs(ctx, refs, f)
+		for i, r := range refs {
+			if exist[r] != (got[i] != nil) {
+				t.Errorf("ExistingRefs(%v)[%s] = %v, but EntitiesByRefs found %v", f, r, exist[r], got[i] != nil)
+			}
 		}
 	}
 
@@ -254,4 +268,10 @@ func reversed(ss []string) []string {
 	out := slices.Clone(ss)
 	slices.Reverse(out)
 	return out
+}
+
+// refKind returns the kind part of a canonical ref.
+func refKind(ref string) string {
+	kind, _, _ := strings.Cut(ref, ":")
+	return kind
 }
