@@ -15,21 +15,14 @@ import (
 
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
-	"github.com/nextportal/portal/store"
 )
 
 // openAuth parses flags, opens the store and returns the auth service (with the catalog as
 // its directory) for the user and token commands.
 func openAuth(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr error, args []string, stderr io.Writer) (*auth.Service, func(), error) {
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, parseError(err)
-	}
-	if err := errors.Join(envErr, cfg.validate()); err != nil {
-		return nil, nil, fmt.Errorf("config: %w", err)
-	}
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: cfg.logger(stderr)})
+	db, err := openDB(ctx, cfg, fs, envErr, args, stderr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open database: %w", err)
+		return nil, nil, err
 	}
 	svc, err := newAuthService(cfg, db, catalog.NewService(db, cfg.FileLocationRoots))
 	if err != nil {

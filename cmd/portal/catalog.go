@@ -49,17 +49,26 @@ func runCatalog(ctx context.Context, args []string, env func(string) string, std
 	return usageError("unknown catalog command %q", args[0])
 }
 
-// openCatalog parses the shared flags plus extra ones, opens the store and returns a Service.
-func openCatalog(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr error, args []string, stderr io.Writer) (*catalog.Service, func(), error) {
+// openDB parses a command's flags, validates the config and opens the store.
+func openDB(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr error, args []string, stderr io.Writer) (*store.DB, error) {
 	if err := fs.Parse(args); err != nil {
-		return nil, nil, parseError(err)
+		return nil, parseError(err)
 	}
 	if err := errors.Join(envErr, cfg.validate()); err != nil {
-		return nil, nil, fmt.Errorf("config: %w", err)
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: cfg.logger(stderr)})
 	if err != nil {
-		return nil, nil, fmt.Errorf("open database: %w", err)
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}
+
+// openCatalog is openDB for the catalog commands: it returns the catalog Service.
+func openCatalog(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr error, args []string, stderr io.Writer) (*catalog.Service, func(), error) {
+	db, err := openDB(ctx, cfg, fs, envErr, args, stderr)
+	if err != nil {
+		return nil, nil, err
 	}
 	return catalog.NewService(db, cfg.FileLocationRoots), func() { db.Close() }, nil
 }
