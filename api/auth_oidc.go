@@ -21,7 +21,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/nextportal/portal/auth"
-	"github.com/nextportal/portal/catalog"
 )
 
 // OIDC login is the authorization code flow with PKCE. /auth/oidc/login sends the browser
@@ -168,11 +167,6 @@ func (s *Server) oidcCallback(c *gin.Context, o *oidcLogin) (auth.Principal, str
 	if err != nil {
 		return auth.Principal{}, "", err
 	}
-	if userRef != "" {
-		if err := s.oidcCatalogUser(ctx, userRef); err != nil {
-			return auth.Principal{}, "", err
-		}
-	}
 	p, err := s.deps.Auth.LoginOIDC(ctx, email, userRef)
 	if err != nil {
 		return auth.Principal{}, "", oidcLoginError(err)
@@ -228,24 +222,6 @@ func (o *oidcLogin) identity(t *oidc.IDToken) (email, userRef string, err error)
 		return "", "", unauthorized("the identity provider has not verified this email address", nil)
 	}
 	return strings.TrimSpace(v), "", nil
-}
-
-// oidcCatalogUser checks that the catalog holds the User a user-ref claim names. (An
-// email is looked up in the catalog by auth.Service; a ref it takes as given.)
-func (s *Server) oidcCatalogUser(ctx context.Context, userRef string) error {
-	noUser := unauthorized("no catalog user for this identity", nil)
-	ref, err := catalog.ParseRef(userRef, "user", catalog.DefaultNamespace)
-	if err != nil || !strings.EqualFold(ref.Kind, "user") {
-		return noUser
-	}
-	_, err = s.catalog.EntityByRef(auth.NewContext(ctx, auth.System()), ref)
-	switch {
-	case errors.Is(err, catalog.ErrNotFound):
-		return noUser
-	case err != nil:
-		return &oidcError{status: http.StatusInternalServerError, msg: "the sign-in failed", err: err}
-	}
-	return nil
 }
 
 // discover returns the provider, fetching the discovery document on first use. A failure

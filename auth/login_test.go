@@ -128,6 +128,7 @@ func TestLoginOIDC(t *testing.T) {
 		{"unknown email", "mallory@evil.example", ""},
 		{"no claim", "", ""},
 		{"ref to a group", "", "group:default/platform"},
+		{"ref to no catalog user", "", "user:default/nobody"},
 	} {
 		_, err := e.svc.LoginOIDC(ctx, tt.email, tt.ref)
 		wantUnauthenticated(t, "LoginOIDC "+tt.name, err, "no catalog user for this identity")

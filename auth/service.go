@@ -17,6 +17,8 @@ type Directory interface {
 	// UserRefByEmail returns the canonical ref of the catalog User whose
 	// spec.profile.email is email (case-insensitive), or ErrNotFound wrapped.
 	UserRefByEmail(ctx context.Context, email string) (string, error)
+	// HasUser reports whether the catalog holds the User with that canonical ref.
+	HasUser(ctx context.Context, userRef string) (bool, error)
 }
 
 // StaticToken is a token from configuration (PORTAL_STATIC_TOKENS), like Backstage's

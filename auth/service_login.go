@@ -78,7 +78,14 @@ func (s *Service) LoginOIDC(ctx context.Context, email, userRef string) (Princip
 func (s *Service) resolveIdentity(ctx context.Context, email, userRef string) (string, error) {
 	if userRef != "" {
 		ref, err := CanonicalUserRef(userRef)
+		if err != nil || s.o.Directory == nil {
+			return "", errNoCatalogUser
+		}
+		ok, err := s.o.Directory.HasUser(ctx, ref)
 		if err != nil {
+			return "", fmt.Errorf("find catalog user %s: %w", ref, err)
+		}
+		if !ok {
 			return "", errNoCatalogUser
 		}
 		return ref, nil

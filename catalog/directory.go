@@ -105,3 +105,17 @@ func (s *Service) UserRefByEmail(ctx context.Context, email string) (string, err
 	}
 	return "", fmt.Errorf("find user by email: %d catalog users have it: %w", page.Total, ErrConflict)
 }
+
+// HasUser reports whether the catalog holds the User entity with that canonical ref,
+// whoever is asking (identity resolution sees everything).
+func (s *Service) HasUser(ctx context.Context, userRef string) (bool, error) {
+	ref, err := ParseRef(userRef, "user", DefaultNamespace)
+	if err != nil || !strings.EqualFold(ref.Kind, "user") {
+		return false, nil
+	}
+	found, err := s.store.ExistingRefs(ctx, []string{ref.String()}, Filter{})
+	if err != nil {
+		return false, fmt.Errorf("find user %s: %w", ref, err)
+	}
+	return found[ref.String()], nil
+}
