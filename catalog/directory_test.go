@@ -2,28 +2,15 @@ package catalog_test
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
-	"github.com/nextportal/portal/store/storetest"
 )
 
 // newGroupsCatalog imports testdata/groups: a group tree with a cycle.
-func newGroupsCatalog(t *testing.T) *catalog.Service {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("testdata", "groups"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := catalog.NewService(storetest.New(t), []string{dir})
-	if _, _, err := svc.Import(systemContext(t), dir); err != nil {
-		t.Fatalf("Import() error = %v", err)
-	}
-	return svc
-}
+func newGroupsCatalog(t *testing.T) *catalog.Service { return newTestdataCatalog(t, "groups") }
 
 func TestGroupsOf(t *testing.T) {
 	svc := newGroupsCatalog(t)

@@ -47,9 +47,12 @@ func viewerCases() []viewerCase {
 }
 
 // newVisibilityCatalog imports testdata/visibility as the system.
-func newVisibilityCatalog(t *testing.T) *catalog.Service {
+func newVisibilityCatalog(t *testing.T) *catalog.Service { return newTestdataCatalog(t, "visibility") }
+
+// newTestdataCatalog imports the folder testdata/name, as the system, into a fresh store.
+func newTestdataCatalog(t *testing.T, name string) *catalog.Service {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("testdata", "visibility"))
+	dir, err := filepath.Abs(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
