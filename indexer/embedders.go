@@ -1,0 +1,4 @@
+package indexer
+
+// embedders holds the active embedder (built in embedders*.go).
+type embedders struct{}
