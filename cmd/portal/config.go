@@ -37,10 +37,16 @@ type Config struct {
 	TrustedProxies   commaList
 	OIDCIssuer       string
 	OIDCClientID     string
-	OIDCClientSecret string
+	OIDCClientSecret secret
 	OIDCRedirectURL  string
 	OIDCClaim        string
 	OIDCRole         string
+
+	DocsDirs      []string // folders of markdown docs with no owning entity, indexed for search
+	OpenAIBaseURL string
+	OpenAIAPIKey  secret
+	EmbedModel    string
+	EmbedDims     int64
 }
 
 func defaultConfig() Config {
@@ -87,6 +93,11 @@ func (c *Config) settings() []setting {
 		{"oidc-redirect-url", "PORTAL_OIDC_REDIRECT_URL", "OIDC redirect URL, https://portal.example.com/auth/oidc/callback", &c.OIDCRedirectURL},
 		{"oidc-claim", "PORTAL_OIDC_CLAIM", "ID token claim matched to a catalog User: email (spec.profile.email) or a claim holding a user ref", &c.OIDCClaim},
 		{"oidc-role", "PORTAL_OIDC_ROLE", "role of OIDC users without a local account: viewer, developer or admin", &c.OIDCRole},
+		{"docs-dirs", "PORTAL_DOCS_DIRS", "colon-separated folders of markdown docs owned by no entity, indexed for search (entities' TechDocs folders are indexed anyway)", &c.DocsDirs},
+		{"openai-base-url", "OPENAI_BASE_URL", "OpenAI-compatible API base URL including /v1 (e.g. http://localhost:11434/v1); empty means the offline local embedder", &c.OpenAIBaseURL},
+		{"openai-api-key", "OPENAI_API_KEY", "API key for OPENAI_BASE_URL", &c.OpenAIAPIKey},
+		{"embed-model", "PORTAL_EMBED_MODEL", "embedding model at OPENAI_BASE_URL (default text-embedding-3-small)", &c.EmbedModel},
+		{"embed-dims", "PORTAL_EMBED_DIMS", "dimensions of PORTAL_EMBED_MODEL's vectors; 0 means known for OpenAI's models, else asked of the server at start", &c.EmbedDims},
 	}
 }
 
@@ -123,6 +134,8 @@ func (c *Config) newFlagSet(name, synopsis string, stderr io.Writer, env func(st
 			fs.Var((*listValue)(p), s.flag, usage)
 		case *commaList:
 			fs.Var(p, s.flag, usage)
+		case *secret:
+			fs.Var(p, s.flag, usage)
 		}
 	}
 	return fs, errors.Join(errs...)
@@ -154,9 +167,23 @@ func setValue(ptr any, v string) error {
 		return (*listValue)(p).Set(v)
 	case *commaList:
 		return p.Set(v)
+	case *secret:
+		return p.Set(v)
 	}
 	return nil
 }
+
+// secret is a string flag whose value (a key or password) never appears in help or logs.
+type secret string
+
+func (s *secret) String() string {
+	if s == nil || *s == "" {
+		return ""
+	}
+	return "(set)"
+}
+
+func (s *secret) Set(v string) error { *s = secret(v); return nil }
 
 // listValue is a colon-separated list flag.
 type listValue []string
@@ -235,6 +262,20 @@ func (c *Config) validate() error {
 	}
 	if _, err := auth.ParseRole(c.OIDCRole); err != nil {
 		errs = append(errs, fmt.Errorf("oidc role: %w", err))
+	}
+	for i, d := range c.DocsDirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("docs dir %q: %w", d, err))
+			continue
+		}
+		c.DocsDirs[i] = abs
+	}
+	if c.EmbedDims < 0 {
+		errs = append(errs, fmt.Errorf("embed dims %d: must not be negative", c.EmbedDims))
+	}
+	if c.OpenAIBaseURL != "" && !strings.HasPrefix(c.OpenAIBaseURL, "http://") && !strings.HasPrefix(c.OpenAIBaseURL, "https://") {
+		errs = append(errs, fmt.Errorf("openai base url %q: want http://… or https://…", c.OpenAIBaseURL))
 	}
 	if c.ShutdownTimeout < 0 || c.RefreshInterval < 0 || c.SessionTTL <= 0 {
 		errs = append(errs, errors.New("timeouts and intervals must not be negative, and the session TTL must be positive"))

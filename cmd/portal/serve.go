@@ -93,7 +93,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdin
 		Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic, SecureCookies: cfg.SecureCookies,
 		TrustedProxies: cfg.TrustedProxies}
 	if cfg.OIDCIssuer != "" {
-		deps.OIDC = &api.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
+		deps.OIDC = &api.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: string(cfg.OIDCClientSecret),
 			RedirectURL: cfg.OIDCRedirectURL, Claim: cfg.OIDCClaim}
 	}
 	srv := api.NewServer(deps)
