@@ -21,6 +21,9 @@ type Options struct {
 	// Lambda weighs the vector score in hybrid fusion (bm25/max + Lambda·cos); 0 means
 	// the embedder's default (see defaultLambda).
 	Lambda float64
+	// Fusion is how hybrid search combines the two retrievers: FusionConvex (the
+	// default when empty) or FusionRRF (reciprocal rank fusion).
+	Fusion string
 	// Logger receives lifecycle messages; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -34,6 +37,7 @@ type Service struct {
 	lex     *lexicalIndex
 	emb     *embedders
 	lambda  float64
+	fusion  string // FusionConvex or FusionRRF
 	logger  *slog.Logger
 
 	// mu serialises Index, Sync and Reindex.

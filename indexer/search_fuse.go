@@ -1,0 +1,130 @@
+package indexer
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Hybrid fusion methods, the values of Options.Fusion.
+const (
+	// FusionConvex scores a chunk bm25/max(bm25) + λ·cos over the union of both
+	// retrievers' candidates; it is the default.
+	FusionConvex = "convex"
+	// FusionRRF scores a chunk Σ 1/(60 + rank) over the retrievers that found it.
+	FusionRRF = "rrf"
+)
+
+// rrfK is the rank constant of reciprocal rank fusion (Cormack et al., 2009).
+const rrfK = 60
+
+// parseFusion checks a fusion method name; "" is FusionConvex.
+func parseFusion(s string) (string, error) {
+	switch s {
+	case "", FusionConvex:
+		return FusionConvex, nil
+	case FusionRRF:
+		return FusionRRF, nil
+	}
+	return "", fmt.Errorf("fusion %q: want %s or %s", s, FusionConvex, FusionRRF)
+}
+
+// defaultLambda is the weight of the cosine score in convex fusion for vectors of model.
+// The offline embedders are weak next to BM25, so they only break ties and lift close
+// paraphrases; a configured (neural) model carries as much weight as BM25.
+func defaultLambda(model string) float64 {
+	switch {
+	case strings.HasPrefix(model, "hashed-"):
+		return 0.3
+	case strings.HasPrefix(model, "lsa-"):
+		return 0.5
+	default:
+		return 1.0
+	}
+}
+
+// fuseConvex scores every chunk of lex ∪ vec as bm25/max(bm25) + lambda·cos, where lex
+// holds BM25 scores and vec cosine similarities, and a chunk missing from a list scores 0
+// there. The result is ordered by fused score, best first.
+func fuseConvex(lex, vec []ChunkHit, lambda float64) []ChunkHit {
+	var maxBM25 float64
+	for _, h := range lex {
+		maxBM25 = max(maxBM25, h.Score)
+	}
+	fused := make(map[string]*ChunkHit, len(lex)+len(vec))
+	add := func(h ChunkHit, score float64) {
+		if f, ok := fused[h.ChunkID]; ok {
+			f.Score += score
+			return
+		}
+		fused[h.ChunkID] = &ChunkHit{ChunkID: h.ChunkID, DocID: h.DocID, Score: score}
+	}
+	for _, h := range lex {
+		var s float64
+		if maxBM25 > 0 {
+			s = h.Score / maxBM25
+		}
+		add(h, s)
+	}
+	for _, h := range vec {
+		add(h, lambda*h.Score)
+	}
+	return sortedHits(fused)
+}
+
+// fuseRRF scores every chunk of lex ∪ vec as the sum of 1/(rrfK + rank) over the lists
+// that hold it, where each list is in its retriever's order (best first) and rank starts
+// at 1. The result is ordered by fused score, best first.
+func fuseRRF(lex, vec []ChunkHit) []ChunkHit {
+	fused := make(map[string]*ChunkHit, len(lex)+len(vec))
+	for _, list := range [][]ChunkHit{lex, vec} {
+		for i, h := range list {
+			s := 1 / float64(rrfK+i+1)
+			if f, ok := fused[h.ChunkID]; ok {
+				f.Score += s
+				continue
+			}
+			fused[h.ChunkID] = &ChunkHit{ChunkID: h.ChunkID, DocID: h.DocID, Score: s}
+		}
+	}
+	return sortedHits(fused)
+}
+
+// sortedHits returns the hits ordered by score, best first, then by chunk ID.
+func sortedHits(m map[string]*ChunkHit) []ChunkHit {
+	out := make([]ChunkHit, 0, len(m))
+	for _, h := range m {
+		out = append(out, *h)
+	}
+	slices.SortFunc(out, func(a, b ChunkHit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ChunkID, b.ChunkID)
+	})
+	return out
+}
+
+// collapse keeps the best chunk of each document (highest score, then lowest chunk ID)
+// and ranks the documents by that score, best first, then by document ID.
+func collapse(hits []ChunkHit) []ChunkHit {
+	best := make(map[string]ChunkHit, len(hits))
+	for _, h := range hits {
+		b, ok := best[h.DocID]
+		if !ok || h.Score > b.Score || (h.Score == b.Score && h.ChunkID < b.ChunkID) {
+			best[h.DocID] = h
+		}
+	}
+	out := make([]ChunkHit, 0, len(best))
+	for _, h := range best {
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b ChunkHit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.DocID, b.DocID)
+	})
+	return out
+}
