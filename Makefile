@@ -4,7 +4,7 @@
 #   make run       build, then serve the demo portal on PORTAL_ADDR (default :7007) with data in PORTAL_DATA_DIR (default ./.data)
 #   make test      go vet + go test ./... (installs the npm deps of the Backstage client test first when npm is there)
 #   make test-pg   make test against PostgreSQL (DATABASE_URL, the server on 127.0.0.1:5432, or a throwaway cluster)
-#   make bench     Go benchmarks, then the HTTP load run
+#   make bench     Go benchmarks, then the HTTP load runs (catalog routes; search over ~100,000 chunks)
 #   make lint      gofmt, go vet, staticcheck
 #   make clean     remove bin/ and ./.data
 
@@ -51,7 +51,8 @@ $(CLIENT_DEPS): $(CLIENT_DIR)/package.json $(CLIENT_DIR)/package-lock.json
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
-	@if [ -x scripts/loadtest.sh ]; then scripts/loadtest.sh; else echo "scripts/loadtest.sh not present: load run skipped"; fi
+	scripts/loadtest.sh
+	scripts/searchload.sh
 
 lint:
 	@unformatted=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -not -path './.data/*' -print0 | xargs -0 gofmt -l); \
