@@ -1,0 +1,127 @@
+package indexer
+
+import (
+	"container/heap"
+	"context"
+	"slices"
+)
+
+// flatCheckEvery is how many chunks a scan reads between ctx checks.
+const flatCheckEvery = 4096
+
+// SearchVectors returns the q.K chunks of q.Model most similar to q.Vector (cosine) among
+// those q.Audience may see and q.Filter accepts, best first, ties by chunk ID. Chunks
+// whose vector length differs from q.Vector's are not comparable and are skipped.
+func (f *FlatIndex) SearchVectors(ctx context.Context, q VectorQuery) ([]ChunkHit, error) {
+	if q.K <= 0 || len(q.Vector) == 0 {
+		return nil, nil
+	}
+	qn := norm32(q.Vector)
+	if qn == 0 {
+		return nil, nil
+	}
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	top := make(hitHeap, 0, min(q.K, len(f.chunks)))
+	var lastDoc *flatDoc
+	var lastPass bool
+	for i := range f.chunks {
+		if i%flatCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		c := &f.chunks[i]
+		if c.model != q.Model || len(c.vec) != len(q.Vector) {
+			continue
+		}
+		if c.doc != lastDoc {
+			lastDoc = c.doc
+			lastPass = q.Audience.CanSee(c.doc.visibility, c.doc.allowed) && q.Filter.Matches(c.doc.fields, c.doc.source)
+		}
+		if !lastPass {
+			continue
+		}
+		h := ChunkHit{ChunkID: c.id, DocID: c.doc.id, Score: cosine(q.Vector, qn, c)}
+		switch {
+		case len(top) < q.K:
+			heap.Push(&top, h)
+		case worse(top[0], h):
+			top[0] = h
+			heap.Fix(&top, 0)
+		}
+	}
+	out := []ChunkHit(top)
+	slices.SortFunc(out, func(a, b ChunkHit) int {
+		switch {
+		case worse(b, a):
+			return -1
+		case worse(a, b):
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}
+
+// Similarities returns the cosine similarity of vec with each of ids embedded with model;
+// other ids are absent.
+func (f *FlatIndex) Similarities(ctx context.Context, model string, vec []float32, ids []string) (map[string]float64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[string]float64, len(ids))
+	qn := norm32(vec)
+	if qn == 0 {
+		return out, nil
+	}
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	for _, id := range ids {
+		i, ok := f.pos[id]
+		if !ok {
+			continue
+		}
+		c := &f.chunks[i]
+		if c.model != model || len(c.vec) != len(vec) {
+			continue
+		}
+		out[id] = cosine(vec, qn, c)
+	}
+	return out, nil
+}
+
+// cosine is the cosine similarity of q (of norm qn) and chunk c; 0 for a zero vector.
+func cosine(q []float32, qn float32, c *flatChunk) float64 {
+	if c.norm == 0 {
+		return 0
+	}
+	var dot float32
+	v := c.vec[:len(q)]
+	for i, x := range q {
+		dot += x * v[i]
+	}
+	return float64(dot) / (float64(qn) * float64(c.norm))
+}
+
+// worse reports whether a ranks below b: a lower score, or an equal one and a later ID.
+func worse(a, b ChunkHit) bool {
+	if a.Score != b.Score {
+		return a.Score < b.Score
+	}
+	return a.ChunkID > b.ChunkID
+}
+
+// hitHeap is a min-heap of hits, the worst on top.
+type hitHeap []ChunkHit
+
+func (h hitHeap) Len() int           { return len(h) }
+func (h hitHeap) Less(i, j int) bool { return worse(h[i], h[j]) }
+func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *hitHeap) Push(x any)        { *h = append(*h, x.(ChunkHit)) }
+func (h *hitHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}

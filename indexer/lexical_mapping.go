@@ -1,0 +1,138 @@
+package indexer
+
+import (
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	"github.com/nextportal/portal/auth"
+)
+
+// lexicalMappingVersion names the mapping below; an index created with another version is
+// rebuilt. Change it whenever the mapping or the documents indexed change.
+const lexicalMappingVersion = "1"
+
+// The bleve fields of a chunk, besides one keyword field per FilterFields entry.
+const (
+	fieldText       = "text"       // the chunk text (en)
+	fieldTitle      = "title"      // the document title (en)
+	fieldHeading    = "heading"    // the chunk's heading path (en)
+	fieldName       = "name"       // the entity name of an entity document, lowercased (keyword, stored)
+	fieldNameParts  = "name_parts" // the same name split into words, for "did you mean"
+	fieldDocID      = "doc_id"     // keyword
+	fieldVisibility = "visibility" // keyword
+	fieldAllowed    = "allowed"    // keyword, one value per allowed ref
+)
+
+// nameAnalyzer splits entity names into lowercase words, without stemming or stop words.
+const nameAnalyzer = "name_words"
+
+// newLexicalMapping returns the index mapping of chunks: prose fields analysed in English
+// (stemming, stop words), identifiers as keywords, nothing stored but the entity name,
+// scored with BM25.
+func newLexicalMapping() mapping.IndexMapping {
+	dm := mapping.NewDocumentStaticMapping()
+	for _, f := range []string{fieldText, fieldTitle, fieldHeading} {
+		dm.AddFieldMappingsAt(f, fieldOf(en.AnalyzerName, false))
+	}
+	dm.AddFieldMappingsAt(fieldName, fieldOf(keyword.Name, true))
+	dm.AddFieldMappingsAt(fieldNameParts, fieldOf(nameAnalyzer, false))
+	for _, f := range append([]string{fieldDocID, fieldVisibility, fieldAllowed}, FilterFields...) {
+		dm.AddFieldMappingsAt(f, fieldOf(keyword.Name, false))
+	}
+
+	im := mapping.NewIndexMapping()
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = en.AnalyzerName
+	im.ScoringModel = bleveindex.BM25Scoring
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	// AddCustomAnalyzer only fails for an unknown type, which is a programmer bug.
+	if err := im.AddCustomAnalyzer(nameAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{lowercase.Name},
+	}); err != nil {
+		panic(err)
+	}
+	return im
+}
+
+// fieldOf is an indexed field mapping with the given analyzer, without term vectors, doc
+// values or the _all field, stored only when store is set.
+func fieldOf(analyzer string, store bool) *mapping.FieldMapping {
+	fm := mapping.NewTextFieldMapping()
+	fm.Analyzer = analyzer
+	fm.Store = store
+	fm.IncludeTermVectors = false
+	fm.IncludeInAll = false
+	fm.DocValues = false
+	return fm
+}
+
+// chunkFields is the bleve document of chunk i of d.
+func chunkFields(d Document, c StoredChunk) map[string]any {
+	m := map[string]any{
+		fieldText:       c.Text,
+		fieldTitle:      d.Title,
+		fieldHeading:    c.Heading,
+		fieldDocID:      d.ID,
+		fieldVisibility: visibilityTerm(d.Visibility),
+	}
+	if len(d.Allowed) > 0 {
+		m[fieldAllowed] = lowered(d.Allowed)
+	}
+	for _, f := range FilterFields {
+		if f == FieldSource {
+			m[f] = strings.ToLower(d.Source)
+			continue
+		}
+		if v := d.Fields[f]; len(v) > 0 {
+			m[f] = lowered(v)
+		}
+	}
+	// Only the first chunk carries the name, so suggest finds each entity once.
+	if name := entityName(d); name != "" && c.Index == 0 {
+		m[fieldName] = name
+		m[fieldNameParts] = name
+	}
+	return m
+}
+
+// visibilityTerm is the indexed visibility: public, restricted, or internal for anything
+// else (Audience.CanSee treats every other value as internal).
+func visibilityTerm(v auth.Visibility) string {
+	switch v {
+	case auth.VisibilityPublic, auth.VisibilityRestricted:
+		return string(v)
+	}
+	return string(auth.VisibilityInternal)
+}
+
+// entityName is the lowercased name part of an entity document's ref
+// (component:default/payments-api → payments-api), or "".
+func entityName(d Document) string {
+	if d.Kind != KindEntity || d.EntityRef == "" {
+		return ""
+	}
+	ref := d.EntityRef
+	if i := strings.LastIndexAny(ref, ":/"); i >= 0 {
+		ref = ref[i+1:]
+	}
+	return strings.ToLower(ref)
+}
+
+// lowered returns vs lowercased, as a []any bleve indexes as one value each.
+func lowered(vs []string) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = strings.ToLower(v)
+	}
+	return out
+}
