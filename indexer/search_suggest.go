@@ -1,0 +1,78 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Bounds of "did you mean".
+const (
+	suggestMinLetters = 4 // shorter words are too often meant as typed
+	suggestMaxWords   = 8 // query words checked, to bound the searches one query costs
+)
+
+// didYouMean returns text with each word of four or more letters that matches no chunk
+// aud may see replaced by the closest entity name aud may see, or "" when it replaced
+// nothing. The lexical index answers both questions within the audience, so a restricted
+// entity's name is never suggested to someone who may not see it.
+func (s *Service) didYouMean(ctx context.Context, text string, aud Audience) (string, error) {
+	replace := make(map[string]string) // lowercased word → suggestion ("" for none)
+	for _, w := range suggestWords(text) {
+		hits, _, err := s.lex.search(ctx, lexicalQuery{Text: w, Audience: aud, K: 1})
+		if err != nil {
+			return "", fmt.Errorf("check query word %q: %w", w, err)
+		}
+		if len(hits) > 0 {
+			continue
+		}
+		name, err := s.lex.suggest(ctx, w, aud)
+		if err != nil {
+			return "", fmt.Errorf("suggest for %q: %w", w, err)
+		}
+		if name != "" && name != w {
+			replace[w] = name
+		}
+	}
+	if len(replace) == 0 {
+		return "", nil
+	}
+	return replaceWords(text, replace), nil
+}
+
+// suggestWords returns the distinct words of text, lowercased, that are worth a
+// suggestion: four letters or more and not stopwords, at most suggestMaxWords of them.
+func suggestWords(text string) []string {
+	var out []string
+	seen := make(map[string]bool)
+	for _, t := range tokens(text) {
+		w := strings.ToLower(text[t.start:t.end])
+		if t.term == "" || t.rend-t.rstart < suggestMinLetters || seen[w] {
+			continue
+		}
+		seen[w] = true
+		out = append(out, w)
+		if len(out) == suggestMaxWords {
+			break
+		}
+	}
+	return out
+}
+
+// replaceWords returns text with every word whose lowercase is a key of with replaced
+// by its value; the rest of text is kept as it is.
+func replaceWords(text string, with map[string]string) string {
+	var b strings.Builder
+	last := 0
+	for _, t := range tokens(text) {
+		r, ok := with[strings.ToLower(text[t.start:t.end])]
+		if !ok {
+			continue
+		}
+		b.WriteString(text[last:t.start])
+		b.WriteString(r)
+		last = t.end
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
