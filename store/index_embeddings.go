@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/nextportal/portal/indexer"
+)
+
+// CachedEmbeddings returns the cached vectors of model for those hashes it has.
+func (db *DB) CachedEmbeddings(ctx context.Context, model string, hashes []string) (map[string][]float32, error) {
+	out := make(map[string][]float32, len(hashes))
+	for _, part := range chunks(hashes, db.dialect.maxParams-1) {
+		var b builder
+		q := `SELECT hash, vector FROM index_embeddings WHERE model = ` + b.arg(model) +
+			` AND hash IN (` + placeholders(&b, part) + `)`
+		rows, err := db.sql.QueryContext(ctx, q, b.args...)
+		if err != nil {
+			return nil, fmt.Errorf("read cached embeddings of %s: %w", model, err)
+		}
+		for rows.Next() {
+			var hash string
+			var vec vectorScan
+			if err := rows.Scan(&hash, &vec); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read cached embeddings of %s: %w", model, err)
+			}
+			out[hash] = vec.v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read cached embeddings of %s: %w", model, err)
+		}
+	}
+	return out, nil
+}
+
+// PutEmbeddings adds vectors to the cache of model, replacing any it had for those hashes.
+func (db *DB) PutEmbeddings(ctx context.Context, model string, vectors map[string][]float32) error {
+	if len(vectors) == 0 {
+		return nil
+	}
+	hashes := slices.Sorted(maps.Keys(vectors))
+	return db.writeIndex(ctx, "cache embeddings of "+model, func(tx *sql.Tx) error {
+		for _, part := range chunks(hashes, db.dialect.maxParams/3) {
+			var b builder
+			b.WriteString(`INSERT INTO index_embeddings (model, hash, vector) VALUES `)
+			for i, h := range part {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(" + placeholders(&b, []any{model, h, db.vectorArg(vectors[h])}) + ")")
+			}
+			b.WriteString(` ON CONFLICT (model, hash) DO UPDATE SET vector = excluded.vector`)
+			if _, err := tx.ExecContext(ctx, b.String(), b.args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PendingChunks returns up to limit chunks whose Model is not model, by chunk ID, without
+// vectors. The two range scans of (model, id) find them without reading embedded chunks.
+func (db *DB) PendingChunks(ctx context.Context, model string, limit int) ([]indexer.StoredChunk, error) {
+	q := `SELECT c.id, c.doc_id, c.ord, c.anchor, c.heading, c.text, c.hash, c.model FROM (
+			SELECT id FROM index_chunks WHERE model < $1
+			UNION ALL
+			SELECT id FROM index_chunks WHERE model > $1
+			ORDER BY id ` + db.dialect.limitOffset(max(limit, 0), 0) + `
+		) AS p JOIN index_chunks c ON c.id = p.id ORDER BY c.id`
+	var out []indexer.StoredChunk
+	if err := scanChunks(ctx, db.sql, q, []any{model}, false, func(c indexer.StoredChunk) { out = append(out, c) }); err != nil {
+		return nil, fmt.Errorf("read chunks not embedded with %s: %w", model, err)
+	}
+	return out, nil
+}
+
+// SetChunkVectors sets the vectors of model by chunk ID and gives each document whose chunks
+// changed a new Seq, in one transaction; unknown chunk IDs are ignored.
+func (db *DB) SetChunkVectors(ctx context.Context, model string, vectors map[string][]float32) error {
+	if len(vectors) == 0 {
+		return nil
+	}
+	ids := slices.Sorted(maps.Keys(vectors))
+	return db.writeIndex(ctx, "store vectors of "+model, func(tx *sql.Tx) error {
+		docs := map[string]bool{}
+		var err error
+		if db.isPostgres() {
+			err = db.setVectorsPostgres(ctx, tx, model, ids, vectors, docs)
+		} else {
+			err = db.setVectorsSQLite(ctx, tx, model, ids, vectors, docs)
+		}
+		if err != nil {
+			return err
+		}
+		if len(docs) == 0 {
+			return nil
+		}
+		return db.bumpSeqs(ctx, tx, slices.Sorted(maps.Keys(docs)), "")
+	})
+}
+
+// setVectorsPostgres updates the chunks in multi-row UPDATE ... FROM (VALUES ...) statements
+// and adds the documents it touched to docs.
+func (db *DB) setVectorsPostgres(ctx context.Context, tx *sql.Tx, model string, ids []string, vectors map[string][]float32, docs map[string]bool) error {
+	for _, part := range chunks(ids, 500) {
+		var b builder
+		b.WriteString(`UPDATE index_chunks SET model = ` + b.arg(model) + `, vector = v.column2 FROM (VALUES `)
+		for i, id := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "(%s::text, %s::vector)", b.arg(id), b.arg(db.vectorArg(vectors[id])))
+		}
+		b.WriteString(`) AS v WHERE index_chunks.id = v.column1 RETURNING index_chunks.doc_id`)
+		if err := collectStrings(ctx, tx, &b, docs); err != nil {
+			return fmt.Errorf("update chunks: %w", err)
+		}
+	}
+	return nil
+}
+
+// setVectorsSQLite updates the chunks one prepared statement execution each (an UPDATE
+// ... FROM join may scan the whole table on SQLite) and adds the documents it touched to docs.
+func (db *DB) setVectorsSQLite(ctx context.Context, tx *sql.Tx, model string, ids []string, vectors map[string][]float32, docs map[string]bool) error {
+	stmt, err := tx.PrepareContext(ctx, `UPDATE index_chunks SET model = $1, vector = $2 WHERE id = $3 RETURNING doc_id`)
+	if err != nil {
+		return fmt.Errorf("update chunks: %w", err)
+	}
+	defer stmt.Close()
+	for _, id := range ids {
+		var doc string
+		err := stmt.QueryRowContext(ctx, model, db.vectorArg(vectors[id]), id).Scan(&doc)
+		switch {
+		case err == sql.ErrNoRows:
+		case err != nil:
+			return fmt.Errorf("update chunk %s: %w", id, err)
+		default:
+			docs[doc] = true
+		}
+	}
+	return nil
+}
