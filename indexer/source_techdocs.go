@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,7 +141,7 @@ func (s *techDocsSource) entityDocs(ctx context.Context, e *catalog.Entity, doma
 			Title:      f.Title,
 			Text:       f.Text,
 			URL:        "/docs/" + entityPath(ref) + "/" + escapePath(rel),
-			Fields:     fields,
+			Fields:     maps.Clone(fields), // each document owns its map
 			Visibility: vis,
 			Allowed:    allowed,
 			UpdatedAt:  f.ModTime,
