@@ -22,7 +22,7 @@ type beirSource struct {
 	name, dir string
 }
 
-// NewBEIRSource returns the source of a BEIR-layout corpus, named "beir": it streams
+// NewBEIRSource returns the source of a BEIR-layout corpus, named "beir:<name>": it streams
 // dir/corpus.jsonl, one JSON object {"_id", "title", "text", "metadata"} per line, and
 // yields one internal KindDoc document per line with ID BEIRDocID(name, _id) and no URL.
 // The text is taken as it is (ChunkMarkdown reads it as paragraphs). A line that does not
@@ -52,8 +52,8 @@ func ParseBEIRDocID(docID string) (name, id string, ok bool) {
 	return name, id, true
 }
 
-// Name returns "beir".
-func (s *beirSource) Name() string { return SourceBEIR }
+// Name returns "beir:<name>", so two corpora never delete each other's documents.
+func (s *beirSource) Name() string { return SourceBEIR + ":" + s.name }
 
 // beirLine is one line of corpus.jsonl. _id is a string in BEIR; numbers are accepted too.
 type beirLine struct {
@@ -97,7 +97,7 @@ func (s *beirSource) Documents(ctx context.Context, yield func(Document) error) 
 		err = yield(Document{
 			ID:         BEIRDocID(s.name, id),
 			Kind:       KindDoc,
-			Source:     SourceBEIR,
+			Source:     s.Name(),
 			Title:      cleanText(strings.TrimSpace(l.Title)),
 			Text:       cleanText(l.Text),
 			Fields:     map[string][]string{},

@@ -11,8 +11,8 @@ import (
 
 func TestBEIRSource(t *testing.T) {
 	src := indexer.NewBEIRSource("fix", filepath.Join("testdata", "sources", "beir"))
-	if got := src.Name(); got != "beir" {
-		t.Errorf("Name() = %q, want beir", got)
+	if got := src.Name(); got != "beir:fix" {
+		t.Errorf("Name() = %q, want beir:fix", got)
 	}
 	docs := collect(t, src)
 	tests := []struct {

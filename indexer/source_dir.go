@@ -14,7 +14,7 @@ type dirSource struct {
 }
 
 // NewDirSource returns the source of a configured folder of markdown that no entity owns,
-// named "docs". name identifies the folder in document IDs and URLs
+// named "docs:<name>" (so two folders never delete each other's documents). name identifies the folder in document IDs and URLs
 // (doc:dir:<name>:<path>, /docs/dir/<name>/<path>); its documents are internal: every
 // signed-in user may see them. The folder is walked like a TechDocs folder: hidden
 // directories, files over 1 MiB and symlinks leading out of the folder are skipped.
@@ -22,8 +22,8 @@ func NewDirSource(name, dir string) Source {
 	return &dirSource{name: name, dir: dir}
 }
 
-// Name returns "docs".
-func (s *dirSource) Name() string { return SourceDir }
+// Name returns "docs:<name>".
+func (s *dirSource) Name() string { return SourceDir + ":" + s.name }
 
 // Documents yields one document per markdown file of the folder. A folder that does not
 // exist is an error, so a mistyped path does not delete what was indexed from it.
@@ -37,7 +37,7 @@ func (s *dirSource) Documents(ctx context.Context, yield func(Document) error) e
 		return y.call(Document{
 			ID:         "doc:dir:" + s.name + ":" + f.Rel,
 			Kind:       KindDoc,
-			Source:     SourceDir,
+			Source:     s.Name(),
 			Title:      f.Title,
 			Text:       f.Text,
 			URL:        "/docs/dir/" + url.PathEscape(s.name) + "/" + escapePath(f.Rel),

@@ -18,8 +18,8 @@ func TestDirSource(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "image.png"), "not markdown")
 
 	src := indexer.NewDirSource("handbook", dir)
-	if got := src.Name(); got != "docs" {
-		t.Errorf("Name() = %q, want docs", got)
+	if got := src.Name(); got != "docs:handbook" {
+		t.Errorf("Name() = %q, want docs:handbook", got)
 	}
 	docs := collect(t, src)
 	tests := []struct {
