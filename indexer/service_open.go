@@ -47,6 +47,8 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A zero lambda stays zero: search then takes the default of the model in use at the
+	// time, which changes when the local embedder is trained.
 	s := &Service{store: o.Store, vectors: o.Vectors, lex: lex, lambda: o.Lambda, logger: logger}
 	if err := s.open(ctx, o); err != nil {
 		_ = lex.Close()
@@ -65,9 +67,6 @@ func (s *Service) open(ctx context.Context, o Options) error {
 	if s.vectors == nil {
 		s.flat = NewFlatIndex()
 		s.vectors = s.flat
-	}
-	if s.lambda == 0 {
-		s.lambda = defaultLambda(emb.current().Model())
 	}
 	reason, err := s.checkLexical(ctx)
 	if err != nil {
