@@ -22,10 +22,10 @@ import (
 	"github.com/nextportal/portal/store"
 )
 
-var serveFlags = []string{"addr", "data-dir", "database-url", "file-location-roots", "demo",
+var serveFlags = append([]string{"addr", "data-dir", "database-url", "file-location-roots", "demo",
 	"log-format", "log-level", "max-body-bytes", "shutdown-timeout", "refresh-interval",
 	"static-tokens", "session-ttl", "secure-cookies", "metrics-public", "trusted-proxies",
-	"oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-claim", "oidc-role"}
+	"oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-claim", "oidc-role"}, searchFlags...)
 
 func runServe(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
@@ -89,7 +89,14 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdin
 		}
 	}
 
-	deps := api.Deps{Catalog: svc, Auth: authSvc, Logger: logger, Ready: db.Ping, MaxBodyBytes: cfg.MaxBodyBytes,
+	ix, err := openIndexer(ctx, &cfg, db, logger)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	searcher := newSearchIndexer(ix, searchSources(&cfg, svc, roots), logger)
+
+	deps := api.Deps{Catalog: svc, Search: ix, Auth: authSvc, Logger: logger, Ready: db.Ping, MaxBodyBytes: cfg.MaxBodyBytes,
 		Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic, SecureCookies: cfg.SecureCookies,
 		TrustedProxies: cfg.TrustedProxies}
 	if cfg.OIDCIssuer != "" {
@@ -109,8 +116,13 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdin
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	// The search indexer stops (and its run finishes) before the index is closed.
+	searchCtx, stopSearch := context.WithCancel(sysCtx)
+	searchDone := make(chan struct{})
+	go func() { defer close(searchDone); searcher.run(searchCtx) }()
+	defer func() { stopSearch(); <-searchDone }()
 	if cfg.RefreshInterval > 0 {
-		go refreshLoop(sysCtx, svc, cfg.RefreshInterval, logger)
+		go refreshLoop(sysCtx, svc, cfg.RefreshInterval, logger, searcher.refreshed)
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
@@ -129,22 +141,6 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdin
 	}
 	logger.Info("stopped")
 	return nil
-}
-
-// refreshLoop re-reads every location each interval until ctx ends.
-func refreshLoop(ctx context.Context, svc *catalog.Service, every time.Duration, logger *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := svc.RefreshAll(ctx); err != nil && ctx.Err() == nil {
-				logger.Warn("periodic refresh", "error", err)
-			}
-		}
-	}
 }
 
 // publicURL is the URL to print for a listener: localhost for wildcard addresses.
