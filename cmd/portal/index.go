@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/nextportal/portal/catalog"
