@@ -115,17 +115,20 @@ func vocabHash(terms []string, df []int, docs int, seed uint64) string {
 // as entries sorted by term index.
 func (m *LSA) weights(counts map[string]int) []sparseEntry {
 	var col []sparseEntry
-	var ss float64
 	for t, tf := range counts {
 		i, ok := m.vocab[t]
 		if !ok {
 			continue
 		}
-		w := sublinearTF(tf) * m.idf[i]
-		col = append(col, sparseEntry{i, w})
-		ss += w * w
+		col = append(col, sparseEntry{i, sublinearTF(tf) * m.idf[i]})
 	}
 	slices.SortFunc(col, func(a, b sparseEntry) int { return cmp.Compare(a.row, b.row) })
+	// Summed in row order, not map order, so that the same text always gives the same
+	// bits: training amplifies last-bit differences where singular values are close.
+	var ss float64
+	for _, e := range col {
+		ss += e.w * e.w
+	}
 	for i := range col {
 		col[i].w /= math.Sqrt(ss)
 	}
