@@ -84,7 +84,7 @@ func (c *countingEmbedder) reset() {
 
 // newTestService opens a Service on db with a bleve index in a temp dir; emb nil means
 // the local embedders.
-func newTestService(t *testing.T, db *store.DB, emb indexer.Embedder) *indexer.Service {
+func newTestService(t testing.TB, db *store.DB, emb indexer.Embedder) *indexer.Service {
 	t.Helper()
 	opts := indexer.Options{
 		Store:    db,
