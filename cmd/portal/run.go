@@ -36,8 +36,12 @@ func commands() []command {
 		{"serve", "run the portal server (HTTP API and web UI)", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"catalog", "import, get and list catalog entities (catalog help for more)", runCatalog},
+		{"index", "index catalog entities and docs for search; index stats shows what it holds", runIndex},
+		{"reindex", "rebuild the search indexes from the database", runReindex},
+		{"search", "search the index from the command line", runSearch},
 		{"user", "add, list, disable and enable local users (user help for more)", runUser},
 		{"token", "create, list and revoke API tokens (token help for more)", runToken},
+		{"eval", "score search quality on a BEIR dataset (eval help for more)", runEval},
 		{"healthcheck", "exit 0 when the server at --addr answers /healthz (for containers)", runHealthcheck},
 		{"version", "print the version", runVersion},
 	}
