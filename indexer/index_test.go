@@ -183,3 +183,24 @@ func TestIndexEmptyEntity(t *testing.T) {
 		t.Errorf("chunk text = %q, want the title", got)
 	}
 }
+
+// A source that yields one ID twice keeps the first, so that reruns agree and write
+// nothing.
+func TestIndexRepeatedIDFirstWins(t *testing.T) {
+	db := storetest.New(t)
+	svc := newTestService(t, db, indexer.NewHashed(64))
+	docs := testDocs(3)
+	twin := docs[1]
+	twin.Text = "# Other\n\nA different text under the same id."
+	src := &sliceSource{name: "docs", docs: append(docs, twin)}
+	if res := mustIndex(t, svc, src); res.Documents != 3 || res.Changed != 3 {
+		t.Errorf("Index with a repeated id = %+v, want 3 documents changed", res)
+	}
+	if got, want := mustHashes(t, db, "docs")[twin.ID], indexer.HashDocument(withSource(docs[1], "docs")); got != want {
+		t.Errorf("stored hash of the repeated id = %s, want the first document's %s", got, want)
+	}
+	seq := mustLastSeq(t, db)
+	if res := mustIndex(t, svc, src); res.Changed != 0 || mustLastSeq(t, db) != seq {
+		t.Errorf("rerun with a repeated id = %+v, LastSeq %d; want nothing written (seq %d)", res, mustLastSeq(t, db), seq)
+	}
+}
