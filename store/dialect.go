@@ -21,6 +21,10 @@ type dialect struct {
 	// migrationLock, when set, is run first in each migration transaction so that
 	// concurrently starting replicas apply migrations one at a time.
 	migrationLock string
+	// migrationRunLock, when set, is run once on the migration connection before the first
+	// file and held until it closes, so that a replica starting while another migrates waits
+	// for the whole run instead of taking turns with it, file by file.
+	migrationRunLock string
 	// unlimited is the LIMIT clause that means "no limit" (needed before OFFSET).
 	unlimited string
 	// analyze, when set, refreshes the planner's statistics after a bulk load, so that the
@@ -55,10 +59,11 @@ var (
 	postgresDialect = dialect{
 		engine: "postgres",
 		// An arbitrary constant key shared by every portal replica: "portal" in ASCII.
-		migrationLock: "SELECT pg_advisory_xact_lock(112111114116097108)",
-		unlimited:     "LIMIT ALL",
-		analyze:       "VACUUM (ANALYZE) entities, search, relations",
-		maxParams:     8000,
+		migrationLock:    "SELECT pg_advisory_xact_lock(112111114116097108)",
+		migrationRunLock: "SELECT pg_advisory_lock(112111114116097108)",
+		unlimited:        "LIMIT ALL",
+		analyze:          "VACUUM (ANALYZE) entities, search, relations",
+		maxParams:        8000,
 	}
 )
 

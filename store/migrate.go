@@ -30,7 +30,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 		// fails before the first migration has created the extension.
 		conn = stdlib.OpenDB(*db.pgConf)
 		conn.SetMaxOpenConns(1)
-		defer conn.Close()
+		defer conn.Close() // ends the session, releasing the run lock
+		if _, err := conn.ExecContext(ctx, db.dialect.migrationRunLock); err != nil {
+			return fmt.Errorf("migrate: take migration lock: %w", err)
+		}
 	}
 	defer db.lockWrites()()
 	files, err := fs.Glob(migrationFS, "migrations/"+db.dialect.engine+"/*.sql")
