@@ -15,3 +15,8 @@ func TestIndexPostgres(t *testing.T) {
 	storetest.RequirePostgres(t)
 	storetest.Index(t, func(t *testing.T) *store.DB { return storetest.Postgres(t) })
 }
+
+func TestIndexVectorsPostgres(t *testing.T) {
+	storetest.RequirePostgres(t)
+	storetest.IndexVectors(t, func(t *testing.T) *store.DB { return storetest.Postgres(t) })
+}

@@ -66,7 +66,7 @@ func IndexChunks(d indexer.Document, n int, model string, vec func(i int) []floa
 }
 
 // mustPut stores d with chunks or fails the test.
-func mustPut(t *testing.T, db *store.DB, d indexer.Document, chunks []indexer.StoredChunk) {
+func mustPut(t testing.TB, db *store.DB, d indexer.Document, chunks []indexer.StoredChunk) {
 	t.Helper()
 	if err := db.PutDocument(t.Context(), d, chunks); err != nil {
 		t.Fatalf("PutDocument(%s): %v", d.ID, err)
