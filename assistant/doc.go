@@ -3,5 +3,9 @@
 // OpenAI-compatible model or the local offline composer, checks every citation and abstains
 // when the evidence is weak.
 //
-// It holds no code yet: a later issue builds it on the indexer.
+// It is the only package that imports go-openai. So far it holds the OpenAI-compatible
+// client setup (OpenAIConfig: base URL, key, per-request timeout, retries with backoff on
+// 429, 5xx and network errors) and OpenAIEmbedder, the indexer.Embedder that embeds texts
+// through any server speaking OpenAI's /v1/embeddings. The answering itself comes with a
+// later issue, built on the indexer.
 package assistant
