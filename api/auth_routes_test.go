@@ -79,7 +79,8 @@ type accessCase struct {
 // checks each status code. A route missing from the table fails the test.
 func TestRouteAccess(t *testing.T) {
 	// The OIDC routes are served when OIDC is configured; its issuer is down here.
-	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}})
+	// The search routes answer over an empty index of their own.
+	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t)})
 	ctx := t.Context()
 	const cat = "/api/catalog"
 	n := 0
@@ -159,6 +160,8 @@ func TestRouteAccess(t *testing.T) {
 			}},
 		{method: "PATCH", route: "/api/v1/users/:name", url: "/api/v1/users/pw-user", body: `{"disabled":false}`, want: admins},
 		{method: "GET", route: "/api/v1/audit", url: "/api/v1/audit", want: admins},
+		{method: "GET", route: "/api/v1/search", url: "/api/v1/search?q=svc", want: readers},
+		{method: "GET", route: "/api/search/query", url: "/api/search/query?term=svc", want: readers},
 
 		{method: "GET", route: "/login", url: "/login?next=/catalog", want: anyone},
 		{method: "POST", route: "/login", url: "/login", body: `{"name":"pw-user","password":"` + testPassword + `"}`, want: anyone},

@@ -77,6 +77,9 @@ func (s *Server) table(u *ui) []route {
 		{http.MethodPost, v1Prefix + "/users", admin, s.handleV1(s.postUser)},
 		{http.MethodPatch, v1Prefix + "/users/:name", admin, s.handleV1(s.patchUser)},
 		{http.MethodGet, v1Prefix + "/audit", admin, s.handleV1(s.getAudit)},
+		{http.MethodGet, v1Prefix + "/search", read, s.handleV1(s.getSearch)},
+
+		{http.MethodGet, "/api/search/query", read, s.handle(s.getBackstageSearch)},
 
 		{http.MethodGet, loginPath, public, s.loginPage(u)},
 		{http.MethodPost, loginPath, public, s.postLogin(u)},

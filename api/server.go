@@ -9,6 +9,7 @@ import (
 
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/indexer"
 )
 
 // defaultMaxBodyBytes is the request body limit when Deps.MaxBodyBytes is 0.
@@ -38,12 +39,16 @@ type Deps struct {
 	// X-Forwarded-For is believed when taking the client address for rate limits and the
 	// audit log. Empty means none: the peer address is the client.
 	TrustedProxies []string
+	// Search serves the search APIs and page; nil answers them with 503 (the page says
+	// search is off).
+	Search *indexer.Service
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1
 // routes, operational endpoints and the web UI.
 type Server struct {
 	catalog *catalog.Service
+	search  *indexer.Service
 	auth    *auth.Service
 	policy  auth.Policy
 	logger  *slog.Logger
@@ -60,7 +65,7 @@ func NewServer(d Deps) *Server {
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = defaultMaxBodyBytes
 	}
-	s := &Server{catalog: d.Catalog, auth: d.Auth, logger: d.Logger, deps: d, metrics: newMetrics()}
+	s := &Server{catalog: d.Catalog, search: d.Search, auth: d.Auth, logger: d.Logger, deps: d, metrics: newMetrics()}
 	s.engine = s.routes()
 	return s
 }
