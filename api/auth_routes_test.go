@@ -173,6 +173,7 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/", url: "/", want: pages},
 		{method: "GET", route: "/catalog", url: "/catalog", want: pages},
 		{method: "GET", route: "/catalog/:namespace/:kind/:name", url: "/catalog/default/component/open-svc", want: pages},
+		{method: "GET", route: "/search", url: "/search?q=svc", want: pages},
 		{method: "GET", route: "/static/*filepath", url: "/static/style.css", want: anyone},
 		{method: "HEAD", route: "/static/*filepath", url: "/static/style.css", want: anyone},
 	}

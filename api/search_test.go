@@ -238,4 +238,8 @@ func TestSearchWithoutIndex(t *testing.T) {
 			t.Errorf("GET %s = %d %s, want 503 saying search is not available", path, w.Code, w.Body)
 		}
 	}
+	w := env.do(http.MethodGet, "/search?q=x", "")
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Search is not available") {
+		t.Errorf("GET /search = %d, want 200 saying search is not available:\n%s", w.Code, w.Body)
+	}
 }

@@ -22,7 +22,7 @@ import (
 )
 
 // uiPages are the page templates of package web; each is parsed together with layout.html.
-var uiPages = []string{"catalog.html", "entity.html", "error.html", "login.html"}
+var uiPages = []string{"catalog.html", "entity.html", "error.html", "login.html", "search.html"}
 
 // ui renders the web UI's pages.
 type ui struct {
@@ -35,7 +35,7 @@ type ui struct {
 // layoutData is what layout.html reads; every page's data embeds it.
 type layoutData struct {
 	Title   string
-	Nav     string // which main nav entry is current: catalog, apis, teams or ""
+	Nav     string // which main nav entry is current: catalog, apis, teams, search or ""
 	Version string
 	// CSRF is the session's CSRF token, for forms and for scripts (a meta tag); empty
 	// without a session.
