@@ -64,19 +64,77 @@ func (db *DB) PutEmbeddings(ctx context.Context, model string, vectors map[strin
 }
 
 // PendingChunks returns up to limit chunks whose Model is not model, by chunk ID, without
-// vectors. The two range scans of (model, id) find them without reading embedded chunks.
+// vectors. It reads each other model's chunks in ID order from the (model, id) index, so
+// that a page costs the same at the end of an embedding run as at its start, rather than
+// skipping or sorting every chunk embedded or pending so far.
 func (db *DB) PendingChunks(ctx context.Context, model string, limit int) ([]indexer.StoredChunk, error) {
-	q := `SELECT c.id, c.doc_id, c.ord, c.anchor, c.heading, c.text, c.hash, c.model FROM (
-			SELECT id FROM index_chunks WHERE model < $1
-			UNION ALL
-			SELECT id FROM index_chunks WHERE model > $1
-			ORDER BY id ` + db.dialect.limitOffset(max(limit, 0), 0) + `
-		) AS p JOIN index_chunks c ON c.id = p.id ORDER BY c.id`
-	var out []indexer.StoredChunk
-	if err := scanChunks(ctx, db.sql, q, []any{model}, false, func(c indexer.StoredChunk) { out = append(out, c) }); err != nil {
+	models, err := db.chunkModels(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("read chunks not embedded with %s: %w", model, err)
 	}
+	q := `SELECT id FROM index_chunks WHERE model = $1 ORDER BY id ` + db.dialect.limitOffset(max(limit, 0), 0)
+	var ids []string
+	for _, m := range models {
+		if m == model {
+			continue
+		}
+		rows, err := db.sql.QueryContext(ctx, q, m)
+		if err != nil {
+			return nil, fmt.Errorf("read chunks not embedded with %s: %w", model, err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read chunks not embedded with %s: %w", model, err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read chunks not embedded with %s: %w", model, err)
+		}
+	}
+	slices.Sort(ids)
+	if limit > 0 && len(ids) > limit {
+		ids = ids[:limit]
+	}
+	byID, err := db.ChunksByIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read chunks not embedded with %s: %w", model, err)
+	}
+	out := make([]indexer.StoredChunk, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok { // else deleted meanwhile
+			out = append(out, c)
+		}
+	}
 	return out, nil
+}
+
+// chunkModels returns the distinct models of the chunks ("" for not embedded) by a loose
+// scan of the (model, id) index: one index probe per model, however many chunks each has.
+func (db *DB) chunkModels(ctx context.Context) ([]string, error) {
+	const q = `WITH RECURSIVE m (model) AS (
+			SELECT MIN(model) FROM index_chunks
+			UNION ALL
+			SELECT (SELECT MIN(c.model) FROM index_chunks c WHERE c.model > m.model) FROM m WHERE m.model IS NOT NULL
+		)
+		SELECT model FROM m WHERE model IS NOT NULL`
+	rows, err := db.sql.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("list chunk models: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			return nil, fmt.Errorf("list chunk models: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // SetChunkVectors sets the vectors of model by chunk ID and gives each document whose chunks
