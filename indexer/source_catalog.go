@@ -41,7 +41,7 @@ func (s *catalogSource) Name() string { return SourceCatalog }
 // Documents yields the document of every entity.
 func (s *catalogSource) Documents(ctx context.Context, yield func(Document) error) error {
 	ctx = auth.NewContext(ctx, auth.System())
-	domains, err := systemDomains(ctx, s.cat)
+	view, err := loadCatalogView(ctx, s.cat)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (s *catalogSource) Documents(ctx context.Context, yield func(Document) erro
 		if strings.EqualFold(e.Kind, "Location") {
 			return nil
 		}
-		return y.call(entityDocument(e, domains))
+		return y.call(entityDocument(e, view))
 	})
 	return y.result(err)
 }
@@ -81,23 +81,6 @@ func eachEntity(ctx context.Context, cat *catalog.Service, filter catalog.Filter
 		last := page.Positions[len(page.Positions)-1]
 		q.After = &last
 	}
-}
-
-// systemDomains maps the canonical ref of every system to the canonical ref of its domain,
-// so documents of components, APIs and resources can carry the domain of their system.
-func systemDomains(ctx context.Context, cat *catalog.Service) (map[string]string, error) {
-	out := map[string]string{}
-	filter := catalog.Filter{Key: "kind", Values: []string{"system"}}
-	err := eachEntity(ctx, cat, filter, func(e *catalog.Entity) error {
-		if d := entityDomainOf(e); d != "" {
-			out[e.Ref().String()] = d
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("map systems to domains: %w", err)
-	}
-	return out, nil
 }
 
 // entityURL is the portal page of an entity, as the web UI routes it:

@@ -8,12 +8,13 @@ import (
 	"github.com/nextportal/portal/catalog"
 )
 
-// entityDocument renders one entity as a KindEntity document. domains maps system refs to
-// their domain refs.
-func entityDocument(e *catalog.Entity, domains map[string]string) Document {
+// entityDocument renders one entity as a KindEntity document. It names only the related
+// entities that everyone who may see e may also see (catalogView.mayMention).
+func entityDocument(e *catalog.Entity, view catalogView) Document {
 	ref := e.Ref()
-	fields := entityFields(e, domains)
 	vis, allowed := entityAccess(e)
+	fields := view.fields(e)
+	e = view.withMentionable(e)
 	return Document{
 		ID:         "entity:" + ref.String(),
 		Kind:       KindEntity,

@@ -78,7 +78,7 @@ func (s *techDocsSource) Documents(ctx context.Context, yield func(Document) err
 func (s *techDocsSource) documents(ctx context.Context, yield func(Document) error) (techDocsSkips, error) {
 	var skips techDocsSkips
 	ctx = auth.NewContext(ctx, auth.System())
-	domains, err := systemDomains(ctx, s.cat)
+	view, err := loadCatalogView(ctx, s.cat)
 	if err != nil {
 		return skips, err
 	}
@@ -111,7 +111,7 @@ func (s *techDocsSource) documents(ctx context.Context, yield func(Document) err
 			skips.Missing++
 			return nil
 		}
-		if err := s.entityDocs(ctx, e, domains, base, docs, yield); err != nil {
+		if err := s.entityDocs(ctx, e, view, base, docs, yield); err != nil {
 			return fmt.Errorf("techdocs of %s: %w", e.Ref(), err)
 		}
 		return nil
@@ -120,9 +120,9 @@ func (s *techDocsSource) documents(ctx context.Context, yield func(Document) err
 }
 
 // entityDocs yields the documents of the markdown files under docs, a folder inside base.
-func (s *techDocsSource) entityDocs(ctx context.Context, e *catalog.Entity, domains map[string]string, base, docs string, yield func(Document) error) error {
+func (s *techDocsSource) entityDocs(ctx context.Context, e *catalog.Entity, view catalogView, base, docs string, yield func(Document) error) error {
 	ref := e.Ref()
-	fields := entityFields(e, domains)
+	fields := view.fields(e)
 	vis, allowed := entityAccess(e)
 	prefix, err := filepath.Rel(base, docs)
 	if err != nil {
