@@ -22,7 +22,7 @@ func TestMayMention(t *testing.T) {
 		{"group:default/open", "group:default/staff", true},
 		{"group:default/staff", "component:default/secret", false},
 		{"group:default/open", "component:default/secret", false},
-		{"component:default/narrow", "component:default/secret", true}, // a sees both
+		{"component:default/narrow", "component:default/secret", true},  // a sees both
 		{"component:default/secret", "component:default/narrow", false}, // b sees secret, not narrow
 		{"component:default/other", "component:default/secret", false},
 		{"component:default/secret", "component:default/unknown", true},
