@@ -27,6 +27,16 @@ func nextSeqs(ctx context.Context, tx *sql.Tx, n int) (int64, error) {
 	return last - int64(n) + 1, nil
 }
 
+// lockChanges takes index_state's row lock before a transaction locks any document or chunk
+// row, so that every writer that will take change numbers locks rows in the same order, and
+// writers of the same documents wait for each other instead of deadlocking.
+func lockChanges(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE index_state SET seq = seq`); err != nil {
+		return fmt.Errorf("lock change numbers: %w", err)
+	}
+	return nil
+}
+
 // writeIndex runs fn in a write transaction and commits it.
 func (db *DB) writeIndex(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
 	defer db.lockWrites()()
@@ -139,6 +149,9 @@ func filterValues(d indexer.Document) []string {
 // and deletes their chunks; unknown and already deleted ids are ignored.
 func (db *DB) DeleteDocuments(ctx context.Context, ids []string) error {
 	return db.writeIndex(ctx, "delete documents", func(tx *sql.Tx) error {
+		if err := lockChanges(ctx, tx); err != nil {
+			return err
+		}
 		for _, part := range chunks(ids, db.dialect.maxParams) {
 			var b builder
 			b.WriteString(`SELECT id FROM index_documents WHERE NOT deleted AND id IN (` + placeholders(&b, part) + `)`)

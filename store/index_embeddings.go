@@ -145,6 +145,9 @@ func (db *DB) SetChunkVectors(ctx context.Context, model string, vectors map[str
 	}
 	ids := slices.Sorted(maps.Keys(vectors))
 	return db.writeIndex(ctx, "store vectors of "+model, func(tx *sql.Tx) error {
+		if err := lockChanges(ctx, tx); err != nil {
+			return err
+		}
 		docs := map[string]bool{}
 		var err error
 		if db.isPostgres() {
