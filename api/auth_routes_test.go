@@ -52,9 +52,11 @@ func (s statuses) of(who string) int {
 
 // Common rows of the access table.
 var (
-	anyone     = statuses{200, 200, 200, 200, 200, 200}
-	readers    = statuses{401, 200, 200, 200, 200, 200}
-	pages      = statuses{303, 200, 200, 200, 200, 200}
+	anyone  = statuses{200, 200, 200, 200, 200, 200}
+	readers = statuses{401, 200, 200, 200, 200, 200}
+	pages   = statuses{303, 200, 200, 200, 200, 200}
+	// docPages are pages of an index with no documents: readers get the 404 page.
+	docPages   = statuses{303, 404, 404, 404, 404, 404}
 	admins     = statuses{401, 403, 403, 403, 200, 403}
 	tokenUsers = statuses{401, 403, 200, 200, 200, 403}
 	// oidcDown is a public OIDC route while the issuer cannot be reached.
@@ -174,6 +176,7 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/catalog", url: "/catalog", want: pages},
 		{method: "GET", route: "/catalog/:namespace/:kind/:name", url: "/catalog/default/component/open-svc", want: pages},
 		{method: "GET", route: "/search", url: "/search?q=svc", want: pages},
+		{method: "GET", route: "/docs/*path", url: "/docs/default/component/open-svc/docs/README.md", want: docPages},
 		{method: "GET", route: "/static/*filepath", url: "/static/style.css", want: anyone},
 		{method: "HEAD", route: "/static/*filepath", url: "/static/style.css", want: anyone},
 	}

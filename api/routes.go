@@ -89,6 +89,7 @@ func (s *Server) table(u *ui) []route {
 		{http.MethodGet, "/catalog", page, s.uiCatalog(u)},
 		{http.MethodGet, "/catalog/:namespace/:kind/:name", page, s.uiEntity(u)},
 		{http.MethodGet, "/search", page, s.uiSearch(u)},
+		{http.MethodGet, "/docs/*path", page, s.uiDoc(u)},
 		{http.MethodGet, "/static/*filepath", public, u.serveStatic},
 		{http.MethodHead, "/static/*filepath", public, u.serveStatic},
 	}

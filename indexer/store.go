@@ -51,6 +51,9 @@ type Store interface {
 	// has been saved.
 	ActiveModel(ctx context.Context) (name string, data []byte, ok bool, err error)
 
+	// Document returns the live document with id, Text included; ok is false when there is
+	// none.
+	Document(ctx context.Context, id string) (d Document, ok bool, err error)
 	// DocumentsByIDs returns the stored documents (Text left empty) with those ids; missing
 	// or deleted ids are absent.
 	DocumentsByIDs(ctx context.Context, ids []string) (map[string]Document, error)
