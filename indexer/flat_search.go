@@ -96,12 +96,25 @@ func cosine(q []float32, qn float32, c *flatChunk) float64 {
 	if c.norm == 0 {
 		return 0
 	}
-	var dot float32
-	v := c.vec[:len(q)]
-	for i, x := range q {
-		dot += x * v[i]
+	return float64(dot32(q, c.vec)) / (float64(qn) * float64(c.norm))
+}
+
+// dot32 is the dot product of a and b (len(b) >= len(a)), summed in four independent
+// accumulators so that the additions need not wait for each other.
+func dot32(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
 	}
-	return float64(dot) / (float64(qn) * float64(c.norm))
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return s0 + s1 + s2 + s3
 }
 
 // worse reports whether a ranks below b: a lower score, or an equal one and a later ID.

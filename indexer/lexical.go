@@ -17,8 +17,6 @@ const (
 	keySeq     = "seq"     // the last change Seq applied
 	keyEpoch   = "epoch"   // the store's IndexEpoch the index was built from
 	keyMapping = "mapping" // lexicalMappingVersion the index was created with
-	keyHash    = "h:"      // + doc ID → the document Hash indexed
-	keyCount   = "c:"      // + doc ID → how many chunks the document has in the index
 )
 
 // lexicalOpenTimeout bounds the wait for another process's lock on the index.

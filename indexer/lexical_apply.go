@@ -6,15 +6,19 @@ import (
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 )
+
+// indexedPage is how many chunks apply reads at a time to find those of changed documents.
+const indexedPage = 10_000
 
 // errLexicalClosed is returned by a lexicalIndex used after Close or a failed reset.
 var errLexicalClosed = errors.New("bleve index is closed")
 
-// indexedDoc is what the index holds of one document: its Hash and its chunk count.
+// indexedDoc is what the index holds of one document: its Hash and its chunk IDs.
 type indexedDoc struct {
 	hash   string
-	chunks int
+	chunks []string
 }
 
 // apply writes changes (in Seq order) to the index in one batch, together with the Seq
@@ -30,23 +34,19 @@ func (x *lexicalIndex) apply(changes []Change) error {
 	if x.idx == nil {
 		return errLexicalClosed
 	}
+	// state starts as what the index holds of the changed documents and follows the
+	// batch, since a document may change more than once in one page of the feed.
+	state, err := x.indexed(changes)
+	if err != nil {
+		return err
+	}
 	b := x.idx.NewBatch()
-	// pending holds the state this batch gives documents it has already seen, since a
-	// document may change more than once in one page of the feed.
-	pending := make(map[string]indexedDoc)
 	for _, c := range changes {
-		prev, ok := pending[c.DocID]
-		if !ok {
-			var err error
-			if prev, err = x.indexed(c.DocID); err != nil {
-				return err
-			}
-		}
-		next, err := x.applyOne(b, c, prev)
+		next, err := applyOne(b, c, state[c.DocID])
 		if err != nil {
 			return err
 		}
-		pending[c.DocID] = next
+		state[c.DocID] = next
 	}
 	last := changes[len(changes)-1].Seq
 	b.SetInternal([]byte(keySeq), []byte(strconv.FormatInt(last, 10)))
@@ -58,44 +58,60 @@ func (x *lexicalIndex) apply(changes []Change) error {
 
 // applyOne adds change c to b, given what the index holds of the document, and returns
 // what it will hold once b is applied.
-func (x *lexicalIndex) applyOne(b *bleve.Batch, c Change, prev indexedDoc) (indexedDoc, error) {
-	if !c.Deleted && c.Document.Hash != "" && c.Document.Hash == prev.hash && len(c.Chunks) == prev.chunks {
+func applyOne(b *bleve.Batch, c Change, prev indexedDoc) (indexedDoc, error) {
+	if !c.Deleted && c.Document.Hash != "" && c.Document.Hash == prev.hash && len(c.Chunks) == len(prev.chunks) {
 		return prev, nil
 	}
-	for i := range prev.chunks {
-		b.Delete(c.DocID + "#" + strconv.Itoa(i))
+	for _, id := range prev.chunks {
+		b.Delete(id)
 	}
 	if c.Deleted {
-		b.DeleteInternal([]byte(keyHash + c.DocID))
-		b.DeleteInternal([]byte(keyCount + c.DocID))
 		return indexedDoc{}, nil
 	}
-	for _, ch := range c.Chunks {
+	next := indexedDoc{hash: c.Document.Hash, chunks: make([]string, len(c.Chunks))}
+	for i, ch := range c.Chunks {
 		// Index after Delete of the same id replaces it: a batch keeps the last operation.
 		if err := b.Index(ch.ID, chunkFields(c.Document, ch)); err != nil {
 			return prev, fmt.Errorf("index chunk %s: %w", ch.ID, err)
 		}
+		next.chunks[i] = ch.ID
 	}
-	b.SetInternal([]byte(keyHash+c.DocID), []byte(c.Document.Hash))
-	b.SetInternal([]byte(keyCount+c.DocID), []byte(strconv.Itoa(len(c.Chunks))))
-	return indexedDoc{hash: c.Document.Hash, chunks: len(c.Chunks)}, nil
+	return next, nil
 }
 
-// indexed reads what the index holds of document id.
-func (x *lexicalIndex) indexed(id string) (indexedDoc, error) {
-	h, err := x.idx.GetInternal([]byte(keyHash + id))
-	if err != nil {
-		return indexedDoc{}, fmt.Errorf("read bleve hash of %s: %w", id, err)
-	}
-	n, err := x.idx.GetInternal([]byte(keyCount + id))
-	if err != nil {
-		return indexedDoc{}, fmt.Errorf("read bleve chunk count of %s: %w", id, err)
-	}
-	d := indexedDoc{hash: string(h)}
-	if len(n) > 0 {
-		if d.chunks, err = strconv.Atoi(string(n)); err != nil {
-			return indexedDoc{}, fmt.Errorf("read bleve chunk count of %s %q: %w", id, n, err)
+// indexed returns what the index holds of the documents of changes, found by their
+// doc_id (every chunk) and doc_hash (stored on every chunk) fields. Keeping this per
+// document as internal keys instead would be simpler, but scorch rewrites every internal
+// key each time it persists a snapshot, which grows quadratic with the corpus.
+func (x *lexicalIndex) indexed(changes []Change) (map[string]indexedDoc, error) {
+	out := make(map[string]indexedDoc, len(changes))
+	ids := make([]string, 0, len(changes))
+	for _, c := range changes {
+		if _, ok := out[c.DocID]; !ok {
+			out[c.DocID] = indexedDoc{}
+			ids = append(ids, c.DocID)
 		}
 	}
-	return d, nil
+	req := bleve.NewSearchRequestOptions(anyTerm(fieldDocID, ids...), indexedPage, 0, false)
+	req.Fields = []string{fieldDocHash}
+	req.Sort = search.SortOrder{&search.SortDocID{}}
+	for {
+		res, err := x.idx.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("find indexed chunks of %d documents: %w", len(ids), err)
+		}
+		for _, h := range res.Hits {
+			id := docIDOf(h.ID)
+			d := out[id]
+			d.chunks = append(d.chunks, h.ID)
+			if hash, ok := h.Fields[fieldDocHash].(string); ok {
+				d.hash = hash
+			}
+			out[id] = d
+		}
+		req.From += len(res.Hits)
+		if len(res.Hits) == 0 || uint64(req.From) >= res.Total {
+			return out, nil
+		}
+	}
 }

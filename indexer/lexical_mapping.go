@@ -15,7 +15,7 @@ import (
 
 // lexicalMappingVersion names the mapping below; an index created with another version is
 // rebuilt. Change it whenever the mapping or the documents indexed change.
-const lexicalMappingVersion = "1"
+const lexicalMappingVersion = "2"
 
 // The bleve fields of a chunk, besides one keyword field per FilterFields entry.
 const (
@@ -25,6 +25,7 @@ const (
 	fieldName       = "name"       // the entity name of an entity document, lowercased (keyword, stored)
 	fieldNameParts  = "name_parts" // the same name split into words, for "did you mean"
 	fieldDocID      = "doc_id"     // keyword
+	fieldDocHash    = "doc_hash"   // the document's Hash: stored, not indexed
 	fieldVisibility = "visibility" // keyword
 	fieldAllowed    = "allowed"    // keyword, one value per allowed ref
 )
@@ -42,6 +43,9 @@ func newLexicalMapping() mapping.IndexMapping {
 	}
 	dm.AddFieldMappingsAt(fieldName, fieldOf(keyword.Name, true))
 	dm.AddFieldMappingsAt(fieldNameParts, fieldOf(nameAnalyzer, false))
+	hash := fieldOf(keyword.Name, true)
+	hash.Index = false
+	dm.AddFieldMappingsAt(fieldDocHash, hash)
 	for _, f := range append([]string{fieldDocID, fieldVisibility, fieldAllowed}, FilterFields...) {
 		dm.AddFieldMappingsAt(f, fieldOf(keyword.Name, false))
 	}
@@ -76,13 +80,14 @@ func fieldOf(analyzer string, store bool) *mapping.FieldMapping {
 	return fm
 }
 
-// chunkFields is the bleve document of chunk i of d.
+// chunkFields is the bleve document of chunk c of d.
 func chunkFields(d Document, c StoredChunk) map[string]any {
 	m := map[string]any{
 		fieldText:       c.Text,
 		fieldTitle:      d.Title,
 		fieldHeading:    c.Heading,
 		fieldDocID:      d.ID,
+		fieldDocHash:    d.Hash,
 		fieldVisibility: visibilityTerm(d.Visibility),
 	}
 	if len(d.Allowed) > 0 {
