@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -253,6 +254,46 @@ func TestLexicalOpenLocked(t *testing.T) {
 func closeLexical(t *testing.T, x *lexicalIndex) {
 	t.Helper()
 	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLexicalConcurrent(t *testing.T) {
+	// Searches run while batches are applied and the index is reset under them; run
+	// with -race. Every search must succeed and see only whole documents.
+	x := newTestLexical(t)
+	done := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		defer close(errs)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			hits, _, err := x.search(t.Context(), lexicalQuery{Text: "apple", Audience: Audience{All: true}, K: 50})
+			if err != nil {
+				errs <- err
+				return
+			}
+			if len(hits)%2 != 0 {
+				errs <- fmt.Errorf("search saw %d chunks of two-chunk documents", len(hits))
+				return
+			}
+		}
+	}()
+	for i := range 30 {
+		id := fmt.Sprintf("doc:%d", i%5)
+		lexApply(t, x, lexChange(int64(i+1), lexDoc(id, "t", func(d *Document) { d.Hash = fmt.Sprint(i) }), "apple one", "apple two"))
+		if i == 15 {
+			if err := x.reset("epoch-2"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(done)
+	if err := <-errs; err != nil {
 		t.Fatal(err)
 	}
 }
