@@ -91,9 +91,7 @@ func newTestService(t testing.TB, db *store.DB, emb indexer.Embedder) *indexer.S
 		BleveDir: filepath.Join(t.TempDir(), "bleve"),
 		Embedder: emb,
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}
-	if vi, ok := any(db).(indexer.VectorIndex); ok {
-		opts.Vectors = vi
+		Vectors:  db.VectorIndex(), // PostgreSQL searches vectors in SQL; nil on SQLite
 	}
 	svc, err := indexer.Open(t.Context(), opts)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // indexedPage is how many chunks apply reads at a time to find those of changed documents.
@@ -92,7 +93,7 @@ func (x *lexicalIndex) indexed(changes []Change) (map[string]indexedDoc, error) 
 			ids = append(ids, c.DocID)
 		}
 	}
-	req := bleve.NewSearchRequestOptions(anyTerm(fieldDocID, ids...), indexedPage, 0, false)
+	req := bleve.NewSearchRequestOptions(exactTerms(fieldDocID, ids), indexedPage, 0, false)
 	req.Fields = []string{fieldDocHash}
 	req.Sort = search.SortOrder{&search.SortDocID{}}
 	for {
@@ -114,4 +115,16 @@ func (x *lexicalIndex) indexed(changes []Change) (map[string]indexedDoc, error) 
 			return out, nil
 		}
 	}
+}
+
+// exactTerms matches documents whose keyword field holds any of values exactly: document
+// IDs keep their case (docs/README.md), unlike the lowercased filter values anyTerm matches.
+func exactTerms(field string, values []string) query.Query {
+	d := bleve.NewDisjunctionQuery()
+	for _, v := range values {
+		t := bleve.NewTermQuery(v)
+		t.SetField(field)
+		d.AddQuery(t)
+	}
+	return d
 }
