@@ -78,9 +78,7 @@ func lexicalBleveQuery(q lexicalQuery) query.Query {
 			filters = append(filters, anyTerm(f, vs...))
 		}
 	}
-	if aq := audienceQuery(q.Audience); aq != nil {
-		filters = append(filters, aq)
-	}
+	restrictTo(bq, q.Audience)
 	if q.ChunkIDs != nil {
 		filters = append(filters, bleve.NewDocIDQuery(q.ChunkIDs))
 	}
@@ -90,21 +88,31 @@ func lexicalBleveQuery(q lexicalQuery) query.Query {
 	return bq
 }
 
-// audienceQuery matches the chunks a may see, or is nil when a sees everything. It is
-// Audience.CanSee written as a query; chunkFields indexes every visibility other than
-// public and restricted as internal.
-func audienceQuery(a Audience) query.Query {
+// restrictTo limits bq to the chunks a may see. Anonymous callers get a filter on public
+// chunks; signed-in ones are written as "not hidden": the hidden set (restricted and not
+// allowed) is small, while "public or internal or allowed" matches nearly every chunk and,
+// as a filter, costs a walk over all of them.
+func restrictTo(bq *query.BooleanQuery, a Audience) {
 	switch {
 	case a.All:
-		return nil
 	case a.PublicOnly:
-		return anyTerm(fieldVisibility, string(auth.VisibilityPublic))
+		bq.AddFilter(anyTerm(fieldVisibility, string(auth.VisibilityPublic)))
+	default:
+		bq.AddMustNot(hiddenQuery(a))
 	}
-	d := bleve.NewDisjunctionQuery(anyTerm(fieldVisibility, string(auth.VisibilityPublic), string(auth.VisibilityInternal)))
+}
+
+// hiddenQuery matches the chunks a signed-in (not all-seeing) audience may not see:
+// restricted ones whose allowed list names none of its refs. It is Audience.CanSee negated,
+// for audiences that are neither All nor PublicOnly; chunkFields indexes every visibility
+// other than public and restricted as internal.
+func hiddenQuery(a Audience) query.Query {
+	hidden := bleve.NewBooleanQuery()
+	hidden.AddMust(anyTerm(fieldVisibility, string(auth.VisibilityRestricted)))
 	if len(a.Refs) > 0 {
-		d.AddQuery(anyTerm(fieldAllowed, a.Refs...))
+		hidden.AddMustNot(anyTerm(fieldAllowed, a.Refs...))
 	}
-	return d
+	return hidden
 }
 
 // matchField matches any analysed word of text in field.

@@ -34,9 +34,7 @@ func (x *lexicalIndex) suggest(ctx context.Context, word string, aud Audience) (
 	part.SetFuzziness(fuzziness)
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(bleve.NewDisjunctionQuery(whole, part))
-	if aq := audienceQuery(aud); aq != nil {
-		bq.AddFilter(aq)
-	}
+	restrictTo(bq, aud)
 	req := bleve.NewSearchRequestOptions(bq, suggestCandidates, 0, false)
 	req.Fields = []string{fieldName}
 

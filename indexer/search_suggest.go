@@ -19,11 +19,11 @@ const (
 func (s *Service) didYouMean(ctx context.Context, text string, aud Audience) (string, error) {
 	replace := make(map[string]string) // lowercased word → suggestion ("" for none)
 	for _, w := range suggestWords(text) {
-		hits, _, err := s.lex.search(ctx, lexicalQuery{Text: w, Audience: aud, K: 1})
+		found, err := s.lex.anyVisible(ctx, w, aud)
 		if err != nil {
 			return "", fmt.Errorf("check query word %q: %w", w, err)
 		}
-		if len(hits) > 0 {
+		if found {
 			continue
 		}
 		name, err := s.lex.suggest(ctx, w, aud)
