@@ -19,6 +19,9 @@ const (
 	keyMapping = "mapping" // lexicalMappingVersion the index was created with
 )
 
+// ErrIndexLocked is returned when another process (a running server) holds the bleve index.
+var ErrIndexLocked = errors.New("search index is in use by another process (a running server?)")
+
 // lexicalOpenTimeout bounds the wait for another process's lock on the index.
 const lexicalOpenTimeout = "5s"
 
@@ -50,7 +53,7 @@ func openLexical(dir string, logger *slog.Logger) (*lexicalIndex, error) {
 			return nil, err
 		}
 	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("open bleve index %s: locked by another process: %w", dir, err)
+		return nil, fmt.Errorf("open bleve index %s: %w (%w)", dir, ErrIndexLocked, err)
 	case err != nil:
 		logger.Warn("search index unreadable, recreating", slog.String("dir", dir), slog.Any("error", err))
 		idx, err = x.create()

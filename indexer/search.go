@@ -22,6 +22,9 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.lex == nil {
+		return nil, fmt.Errorf("search: %w", ErrIndexLocked)
+	}
 	aud := AudienceOf(auth.FromContext(ctx))
 	hits, capped, err := s.retrieve(ctx, p, aud, depth(p.offset, p.limit))
 	if err != nil {

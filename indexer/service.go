@@ -24,6 +24,10 @@ type Options struct {
 	// Fusion is how hybrid search combines the two retrievers: FusionConvex (the
 	// default when empty) or FusionRRF (reciprocal rank fusion).
 	Fusion string
+	// WriteOnlyWhenLocked opens the Service without its bleve index when another process
+	// (a running server) holds it: Index then writes the store, whose change feed that
+	// process follows, while Search and Reindex fail with ErrIndexLocked.
+	WriteOnlyWhenLocked bool
 	// Logger receives lifecycle messages; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -34,7 +38,7 @@ type Service struct {
 	store   Store
 	vectors VectorIndex
 	flat    *FlatIndex // the in-process vector index when Options.Vectors is nil
-	lex     *lexicalIndex
+	lex     *lexicalIndex // nil when opened write-only (Options.WriteOnlyWhenLocked)
 	emb     *embedders
 	lambda  float64
 	fusion  string // FusionConvex or FusionRRF

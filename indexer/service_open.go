@@ -44,7 +44,16 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	logger = logger.With(slog.String("component", "indexer"))
 
 	lex, err := openLexical(o.BleveDir, logger)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrIndexLocked) && o.WriteOnlyWhenLocked:
+		logger.Info("search index held by another process: indexing into the database only; that process applies the changes",
+			slog.String("dir", o.BleveDir))
+		s := &Service{store: o.Store, vectors: o.Vectors, lambda: o.Lambda, logger: logger}
+		if s.emb, err = newEmbedders(ctx, o.Store, o.Embedder, logger); err != nil {
+			return nil, err
+		}
+		return s, nil
+	case err != nil:
 		return nil, err
 	}
 	// A zero lambda stays zero: search then takes the default of the model in use at the
@@ -123,6 +132,9 @@ func (s *Service) checkLexical(ctx context.Context) (string, error) {
 func (s *Service) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.lex == nil {
+		return nil
+	}
 	return s.lex.Close()
 }
 
@@ -136,6 +148,9 @@ func (s *Service) Stats(ctx context.Context) (ServiceStats, error) {
 	last, err := s.store.LastSeq(ctx)
 	if err != nil {
 		return ServiceStats{}, fmt.Errorf("read last seq: %w", err)
+	}
+	if s.lex == nil {
+		return ServiceStats{IndexStats: st, Model: model, LastSeq: last}, nil
 	}
 	seq, _, err := s.lex.state()
 	if err != nil {
@@ -151,3 +166,7 @@ func (s *Service) Stats(ctx context.Context) (ServiceStats, error) {
 	}
 	return out, nil
 }
+
+// WriteOnly reports whether the Service was opened without its bleve index because
+// another process holds it (Options.WriteOnlyWhenLocked).
+func (s *Service) WriteOnly() bool { return s.lex == nil }

@@ -23,6 +23,9 @@ func (s *Service) syncLocked(ctx context.Context) error {
 	if err := s.emb.reload(ctx); err != nil {
 		return err
 	}
+	if s.lex == nil {
+		return nil // write-only: the process holding the index follows the feed
+	}
 	_, err := s.applyFeed(ctx, nil)
 	return err
 }
@@ -88,6 +91,9 @@ func after(changes []Change, seq int64) []Change {
 func (s *Service) Reindex(ctx context.Context, progress func(Progress)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.lex == nil {
+		return fmt.Errorf("reindex: %w", ErrIndexLocked)
+	}
 	if err := s.emb.reload(ctx); err != nil {
 		return err
 	}

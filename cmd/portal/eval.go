@@ -108,7 +108,7 @@ func runEvalRetrieval(ctx context.Context, args []string, env func(string) strin
 		return fmt.Errorf("eval retrieval: open database: %w", err)
 	}
 	defer db.Close()
-	svc, err := openIndexer(ctx, &cfg, db, logger)
+	svc, err := openIndexer(ctx, &cfg, db, logger, false)
 	if err != nil {
 		return fmt.Errorf("eval retrieval: %w", err)
 	}

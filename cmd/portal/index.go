@@ -51,7 +51,7 @@ func runIndex(ctx context.Context, args []string, env func(string) string, stdin
 		return usageError("index takes no arguments, got %q", fs.Arg(0))
 	}
 	logger := cfg.logger(stderr)
-	ix, err := openIndexer(ctx, &cfg, db, logger)
+	ix, err := openIndexer(ctx, &cfg, db, logger, true)
 	if err != nil {
 		return err
 	}
@@ -79,6 +79,9 @@ func runIndex(ctx context.Context, args []string, env func(string) string, stdin
 		return fmt.Errorf("index: %w", err)
 	}
 	elapsed := time.Since(start)
+	if ix.WriteOnly() {
+		fmt.Fprintln(stderr, "a running portal holds the search index: it applies these changes within seconds")
+	}
 	_, err = fmt.Fprintf(stdout, "%d documents: %d changed, %d deleted, %d unchanged; %d chunks, %d embedded with %s in %s\n",
 		res.Documents, res.Changed, res.Deleted, res.Unchanged, res.Chunks, res.Embedded, res.Model, elapsed.Round(time.Millisecond))
 	return err
@@ -105,7 +108,7 @@ func runIndexStats(ctx context.Context, args []string, env func(string) string, 
 		return err
 	}
 	defer db.Close()
-	ix, err := openIndexer(ctx, &cfg, db, cfg.logger(stderr))
+	ix, err := openIndexer(ctx, &cfg, db, cfg.logger(stderr), false)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func runReindex(ctx context.Context, args []string, env func(string) string, std
 	if fs.NArg() > 0 {
 		return usageError("reindex takes no arguments, got %q", fs.Arg(0))
 	}
-	ix, err := openIndexer(ctx, &cfg, db, cfg.logger(stderr))
+	ix, err := openIndexer(ctx, &cfg, db, cfg.logger(stderr), false)
 	if err != nil {
 		return err
 	}

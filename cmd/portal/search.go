@@ -43,7 +43,7 @@ func runSearch(ctx context.Context, args []string, env func(string) string, stdi
 		}
 		q.Filters[field] = append(q.Filters[field], value)
 	}
-	ix, err := openIndexer(ctx, &cfg, db, cfg.logger(stderr))
+	ix, err := openIndexer(ctx, &cfg, db, cfg.logger(stderr), false)
 	if err != nil {
 		return err
 	}

@@ -24,8 +24,10 @@ const defaultEmbedModel = "text-embedding-3-small"
 const probeTimeout = 15 * time.Second
 
 // openIndexer opens the search index over db: bleve under the data dir, vectors in
-// PostgreSQL or in process, and the configured embedder or the local one.
-func openIndexer(ctx context.Context, cfg *Config, db *store.DB, logger *slog.Logger) (*indexer.Service, error) {
+// PostgreSQL or in process, and the configured embedder or the local one. With writeOnly,
+// a bleve index held by a running server is left to it: the Service then only indexes into
+// the database, and the server applies the changes.
+func openIndexer(ctx context.Context, cfg *Config, db *store.DB, logger *slog.Logger, writeOnly bool) (*indexer.Service, error) {
 	emb, err := configuredEmbedder(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
@@ -36,6 +38,8 @@ func openIndexer(ctx context.Context, cfg *Config, db *store.DB, logger *slog.Lo
 		BleveDir: filepath.Join(cfg.DataDir, "bleve"),
 		Embedder: emb,
 		Logger:   logger,
+
+		WriteOnlyWhenLocked: writeOnly,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open search index: %w", err)

@@ -89,7 +89,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdin
 		}
 	}
 
-	ix, err := openIndexer(ctx, &cfg, db, logger)
+	ix, err := openIndexer(ctx, &cfg, db, logger, false)
 	if err != nil {
 		return err
 	}
