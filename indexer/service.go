@@ -37,7 +37,7 @@ type Options struct {
 type Service struct {
 	store   Store
 	vectors VectorIndex
-	flat    *FlatIndex // the in-process vector index when Options.Vectors is nil
+	flat    *FlatIndex    // the in-process vector index when Options.Vectors is nil
 	lex     *lexicalIndex // nil when opened write-only (Options.WriteOnlyWhenLocked)
 	emb     *embedders
 	lambda  float64
