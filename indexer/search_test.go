@@ -230,10 +230,9 @@ func TestSearchFacets(t *testing.T) {
 }
 
 func TestSearchFusion(t *testing.T) {
-	svc := newSearchService(t, indexer.Options{}, smallCorpus())
 	for _, fusion := range []string{indexer.FusionConvex, indexer.FusionRRF} {
 		t.Run(fusion, func(t *testing.T) {
-			svc.SetFusion(fusion)
+			svc := newSearchService(t, indexer.Options{Fusion: fusion}, smallCorpus())
 			res := search(t, svc, developer, indexer.Query{Text: "rotate the database credentials", Mode: indexer.ModeHybrid})
 			if len(res.Results) == 0 || res.Results[0].DocID != runbookID {
 				t.Fatalf("hybrid %s = %v, want %s first", fusion, resultIDs(res), runbookID)

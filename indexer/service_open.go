@@ -34,6 +34,10 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if o.BleveDir == "" {
 		errs = append(errs, errors.New("option BleveDir is required"))
 	}
+	fusion, err := parseFusion(o.Fusion)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("open indexer: %w", err)
 	}
@@ -48,7 +52,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	case errors.Is(err, ErrIndexLocked) && o.WriteOnlyWhenLocked:
 		logger.Info("search index held by another process: indexing into the database only; that process applies the changes",
 			slog.String("dir", o.BleveDir))
-		s := &Service{store: o.Store, vectors: o.Vectors, lambda: o.Lambda, logger: logger}
+		s := &Service{store: o.Store, vectors: o.Vectors, lambda: o.Lambda, fusion: fusion, logger: logger}
 		if s.emb, err = newEmbedders(ctx, o.Store, o.Embedder, logger); err != nil {
 			return nil, err
 		}
@@ -58,7 +62,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	}
 	// A zero lambda stays zero: search then takes the default of the model in use at the
 	// time, which changes when the local embedder is trained.
-	s := &Service{store: o.Store, vectors: o.Vectors, lex: lex, lambda: o.Lambda, logger: logger}
+	s := &Service{store: o.Store, vectors: o.Vectors, lex: lex, lambda: o.Lambda, fusion: fusion, logger: logger}
 	if err := s.open(ctx, o); err != nil {
 		_ = lex.Close()
 		return nil, err

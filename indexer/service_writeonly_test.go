@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/nextportal/portal/auth"
@@ -54,5 +55,14 @@ func TestWriteOnlyWhenLocked(t *testing.T) {
 	}
 	if st.LexicalChunks != st.Chunks || st.Chunks == 0 {
 		t.Errorf("server stats after Sync = %+v, want every stored chunk in bleve", st)
+	}
+}
+
+// TestOpenRejectsUnknownFusion checks that a misspelt fusion method is a clear error.
+func TestOpenRejectsUnknownFusion(t *testing.T) {
+	db := storetest.New(t)
+	_, err := indexer.Open(t.Context(), indexer.Options{Store: db, BleveDir: filepath.Join(t.TempDir(), "bleve"), Fusion: "rfr"})
+	if err == nil || !strings.Contains(err.Error(), `fusion "rfr"`) {
+		t.Errorf("Open with fusion rfr = %v, want an error naming it", err)
 	}
 }

@@ -47,6 +47,7 @@ type Config struct {
 	OpenAIAPIKey  secret
 	EmbedModel    string
 	EmbedDims     int64
+	SearchFusion  string
 }
 
 func defaultConfig() Config {
@@ -97,6 +98,7 @@ func (c *Config) settings() []setting {
 		{"openai-base-url", "OPENAI_BASE_URL", "OpenAI-compatible API base URL including /v1 (e.g. http://localhost:11434/v1); empty means the offline local embedder", &c.OpenAIBaseURL},
 		{"openai-api-key", "OPENAI_API_KEY", "API key for OPENAI_BASE_URL", &c.OpenAIAPIKey},
 		{"embed-model", "PORTAL_EMBED_MODEL", "embedding model at OPENAI_BASE_URL (default text-embedding-3-small)", &c.EmbedModel},
+		{"search-fusion", "PORTAL_SEARCH_FUSION", "how hybrid search fuses BM25 and vectors: convex (bm25/max + λ·cos, the default) or rrf (reciprocal rank fusion)", &c.SearchFusion},
 		{"embed-dims", "PORTAL_EMBED_DIMS", "dimensions of PORTAL_EMBED_MODEL's vectors; 0 means known for OpenAI's models, else asked of the server at start", &c.EmbedDims},
 	}
 }
@@ -270,6 +272,11 @@ func (c *Config) validate() error {
 			continue
 		}
 		c.DocsDirs[i] = abs
+	}
+	switch c.SearchFusion {
+	case "", "convex", "rrf":
+	default:
+		errs = append(errs, fmt.Errorf("search fusion %q: want convex or rrf", c.SearchFusion))
 	}
 	if c.EmbedDims < 0 {
 		errs = append(errs, fmt.Errorf("embed dims %d: must not be negative", c.EmbedDims))

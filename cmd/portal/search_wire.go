@@ -14,7 +14,7 @@ import (
 )
 
 // searchFlags are the settings of every command that opens the search index.
-var searchFlags = []string{"docs-dirs", "openai-base-url", "openai-api-key", "embed-model", "embed-dims"}
+var searchFlags = []string{"docs-dirs", "openai-base-url", "openai-api-key", "embed-model", "embed-dims", "search-fusion"}
 
 // defaultEmbedModel is the embedding model asked of an OpenAI-compatible server when
 // PORTAL_EMBED_MODEL is unset.
@@ -37,6 +37,7 @@ func openIndexer(ctx context.Context, cfg *Config, db *store.DB, logger *slog.Lo
 		Vectors:  db.VectorIndex(),
 		BleveDir: filepath.Join(cfg.DataDir, "bleve"),
 		Embedder: emb,
+		Fusion:   cfg.SearchFusion,
 		Logger:   logger,
 
 		WriteOnlyWhenLocked: writeOnly,
