@@ -134,26 +134,11 @@ func runIndexStats(ctx context.Context, args []string, env func(string) string, 
 }
 
 // indexDigest hashes every live document (id and content hash) and its chunks (id, text
-// hash, model and vector) in change-feed order of ids, independent of when each was written.
+// hash, model and vector) in id order, independent of when each was written.
 func indexDigest(ctx context.Context, db *store.DB) (string, error) {
-	live := map[string]indexer.Change{}
-	var after int64
-	for {
-		cs, err := db.Changes(ctx, after, 1000)
-		if err != nil {
-			return "", fmt.Errorf("read index changes: %w", err)
-		}
-		if len(cs) == 0 {
-			break
-		}
-		for _, c := range cs {
-			if c.Deleted {
-				delete(live, c.DocID)
-			} else {
-				live[c.DocID] = c
-			}
-			after = c.Seq
-		}
+	live, err := liveDocuments(ctx, db)
+	if err != nil {
+		return "", err
 	}
 	ids := make([]string, 0, len(live))
 	for id := range live {
@@ -174,4 +159,28 @@ func indexDigest(ctx context.Context, db *store.DB) (string, error) {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// liveDocuments reads the whole change feed and returns the last state of every document
+// that is not deleted, with its chunks and vectors.
+func liveDocuments(ctx context.Context, db *store.DB) (map[string]indexer.Change, error) {
+	live := map[string]indexer.Change{}
+	var after int64
+	for {
+		cs, err := db.Changes(ctx, after, 1000)
+		if err != nil {
+			return nil, fmt.Errorf("read index changes: %w", err)
+		}
+		if len(cs) == 0 {
+			return live, nil
+		}
+		for _, c := range cs {
+			if c.Deleted {
+				delete(live, c.DocID)
+			} else {
+				live[c.DocID] = c
+			}
+			after = c.Seq
+		}
+	}
 }

@@ -222,23 +222,9 @@ func diffIndexes(t *testing.T, a, b []string) {
 
 func liveDocs(t *testing.T, db *store.DB) map[string]indexer.Change {
 	t.Helper()
-	live := map[string]indexer.Change{}
-	var after int64
-	for {
-		cs, err := db.Changes(t.Context(), after, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(cs) == 0 {
-			return live
-		}
-		for _, c := range cs {
-			if c.Deleted {
-				delete(live, c.DocID)
-			} else {
-				live[c.DocID] = c
-			}
-			after = c.Seq
-		}
+	live, err := liveDocuments(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return live
 }
