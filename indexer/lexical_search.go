@@ -80,7 +80,12 @@ func lexicalBleveQuery(q lexicalQuery) query.Query {
 	}
 	restrictTo(bq, q.Audience)
 	if q.ChunkIDs != nil {
-		filters = append(filters, bleve.NewDocIDQuery(q.ChunkIDs))
+		// A must clause, not a filter: bleve runs a filter by walking every text match and
+		// testing it, while a conjunction is driven by its smallest clause, here the few
+		// ids. Its weight is 0, so the scores are the text clauses' BM25 alone.
+		ids := bleve.NewDocIDQuery(q.ChunkIDs)
+		ids.SetBoost(0)
+		bq.AddMust(ids)
 	}
 	if len(filters) > 0 {
 		bq.AddFilter(bleve.NewConjunctionQuery(filters...))

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -128,11 +129,29 @@ func TestLexicalChunkIDs(t *testing.T) {
 		{"empty means none", []string{}, []string{}},
 		{"only those", []string{"doc:a#1", "doc:b#0", "doc:missing#0"}, []string{"doc:a#1", "doc:b#0"}},
 	}
+	scores := func(q lexicalQuery) map[string]float64 {
+		hits, _, err := x.search(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, h := range hits {
+			out[h.ChunkID] = h.Score
+		}
+		return out
+	}
+	all := scores(lexicalQuery{Text: "shared words", Audience: Audience{All: true}, K: 10})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := lexSearch(t, x, lexicalQuery{Text: "shared", Audience: Audience{All: true}, K: 10, ChunkIDs: tt.ids})
+			got := lexSearch(t, x, lexicalQuery{Text: "shared words", Audience: Audience{All: true}, K: 10, ChunkIDs: tt.ids})
 			if diff := cmp.Diff(tt.want, sortedIDs(got)); diff != "" {
 				t.Errorf("search (-want +got):\n%s", diff)
+			}
+			// Limiting to ids must not change a chunk's BM25: fusion compares them.
+			for id, score := range scores(lexicalQuery{Text: "shared words", Audience: Audience{All: true}, K: 10, ChunkIDs: tt.ids}) {
+				if math.Abs(score-all[id]) > 1e-9 {
+					t.Errorf("%s scores %v among ids, %v in a full search", id, score, all[id])
+				}
 			}
 		})
 	}
