@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -121,7 +122,11 @@ func (s *Server) routes() *gin.Engine {
 
 	u := newUI(s.deps.Version)
 	for _, rt := range s.table(u) {
-		r.Handle(rt.method, rt.path, s.authorize(rt.access), rt.handler)
+		handlers := []gin.HandlerFunc{s.authorize(rt.access), rt.handler}
+		if rt.method != http.MethodGet && strings.HasPrefix(rt.path, catalogPrefix) && rt.access.action != auth.ActionRead {
+			handlers = []gin.HandlerFunc{s.authorize(rt.access), s.notifyCatalogChanged(), rt.handler}
+		}
+		r.Handle(rt.method, rt.path, handlers...)
 	}
 	// The OIDC login and callback routes are public, like the login form.
 	s.registerOIDC(r)

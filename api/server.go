@@ -35,6 +35,10 @@ type Deps struct {
 	SecureCookies bool
 	// OIDC enables login through an OIDC issuer; nil means password login only.
 	OIDC *OIDCConfig
+	// CatalogChanged, when set, is called after a request that may have changed the catalog
+	// (registering, refreshing or deleting locations and entities) succeeded; the server
+	// uses it to index the change for search without waiting for the next refresh.
+	CatalogChanged func()
 	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies whose
 	// X-Forwarded-For is believed when taking the client address for rate limits and the
 	// audit log. Empty means none: the peer address is the client.

@@ -96,7 +96,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdin
 	defer ix.Close()
 	searcher := newSearchIndexer(ix, searchSources(&cfg, svc, roots), logger)
 
-	deps := api.Deps{Catalog: svc, Search: ix, Auth: authSvc, Logger: logger, Ready: db.Ping, MaxBodyBytes: cfg.MaxBodyBytes,
+	deps := api.Deps{Catalog: svc, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: logger, Ready: db.Ping, MaxBodyBytes: cfg.MaxBodyBytes,
 		Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic, SecureCookies: cfg.SecureCookies,
 		TrustedProxies: cfg.TrustedProxies}
 	if cfg.OIDCIssuer != "" {
