@@ -50,23 +50,31 @@ func TrainLSA(docs []string, k int, seed uint64) (*LSA, error) {
 	if len(docs) < k+lsaOversample {
 		return nil, fmt.Errorf("train lsa with k %d on %d docs: %w", k, len(docs), ErrTooFewDocs)
 	}
-	counts := make([]map[string]int, len(docs))
-	for i, d := range docs {
-		counts[i] = termCounts(d)
-	}
-	terms, df := lsaVocabulary(counts)
+	corpus := countCorpus(docs)
+	terms, df := corpus.vocabulary()
 	if len(terms) == 0 {
 		return nil, fmt.Errorf("train lsa: no term occurs in two documents: %w", ErrTooFewDocs)
 	}
 	m := &LSA{vocab: make(map[string]int, len(terms)), idf: make([]float64, len(terms))}
 	n := float64(len(docs))
+	row := make([]int, len(corpus.names)) // corpus term id -> vocabulary row, or -1
+	for i := range row {
+		row[i] = -1
+	}
 	for i, t := range terms {
 		m.vocab[t] = i
 		m.idf[i] = math.Log((1+n)/(1+float64(df[i]))) + 1
+		row[corpus.ids[t]] = i
 	}
 	a := &sparseCols{rows: len(terms)}
-	for _, c := range counts {
-		a.cols = append(a.cols, m.weights(c))
+	for _, doc := range corpus.docs {
+		col := make([]sparseEntry, 0, len(doc))
+		for _, tc := range doc {
+			if r := row[tc.id]; r >= 0 {
+				col = append(col, sparseEntry{r, sublinearTF(int(tc.n)) * m.idf[r]})
+			}
+		}
+		a.cols = append(a.cols, unitColumn(col))
 	}
 	u, sigma := randomizedSVD(a, k, seed)
 	m.k, m.sigma = len(sigma), sigma
@@ -75,28 +83,60 @@ func TrainLSA(docs []string, k int, seed uint64) (*LSA, error) {
 	return m, nil
 }
 
-// lsaVocabulary returns the terms found in at least two documents, most frequent
-// first (ties by term), capped at lsaMaxVocab, with their document frequencies.
-func lsaVocabulary(counts []map[string]int) ([]string, []int) {
-	dfs := make(map[string]int)
-	for _, c := range counts {
-		for t := range c {
-			dfs[t]++
+// corpusCounts holds every document's term counts compactly: terms are numbered once for
+// the corpus, so a document is a short slice instead of a map (at 100,000 chunks the maps
+// took most of training's memory).
+type corpusCounts struct {
+	ids   map[string]int32
+	names []string
+	docs  [][]termCount
+}
+
+// termCount is how often term id occurs in one document.
+type termCount struct{ id, n int32 }
+
+// countCorpus counts the terms of every document.
+func countCorpus(docs []string) *corpusCounts {
+	c := &corpusCounts{ids: make(map[string]int32), docs: make([][]termCount, len(docs))}
+	for i, d := range docs {
+		counts := termCounts(d)
+		tcs := make([]termCount, 0, len(counts))
+		for t, n := range counts {
+			id, ok := c.ids[t]
+			if !ok {
+				id = int32(len(c.names))
+				c.ids[t] = id
+				c.names = append(c.names, t)
+			}
+			tcs = append(tcs, termCount{id, int32(n)})
+		}
+		c.docs[i] = tcs
+	}
+	return c
+}
+
+// vocabulary returns the terms found in at least two documents, most frequent first (ties
+// by term), capped at lsaMaxVocab, with their document frequencies.
+func (c *corpusCounts) vocabulary() ([]string, []int) {
+	dfs := make([]int, len(c.names))
+	for _, doc := range c.docs {
+		for _, tc := range doc {
+			dfs[tc.id]++
 		}
 	}
 	var terms []string
-	for t, n := range dfs {
+	for id, n := range dfs {
 		if n >= 2 {
-			terms = append(terms, t)
+			terms = append(terms, c.names[id])
 		}
 	}
 	slices.SortFunc(terms, func(a, b string) int {
-		return cmp.Or(cmp.Compare(dfs[b], dfs[a]), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(dfs[c.ids[b]], dfs[c.ids[a]]), cmp.Compare(a, b))
 	})
 	terms = terms[:min(len(terms), lsaMaxVocab)]
 	df := make([]int, len(terms))
 	for i, t := range terms {
-		df[i] = dfs[t]
+		df[i] = dfs[c.ids[t]]
 	}
 	return terms, df
 }
@@ -122,9 +162,14 @@ func (m *LSA) weights(counts map[string]int) []sparseEntry {
 		}
 		col = append(col, sparseEntry{i, sublinearTF(tf) * m.idf[i]})
 	}
+	return unitColumn(col)
+}
+
+// unitColumn sorts col by row and scales it to unit length. It sums in row order, not map
+// order, so that the same text always gives the same bits: training amplifies last-bit
+// differences where singular values are close.
+func unitColumn(col []sparseEntry) []sparseEntry {
 	slices.SortFunc(col, func(a, b sparseEntry) int { return cmp.Compare(a.row, b.row) })
-	// Summed in row order, not map order, so that the same text always gives the same
-	// bits: training amplifies last-bit differences where singular values are close.
 	var ss float64
 	for _, e := range col {
 		ss += e.w * e.w
