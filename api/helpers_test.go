@@ -18,6 +18,7 @@ import (
 	"github.com/nextportal/portal/api"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/store"
 	"github.com/nextportal/portal/store/storetest"
 )
 
@@ -60,12 +61,18 @@ func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 // d says otherwise it has its own auth.Service with the test principals.
 func newTestEnv(t *testing.T, d api.Deps) *testEnv {
 	t.Helper()
+	return newTestEnvOn(t, storetest.New(t), d)
+}
+
+// newTestEnvOn is newTestEnv on a given database, for tests that build other services
+// (the search index) on the same store.
+func newTestEnvOn(t *testing.T, db *store.DB, d api.Deps) *testEnv {
+	t.Helper()
 	gin.SetMode(gin.TestMode)
 	root := t.TempDir()
 	if r, err := filepath.EvalSymlinks(root); err == nil {
 		root = r
 	}
-	db := storetest.New(t)
 	svc := catalog.NewService(db, []string{root})
 	clock := &testClock{}
 	authSvc := auth.NewService(auth.Options{Store: db, Directory: svc, Now: clock.Now})

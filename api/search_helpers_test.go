@@ -6,10 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/gin-gonic/gin"
 	"github.com/nextportal/portal/api"
 	"github.com/nextportal/portal/auth"
-	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/indexer"
 	"github.com/nextportal/portal/store"
 	"github.com/nextportal/portal/store/storetest"
@@ -20,31 +18,17 @@ import (
 // indexer, on the same store.
 func newSearchEnv(t *testing.T) *testEnv {
 	t.Helper()
-	gin.SetMode(gin.TestMode)
-	root := t.TempDir()
-	if r, err := filepath.EvalSymlinks(root); err == nil {
-		root = r
-	}
 	db := storetest.New(t)
-	svc := catalog.NewService(db, []string{root})
-	clock := &testClock{}
-	authSvc := auth.NewService(auth.Options{Store: db, Directory: svc, Now: clock.Now})
-	env := &testEnv{t: t, svc: svc, auth: authSvc, clock: clock, root: root}
-
+	idx := newTestIndex(t, db)
+	env := newTestEnvOn(t, db, api.Deps{Search: idx})
 	sys := auth.NewContext(t.Context(), auth.System())
-	if _, _, err := svc.Import(sys, env.copyTree("testdata/search", "search")); err != nil {
+	if _, _, err := env.svc.Import(sys, env.copyTree("testdata/search", "search")); err != nil {
 		t.Fatalf("import testdata/search: %v", err)
 	}
-	idx := newTestIndex(t, db)
-	sources := []indexer.Source{indexer.NewCatalogSource(svc), indexer.NewTechDocsSource(svc, []string{root})}
+	sources := []indexer.Source{indexer.NewCatalogSource(env.svc), indexer.NewTechDocsSource(env.svc, []string{env.root})}
 	if _, err := idx.Index(sys, sources, nil); err != nil {
 		t.Fatalf("index testdata/search: %v", err)
 	}
-	d := api.Deps{Catalog: svc, Auth: authSvc, Search: idx, Logger: slog.New(slog.DiscardHandler)}
-	env.srv = api.NewServer(d)
-	d.Demo = true
-	env.demo = api.NewServer(d)
-	env.tokens = newTestPrincipals(t, authSvc, clock)
 	return env
 }
 

@@ -34,18 +34,9 @@ func newBenchFlat(b *testing.B, n, dims int) (*FlatIndex, *rand.Rand) {
 func BenchmarkFlatSearch(b *testing.B) {
 	const n, dims = 100_000, 128
 	f, r := newBenchFlat(b, n, dims)
-	cases := []struct {
-		name   string
-		filter Filters
-		aud    Audience
-	}{
-		{"all", nil, Audience{All: true}},
-		{"viewer", nil, Audience{Refs: []string{"user:default/bob"}}},
-		{"viewer-filtered", Filters{FieldKind: {"api"}}, Audience{Refs: []string{"user:default/bob"}}},
-	}
-	for _, c := range cases {
+	for _, c := range benchCallers {
 		b.Run(c.name, func(b *testing.B) {
-			q := VectorQuery{Model: "m", Vector: randomVec(r, dims), K: 10, Filter: c.filter, Audience: c.aud}
+			q := VectorQuery{Model: "m", Vector: randomVec(r, dims), K: 10, Filter: c.filters, Audience: c.aud}
 			for b.Loop() {
 				if _, err := f.SearchVectors(b.Context(), q); err != nil {
 					b.Fatal(err)
@@ -67,4 +58,16 @@ func BenchmarkFlatApply(b *testing.B) {
 		f.apply(batch)
 	}
 	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "chunks/s")
+}
+
+// benchCallers are the callers the search benchmarks run as: one who sees everything, a
+// viewer (visibility filtering on), and a viewer with a filter.
+var benchCallers = []struct {
+	name    string
+	filters Filters
+	aud     Audience
+}{
+	{"all", nil, Audience{All: true}},
+	{"viewer", nil, Audience{Refs: []string{"user:default/bob"}}},
+	{"viewer-filtered", Filters{FieldKind: {"api"}}, Audience{Refs: []string{"user:default/bob"}}},
 }

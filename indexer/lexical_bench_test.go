@@ -95,16 +95,7 @@ func BenchmarkLexicalSearch(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	cases := []struct {
-		name    string
-		filters Filters
-		aud     Audience
-	}{
-		{"all", nil, Audience{All: true}},
-		{"viewer", nil, Audience{Refs: []string{"user:default/bob"}}},
-		{"viewer-filtered", Filters{FieldKind: {"api"}}, Audience{Refs: []string{"user:default/bob"}}},
-	}
-	for _, c := range cases {
+	for _, c := range benchCallers {
 		b.Run(c.name, func(b *testing.B) {
 			i := 0
 			for b.Loop() {
