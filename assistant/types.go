@@ -221,4 +221,11 @@ type Composition struct {
 	Text      string   // with [n] markers
 	Sources   []Source // ComposeInput.Sources, then whatever the composer gathered itself
 	Abstained bool
+	// Composer names what actually composed Text when that is not the Composer that was
+	// asked: a Fallback whose configured model failed sets it to the local composer's Name().
+	// Empty means the Name() of the Composer asked. The pipeline copies it to Answer.Composer.
+	Composer string
+	// Notice is for the user about how the answer was made, e.g. "the configured model was
+	// unreachable; answered by the local composer". The pipeline copies it to Answer.Notice.
+	Notice string
 }
