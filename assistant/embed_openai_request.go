@@ -2,9 +2,7 @@ package assistant
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/sashabaranov/go-openai"
@@ -60,21 +58,7 @@ func (e *OpenAIEmbedder) endpoint() string {
 	return strings.TrimSuffix(e.cfg.BaseURL, "/") + "/embeddings"
 }
 
-// describe turns the final error of a request into a message that says what to check:
-// an unreachable endpoint, a refused key, or the server's own answer.
+// describe turns the final error of a request into a message that says what to check.
 func (e *OpenAIEmbedder) describe(err error) error {
-	status, _ := classify(err)
-	switch {
-	case status == 0 && isNetworkError(err):
-		if errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("embeddings endpoint %s unreachable: no answer within %s: %w", e.endpoint(), e.cfg.Timeout, err)
-		}
-		return fmt.Errorf("embeddings endpoint %s unreachable: %w", e.endpoint(), err)
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return fmt.Errorf("embeddings endpoint %s refused the API key (check OPENAI_API_KEY): %w", e.endpoint(), err)
-	case status != 0:
-		return fmt.Errorf("embeddings endpoint %s answered %d: %w", e.endpoint(), status, err)
-	default:
-		return fmt.Errorf("embeddings endpoint %s: %w", e.endpoint(), err)
-	}
+	return describeFailure("embeddings endpoint "+e.endpoint(), e.cfg.Timeout, err)
 }

@@ -71,14 +71,9 @@ func (c OpenAIConfig) withDefaults() OpenAIConfig {
 	return c
 }
 
-// validate reports every problem of c (after withDefaults) at once.
+// validate reports every problem of c (after withDefaults) as an embeddings config at once.
 func (c OpenAIConfig) validate() error {
-	var errs []error
-	if c.BaseURL == "" {
-		errs = append(errs, errors.New("no base URL (set OPENAI_BASE_URL, including /v1)"))
-	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("base URL %q is not an http(s) URL", c.BaseURL))
-	}
+	errs := c.endpointProblems()
 	if c.EmbedModel == "" {
 		errs = append(errs, errors.New("no embedding model (set PORTAL_EMBED_MODEL)"))
 	}
@@ -88,10 +83,21 @@ func (c OpenAIConfig) validate() error {
 	if c.BatchSize < 0 {
 		errs = append(errs, fmt.Errorf("batch size %d < 0", c.BatchSize))
 	}
+	return errors.Join(errs...)
+}
+
+// endpointProblems lists what is wrong with how c reaches the server, for any use of it.
+func (c OpenAIConfig) endpointProblems() []error {
+	var errs []error
+	if c.BaseURL == "" {
+		errs = append(errs, errors.New("no base URL (set OPENAI_BASE_URL, including /v1)"))
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("base URL %q is not an http(s) URL", c.BaseURL))
+	}
 	if c.RetryBase < 0 || c.Timeout < 0 {
 		errs = append(errs, errors.New("retry base and timeout must not be negative"))
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // newOpenAIClient builds a go-openai client for c (after withDefaults). Its HTTP client

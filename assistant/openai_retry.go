@@ -3,6 +3,7 @@ package assistant
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -111,4 +112,24 @@ func retryDelay(base time.Duration, n int, retryAfter string, now time.Time) tim
 	}
 	d := base << min(n, 20)
 	return d/2 + rand.N(d/2+1)
+}
+
+// describeFailure turns the final error of a request to what (e.g. "chat endpoint
+// http://…/chat/completions") into a message that says what to check: an unreachable
+// endpoint, a refused key, or the server's own answer.
+func describeFailure(what string, timeout time.Duration, err error) error {
+	status, _ := classify(err)
+	switch {
+	case status == 0 && isNetworkError(err):
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("%s unreachable: no answer within %s: %w", what, timeout, err)
+		}
+		return fmt.Errorf("%s unreachable: %w", what, err)
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return fmt.Errorf("%s refused the API key (check OPENAI_API_KEY): %w", what, err)
+	case status != 0:
+		return fmt.Errorf("%s answered %d: %w", what, status, err)
+	default:
+		return fmt.Errorf("%s: %w", what, err)
+	}
 }
