@@ -1,0 +1,83 @@
+package assistant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/nextportal/portal/indexer"
+)
+
+// docHits is how many search results a doc question reads.
+const docHits = 5
+
+// section is one retrieved piece of a document: a search result with its full chunk text.
+type section struct {
+	result indexer.Result
+	text   string // the chunk's text, heading path line first
+}
+
+// searchSections runs a hybrid search for text as the asker and returns the best section of
+// each of the top documents, with its text read from the document.
+func (s *Service) searchSections(ctx context.Context, text string, filters indexer.Filters, limit int) ([]section, error) {
+	if s.search == nil {
+		return nil, nil
+	}
+	res, err := s.search.Search(ctx, indexer.Query{Text: text, Mode: indexer.ModeHybrid, Filters: filters, Limit: limit})
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", text, err)
+	}
+	out := make([]section, 0, len(res.Results))
+	for _, r := range res.Results {
+		sec := section{result: r, text: r.Snippet}
+		if t, err := s.chunkText(ctx, r); err == nil {
+			sec.text = t
+		} else if !errors.Is(err, indexer.ErrNotFound) {
+			return nil, err
+		}
+		out = append(out, sec)
+	}
+	return out, nil
+}
+
+// chunkText reads the text of the result's best chunk from its document, chunked the way
+// the indexer chunks it.
+func (s *Service) chunkText(ctx context.Context, r indexer.Result) (string, error) {
+	d, err := s.search.Document(ctx, r.DocID)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", r.DocID, err)
+	}
+	i := strings.LastIndex(r.ChunkID, "#")
+	n, err := strconv.Atoi(r.ChunkID[i+1:])
+	if i < 0 || err != nil {
+		return d.Text, nil
+	}
+	chunks := indexer.ChunkMarkdown([]byte(d.Text), indexer.ChunkOptions{})
+	if n < 0 || n >= len(chunks) {
+		if strings.TrimSpace(d.Text) != "" && len(chunks) == 0 {
+			return d.Text, nil
+		}
+		return r.Snippet, nil
+	}
+	return chunks[n].Text, nil
+}
+
+// sectionSource is the Source of a retrieved section.
+func sectionSource(sec section) Source {
+	r := sec.result
+	title := r.Title
+	if r.Heading != "" && !strings.EqualFold(r.Heading, r.Title) {
+		title += " › " + r.Heading
+	}
+	kind := "doc"
+	if r.Kind == indexer.KindEntity {
+		kind = "entity"
+	}
+	ref := r.DocID
+	if kind == "entity" && r.EntityRef != "" {
+		ref = r.EntityRef
+	}
+	return Source{Kind: kind, Ref: ref, Title: title, URL: r.URL, Text: sec.text}
+}

@@ -1,0 +1,183 @@
+package assistant
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/nextportal/portal/catalog"
+)
+
+// alias is one way of naming an entity: its name, title, a person's display name or email.
+type alias struct {
+	words []word
+}
+
+// lexEntry is an entity the asker may see with the names it goes by.
+type lexEntry struct {
+	entity  *catalog.Entity
+	ref     string // canonical ref
+	aliases []alias
+}
+
+// lexicon finds the entities a question names, among those the asker may see.
+type lexicon struct {
+	entries []lexEntry
+	byRef   map[string]*catalog.Entity
+	idf     map[string]float64 // by stem
+	maxIDF  float64
+}
+
+// kindWords map words of a question to the entity kinds (and component types) they hint at.
+var kindWords = map[string]string{
+	"servic": "component", "compon": "component", "app": "component", "applic": "component",
+	"librari": "component", "lib": "component", "websit": "component", "worker": "component",
+	"consum": "component", "job": "component",
+	"api": "api", "endpoint": "api", "interfac": "api", "grpc": "api", "rest": "api",
+	"databas": "resource", "resourc": "resource", "cach": "resource", "bucket": "resource",
+	"topic": "resource", "queue": "resource", "cluster": "resource", "storag": "resource",
+	"team": "group", "group": "group", "squad": "group", "depart": "group", "org": "group", "organ": "group",
+	"system": "system", "platform": "system", "domain": "domain", "area": "domain",
+	"person": "user", "user": "user", "engin": "user", "develop": "user", "colleagu": "user",
+}
+
+// newLexicon indexes the names of es.
+func newLexicon(es []*catalog.Entity) *lexicon {
+	lx := &lexicon{byRef: map[string]*catalog.Entity{}, idf: map[string]float64{}}
+	df := map[string]int{}
+	for _, e := range es {
+		le := lexEntry{entity: e, ref: strings.ToLower(e.Ref().String())}
+		names := []string{e.Metadata.Name, e.Metadata.Title}
+		if p, ok := e.Spec["profile"].(map[string]any); ok {
+			if s, ok := p["displayName"].(string); ok {
+				names = append(names, s)
+			}
+			if s, ok := p["email"].(string); ok {
+				local, _, _ := strings.Cut(s, "@")
+				names = append(names, local)
+			}
+		}
+		seen := map[string]bool{}
+		stems := map[string]bool{}
+		for _, n := range names {
+			ws := words(n)
+			key := joinStems(ws)
+			if len(ws) == 0 || seen[key] {
+				continue
+			}
+			seen[key] = true
+			le.aliases = append(le.aliases, alias{words: ws})
+			for _, w := range ws {
+				stems[w.Stem] = true
+			}
+		}
+		for s := range stems {
+			df[s]++
+		}
+		lx.entries = append(lx.entries, le)
+		lx.byRef[le.ref] = e
+	}
+	n := float64(len(lx.entries)) + 1
+	for s, d := range df {
+		lx.idf[s] = math.Log(1 + n/float64(d))
+		lx.maxIDF = max(lx.maxIDF, lx.idf[s])
+	}
+	return lx
+}
+
+func joinStems(ws []word) string {
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = w.Stem
+	}
+	return strings.Join(parts, " ")
+}
+
+// weight is how much a name word says about which entity is meant.
+func (lx *lexicon) weight(stem string) float64 {
+	if w, ok := lx.idf[stem]; ok {
+		return w
+	}
+	return lx.maxIDF
+}
+
+// mention is an entity a question names and how well.
+type mention struct {
+	entity *catalog.Entity
+	ref    string
+	score  float64
+	used   map[int]bool // question word positions the name explains
+}
+
+// find returns the entities q names, best first. Each alias is matched word by word against
+// the question's words (same stem, a typo, a prefix); an alias counts when the words it
+// matched carry most of its weight. Words in skip (intent words) never match.
+func (lx *lexicon) find(q []word, skip map[int]bool) []mention {
+	hints := map[string]bool{}
+	for _, w := range q {
+		if k, ok := kindWords[w.Stem]; ok {
+			hints[k] = true
+		}
+	}
+	var out []mention
+	for i := range lx.entries {
+		le := &lx.entries[i]
+		best := mention{entity: le.entity, ref: le.ref}
+		for _, a := range le.aliases {
+			score, used := lx.matchAlias(q, skip, a)
+			if score > best.score {
+				best.score, best.used = score, used
+			}
+		}
+		if best.score <= 0 {
+			continue
+		}
+		kind := strings.ToLower(le.entity.Kind)
+		if hints[kind] {
+			best.score += 0.6
+		}
+		if t, _ := le.entity.Spec["type"].(string); t != "" && hints[kindWords[stem(strings.ToLower(t))]] && kind == "component" {
+			best.score += 0.2
+		}
+		out = append(out, best)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].ref < out[j].ref
+	})
+	return out
+}
+
+// matchAlias scores one alias against the question: the weight of the alias words found,
+// less half the weight of those missing; 0 when less than half its weight is found or no
+// distinctive word matched.
+func (lx *lexicon) matchAlias(q []word, skip map[int]bool, a alias) (float64, map[int]bool) {
+	var found, total, rare float64
+	used := map[int]bool{}
+	for _, aw := range a.words {
+		w := lx.weight(aw.Stem)
+		total += w
+		bestSim, bestPos := 0.0, -1
+		for i, qw := range q {
+			if skip[i] || fillers[qw.Raw] && qw.Raw != aw.Raw {
+				continue
+			}
+			if s := similar(qw, aw); s > bestSim {
+				bestSim, bestPos = s, i
+			}
+		}
+		if bestPos >= 0 {
+			found += w * bestSim
+			used[bestPos] = true
+			if _, generic := kindWords[aw.Stem]; !generic {
+				rare = max(rare, w*bestSim)
+			}
+		}
+	}
+	if total == 0 || found*2 < total || rare == 0 {
+		return 0, nil
+	}
+	return found - (total-found)/2, used
+}

@@ -1,0 +1,153 @@
+package assistant
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/nextportal/portal/catalog"
+)
+
+// Thresholds of understanding, on the scales of lexicon.find and scoreIntents.
+const (
+	minMention = 0.5  // an entity named weaker than this is not taken as named
+	minIntent  = 0.42 // a relation intent scoring less is not taken as asked
+)
+
+// understanding is what the pipeline made of a question.
+type understanding struct {
+	intent  intent
+	subject *catalog.Entity // nil: the question names no entity the asker may see
+	// named is true when the question itself seems to name an entity (a relation intent,
+	// or a word no dictionary knows) even though none was found.
+	named      bool
+	fromFocus  bool // the subject came from an earlier turn
+	intentConf float64
+}
+
+// pronouns refer back to an earlier turn's subject.
+var pronouns = toSet(`it its it's they them their theirs that this those these he him his she her one ones there`)
+
+// followUpOpeners start a question that continues the previous one.
+var followUpOpeners = []string{"and ", "what about ", "how about ", "also ", "and what about ", "same for "}
+
+// visibleEntities lists every entity the asker may see.
+func (s *Service) visibleEntities(ctx context.Context) ([]*catalog.Entity, error) {
+	page, err := s.cat.Query(ctx, catalog.Query{})
+	if err != nil {
+		return nil, fmt.Errorf("list entities: %w", err)
+	}
+	out := make([]*catalog.Entity, len(page.Entities))
+	for i := range page.Entities {
+		out[i] = &page.Entities[i]
+	}
+	return out, nil
+}
+
+// understand finds the intent and the subject of msg, resolving a follow-up against the
+// focus of the latest turn.
+func (s *Service) understand(ctx context.Context, msg string, history []Turn, lx *lexicon) (understanding, error) {
+	u := analyse(msg, lx)
+	if len(history) == 0 {
+		return u, nil
+	}
+	last := history[len(history)-1]
+	lower := strings.ToLower(strings.TrimSpace(msg))
+	opener := false
+	for _, o := range followUpOpeners {
+		if strings.HasPrefix(lower, o) {
+			opener = true
+		}
+	}
+	refersBack := false
+	for _, w := range splitWords(msg) {
+		if pronouns[w] {
+			refersBack = true
+		}
+	}
+	// "what about the orders service?": a new subject, the previous question's intent.
+	if u.subject != nil && opener && u.intentConf < minIntent {
+		prev := analyse(last.Question, lx)
+		if prev.intent != intentHowTo {
+			u.intent = prev.intent
+		}
+		return u, nil
+	}
+	if u.subject != nil || (!refersBack && !opener) || len(last.Focus) == 0 {
+		return u, nil
+	}
+	// "and who is on that team?": the subject is an entity of the last turn.
+	hints := map[string]bool{}
+	for _, w := range words(msg) {
+		if k, ok := kindWords[w.Stem]; ok {
+			hints[k] = true
+		}
+	}
+	var pick *catalog.Entity
+	for pass := 0; pass < 3 && pick == nil; pass++ {
+		for _, ref := range last.Focus {
+			e := lx.byRef[strings.ToLower(ref)]
+			if e == nil {
+				continue // no longer visible
+			}
+			k := strings.ToLower(e.Kind)
+			if pass == 0 && hints[k] || pass == 1 && len(hints) == 0 && appliesTo(u.intent, k) || pass == 2 && len(hints) == 0 {
+				pick = e
+				break
+			}
+		}
+	}
+	if pick == nil {
+		return u, nil
+	}
+	u.subject, u.fromFocus, u.named = pick, true, false
+	if u.intentConf < minIntent || u.intent == intentHowTo {
+		// Re-score the intents now that the subject's kind is known.
+		ws := words(msg)
+		sc := scoreIntents(ws, nil, strings.ToLower(pick.Kind))
+		u.intent, u.intentConf = relationIntent(sc)
+		if u.intentConf < minIntent {
+			if prev := analyse(last.Question, lx); prev.intent != intentHowTo {
+				u.intent = prev.intent
+			} else {
+				u.intent = intentDescribe
+			}
+		}
+	}
+	return u, nil
+}
+
+// relationIntent returns the best intent and its score.
+func relationIntent(sc []intentScore) (intent, float64) {
+	if len(sc) == 0 {
+		return intentHowTo, 0
+	}
+	return sc[0].intent, sc[0].score
+}
+
+// analyse reads one question on its own.
+func analyse(msg string, lx *lexicon) understanding {
+	ws := words(msg)
+	ms := lx.find(ws, nil)
+	var u understanding
+	var used map[int]bool
+	kind := ""
+	if len(ms) > 0 && ms[0].score >= minMention {
+		u.subject, used, kind = ms[0].entity, ms[0].used, strings.ToLower(ms[0].entity.Kind)
+	}
+	sc := scoreIntents(ws, used, kind)
+	u.intent, u.intentConf = relationIntent(sc)
+	switch {
+	case u.intent == intentHowTo:
+	case u.intentConf < minIntent && u.subject != nil:
+		u.intent = intentDescribe
+	case u.intentConf < minIntent:
+		u.intent = intentHowTo
+	case u.subject == nil && u.intent != intentDescribe:
+		u.named = true
+	}
+	if u.subject == nil && u.intent == intentDescribe {
+		u.intent = intentHowTo
+	}
+	return u
+}
