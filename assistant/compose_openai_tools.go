@@ -1,0 +1,156 @@
+package assistant
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/sashabaranov/go-openai"
+)
+
+// Bounds of planning.
+const (
+	planTokens  = 400 // a planning reply is tool calls, or an answer that is thrown away
+	minToolRoom = 150 // estimated tokens a tool result needs to be worth running
+)
+
+// plan offers reg's tools to the model for up to MaxToolRounds requests. Each round runs
+// the calls the model asks for, as the principal in ctx, and appends their results (in
+// data blocks) and sources to p; planning ends when the model asks for none, or when the
+// rounds or MaxToolCalls are used up. A reply without tool calls is not kept: the answer
+// is streamed afterwards. Nothing happens without tools.
+func (o *OpenAIComposer) plan(ctx context.Context, p *prompt, reg *Registry) error {
+	if reg == nil || o.cfg.MaxToolRounds < 0 || o.cfg.MaxToolCalls == 0 {
+		return nil
+	}
+	tools := reg.Tools()
+	if len(tools) == 0 {
+		return nil
+	}
+	p.tools = toolDefs(tools)
+	if defs, err := json.Marshal(p.tools); err == nil {
+		p.left -= tokens(string(defs))
+	}
+	calls := 0
+	for round := 0; round < o.cfg.MaxToolRounds && calls < o.cfg.MaxToolCalls; round++ {
+		req := openai.ChatCompletionRequest{
+			Model: o.cfg.ChatModel, Messages: p.messages, Tools: p.tools, ToolChoice: "auto", MaxTokens: planTokens,
+		}
+		var resp openai.ChatCompletionResponse
+		err := withRetry(ctx, o.cfg.OpenAIConfig, "chat planning", func(ctx context.Context) error {
+			var err error
+			resp, err = o.client.CreateChatCompletion(ctx, req)
+			return err
+		})
+		if err != nil {
+			return o.describe(ctx, err)
+		}
+		if len(resp.Choices) == 0 {
+			return fmt.Errorf("chat endpoint %s returned no choices", o.endpoint())
+		}
+		msg := resp.Choices[0].Message
+		if len(msg.ToolCalls) == 0 {
+			return nil
+		}
+		for i := range msg.ToolCalls {
+			if msg.ToolCalls[i].ID == "" { // some servers leave it out; the reply must name it
+				msg.ToolCalls[i].ID = "call_" + strconv.Itoa(round) + "_" + strconv.Itoa(i)
+			}
+			msg.ToolCalls[i].Type = openai.ToolTypeFunction
+		}
+		p.messages = append(p.messages, openai.ChatCompletionMessage{
+			Role: openai.ChatMessageRoleAssistant, Content: msg.Content, ToolCalls: msg.ToolCalls,
+		})
+		for _, call := range msg.ToolCalls {
+			content, err := o.runTool(ctx, p, reg, call, &calls)
+			if err != nil {
+				return err
+			}
+			p.messages = append(p.messages, openai.ChatCompletionMessage{
+				Role: openai.ChatMessageRoleTool, ToolCallID: call.ID, Name: call.Function.Name, Content: content,
+			})
+		}
+	}
+	return nil
+}
+
+// toolDefs offers tools to the model as functions.
+func toolDefs(tools []Tool) []openai.Tool {
+	defs := make([]openai.Tool, len(tools))
+	for i, t := range tools {
+		params := t.Parameters()
+		if len(params) == 0 {
+			params = json.RawMessage(`{"type":"object","properties":{}}`)
+		}
+		defs[i] = openai.Tool{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{
+			Name: t.Name(), Description: t.Description(), Parameters: params,
+		}}
+	}
+	return defs
+}
+
+// runTool runs one call the model asked for, as the principal in ctx, and returns what the
+// model reads back: the result in a data block, or why it was not run. calls counts the
+// calls run for this answer. Only ctx's end is returned as an error; a tool's own error
+// goes back to the model.
+func (o *OpenAIComposer) runTool(ctx context.Context, p *prompt, reg *Registry, call openai.ToolCall, calls *int) (string, error) {
+	name := call.Function.Name
+	t, ok := reg.Tool(name)
+	switch {
+	case *calls >= o.cfg.MaxToolCalls:
+		return fmt.Sprintf("not run: the limit of %d tool calls per answer is reached; answer with what you have", o.cfg.MaxToolCalls), nil
+	case p.left < minToolRoom:
+		return "not run: there is no room left for more results; answer with what you have", nil
+	case !ok:
+		return fmt.Sprintf("error: there is no tool named %q", name), nil
+	}
+	args := strings.TrimSpace(call.Function.Arguments)
+	if args == "" {
+		args = "{}"
+	}
+	if !json.Valid([]byte(args)) {
+		return "error: the arguments are not valid JSON", nil
+	}
+	*calls++
+	res, err := t.Call(ctx, json.RawMessage(args))
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
+	if err != nil {
+		o.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "assistant tool failed",
+			slog.String("tool", name), slog.String("args", args), slog.Any("error", err))
+		return p.dataBlock("error: "+oneLine(err.Error())+"\n", "the result of the tool "+name), nil
+	}
+	content := p.toolResult(name, res)
+	p.left -= tokens(content) + messageTokens
+	return content, nil
+}
+
+// toolResult renders a tool's text and its sources, numbered after the sources so far,
+// in a data block, within maxToolTokens and the room left. Only sources that are shown
+// are added to p.sources.
+func (p *prompt) toolResult(name string, res ToolResult) string {
+	budget := min(2*maxToolTokens, p.left)
+	var b strings.Builder
+	b.WriteString(cut(res.Text, min(maxToolTokens, budget/2)) + "\n")
+	if len(res.Sources) > 0 {
+		b.WriteString("\nSources of this result:\n")
+	}
+	for i, s := range res.Sources {
+		n, known := p.seen[s.Kind+"\x00"+s.Ref]
+		if !known {
+			n = len(p.sources) + 1
+		}
+		entry := sourceEntry(n, s)
+		if tokens(b.String()+entry) > budget {
+			fmt.Fprintf(&b, "(%d more sources left out for length)\n", len(res.Sources)-i)
+			break
+		}
+		p.add(s)
+		b.WriteString(entry)
+	}
+	return p.dataBlock(b.String(), "the result of the tool "+name)
+}
