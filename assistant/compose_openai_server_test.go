@@ -69,7 +69,7 @@ func (f *fakeChat) handle(w http.ResponseWriter, r *http.Request) {
 	f.requests = append(f.requests, req)
 	f.mu.Unlock()
 	reply := f.script(call, req)
-	if !sleep(r, reply.delay) {
+	if !waitOrGone(r, reply.delay) {
 		return
 	}
 	if reply.status != 0 {
@@ -99,7 +99,7 @@ func (f *fakeChat) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	chunk(map[string]any{"role": "assistant"}, nil)
 	for _, d := range reply.deltas {
-		if !sleep(r, reply.gap) {
+		if !waitOrGone(r, reply.gap) {
 			return
 		}
 		chunk(map[string]any{"content": d}, nil)
@@ -121,7 +121,7 @@ func finishOf(r chatReply) string {
 }
 
 // sleep waits d unless the client goes first; it reports whether to go on.
-func sleep(r *http.Request, d time.Duration) bool {
+func waitOrGone(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
@@ -134,13 +134,13 @@ func sleep(r *http.Request, d time.Duration) bool {
 }
 
 // toolCall is a call of the named tool with args as its JSON arguments.
-func toolCall(id, name string, args any) openai.ToolCall {
+func callOf(id, name string, args any) openai.ToolCall {
 	b, _ := json.Marshal(args)
 	return openai.ToolCall{ID: id, Type: openai.ToolTypeFunction, Function: openai.FunctionCall{Name: name, Arguments: string(b)}}
 }
 
 // closedURL is the base URL of a port where nothing listens any more.
-func closedURL(t *testing.T) string {
+func closedBaseURL(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -152,7 +152,7 @@ func closedURL(t *testing.T) string {
 }
 
 // messageText is every message of req, one per line, with its role.
-func messageText(req openai.ChatCompletionRequest) string {
+func promptText(req openai.ChatCompletionRequest) string {
 	var b strings.Builder
 	for _, m := range req.Messages {
 		fmt.Fprintf(&b, "%s: %s\n", m.Role, m.Content)

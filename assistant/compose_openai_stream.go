@@ -22,9 +22,8 @@ var errUnfinished = errors.New("the stream ended before the model finished its a
 // shown and whether the model abstained. Failures before anything was emitted are retried
 // like any request; after that, the error is returned at once.
 func (o *OpenAIComposer) stream(ctx context.Context, p *prompt, emit func(string) error) (string, bool, error) {
-	req := openai.ChatCompletionRequest{
-		Model: o.cfg.ChatModel, Messages: p.messages, MaxTokens: o.cfg.MaxAnswerTokens, Stream: true,
-	}
+	req := openai.ChatCompletionRequest{Model: o.cfg.ChatModel, Messages: p.messages, Stream: true}
+	setMaxTokens(&req, o.cfg.MaxAnswerTokens)
 	if p.tools != nil { // the messages hold tool calls; some servers need the tools to read them
 		req.Tools, req.ToolChoice = p.tools, "none"
 	}
@@ -155,4 +154,11 @@ func (g *gate) send(s string) error {
 		return err
 	}
 	return nil
+}
+
+// setMaxTokens bounds the reply. It sets max_tokens, which OpenAI deprecates for
+// max_completion_tokens, because the local servers (Ollama, llama.cpp, older vLLM) read
+// only max_tokens, and OpenAI's chat models other than the reasoning ones still accept it.
+func setMaxTokens(req *openai.ChatCompletionRequest, n int) {
+	req.MaxTokens = n //lint:ignore SA1019 see the comment above
 }

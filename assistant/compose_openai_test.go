@@ -24,7 +24,7 @@ func newTestComposer(t *testing.T, baseURL string, edit func(*assistant.OpenAICo
 	c := assistant.OpenAIComposerConfig{
 		OpenAIConfig: assistant.OpenAIConfig{
 			BaseURL: baseURL, APIKey: "sk-test", RetryBase: time.Millisecond, Timeout: 2 * time.Second,
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Logger: chatTestLogger(),
 		},
 		ChatModel: "test-model",
 	}
@@ -38,8 +38,11 @@ func newTestComposer(t *testing.T, baseURL string, edit func(*assistant.OpenAICo
 	return o
 }
 
-// collect returns an emit that appends each token to *got.
-func collect(got *[]string) func(string) error {
+// chatTestLogger discards what it is given.
+func chatTestLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// tokensInto returns an emit that appends each token to *got.
+func tokensInto(got *[]string) func(string) error {
 	return func(tok string) error {
 		*got = append(*got, tok)
 		return nil
@@ -60,6 +63,11 @@ func paymentsInput() assistant.ComposeInput {
 	}
 }
 
+// maxTokens is the max_tokens of req, which the composer sets on purpose.
+func maxTokens(req openai.ChatCompletionRequest) int {
+	return req.MaxTokens //lint:ignore SA1019 the composer sets max_tokens for local servers
+}
+
 // dataMarker finds the data block markers in a prompt.
 var dataMarker = regexp.MustCompile(`<<<DATA (\w+)>>>\n((?s:.*?))<<<END DATA (\w+)>>>`)
 
@@ -68,7 +76,7 @@ func TestOpenAIComposerStreamsAnAnswer(t *testing.T) {
 	f := newFakeChat(t, func(int, openai.ChatCompletionRequest) chatReply { return chatReply{deltas: deltas} })
 	o := newTestComposer(t, f.baseURL(), nil)
 	var got []string
-	c, err := o.Compose(t.Context(), paymentsInput(), collect(&got))
+	c, err := o.Compose(t.Context(), paymentsInput(), tokensInto(&got))
 	if err != nil {
 		t.Fatalf("Compose: %v", err)
 	}
@@ -82,7 +90,7 @@ func TestOpenAIComposerStreamsAnAnswer(t *testing.T) {
 		t.Errorf("Name() = %q", o.Name())
 	}
 	reqs := f.calls()
-	if len(reqs) != 1 || !reqs[0].Stream || reqs[0].Model != "test-model" || reqs[0].MaxTokens != assistant.DefaultMaxAnswerTokens {
+	if len(reqs) != 1 || !reqs[0].Stream || reqs[0].Model != "test-model" || maxTokens(reqs[0]) != assistant.DefaultMaxAnswerTokens {
 		t.Fatalf("requests %+v, want one streamed request for test-model", reqs)
 	}
 	msgs := reqs[0].Messages
@@ -122,7 +130,7 @@ func TestOpenAIComposerAbstains(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeChat(t, func(int, openai.ChatCompletionRequest) chatReply { return chatReply{deltas: tt.deltas} })
 			var got []string
-			c, err := newTestComposer(t, f.baseURL(), nil).Compose(t.Context(), paymentsInput(), collect(&got))
+			c, err := newTestComposer(t, f.baseURL(), nil).Compose(t.Context(), paymentsInput(), tokensInto(&got))
 			if err != nil {
 				t.Fatalf("Compose: %v", err)
 			}
@@ -190,8 +198,10 @@ func TestOpenAIComposerFailures(t *testing.T) {
 			wantCalls: 1, wantErr: "failed after the answer began", wantShown: "payments-api is",
 		},
 		{
-			name:      "the stream stalls after some text",
-			script:    func(int) chatReply { return chatReply{deltas: []string{"payments-api is", " owned"}, gap: timeout * 2 / 3} },
+			name: "the stream stalls after some text",
+			script: func(int) chatReply {
+				return chatReply{deltas: []string{"payments-api is", " owned"}, gap: timeout * 2 / 3}
+			},
 			wantCalls: 1, wantErr: "failed after the answer began", wantShown: "payments-api is",
 		},
 		{
@@ -212,12 +222,12 @@ func TestOpenAIComposerFailures(t *testing.T) {
 				f = newFakeChat(t, func(call int, _ openai.ChatCompletionRequest) chatReply { return tt.script(call) })
 				base = f.baseURL()
 			} else {
-				base = closedURL(t)
+				base = closedBaseURL(t)
 			}
 			o := newTestComposer(t, base, func(c *assistant.OpenAIComposerConfig) { c.Timeout = timeout })
 			var got []string
 			start := time.Now()
-			_, err := o.Compose(t.Context(), paymentsInput(), collect(&got))
+			_, err := o.Compose(t.Context(), paymentsInput(), tokensInto(&got))
 			if took := time.Since(start); took > 5*time.Second {
 				t.Errorf("Compose took %s: it must give up within its timeout and retries", took)
 			}
@@ -257,7 +267,7 @@ func TestOpenAIComposerCancelled(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	o := newTestComposer(t, f.baseURL(), func(c *assistant.OpenAIComposerConfig) { c.Timeout = time.Minute })
-	if _, err := o.Compose(ctx, paymentsInput(), collect(new([]string))); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := o.Compose(ctx, paymentsInput(), tokensInto(new([]string))); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Compose error %v, want the caller's deadline", err)
 	}
 }
@@ -299,7 +309,7 @@ func TestOpenAIComposerContextBudget(t *testing.T) {
 		in.History = append(in.History, assistant.Turn{Question: fmt.Sprintf("earlier question %02d", i),
 			Answer: assistant.Answer{Answer: fmt.Sprintf("earlier answer %02d [1]. ", i) + strings.Repeat("more words ", 100)}})
 	}
-	c, err := o.Compose(t.Context(), in, collect(new([]string)))
+	c, err := o.Compose(t.Context(), in, tokensInto(new([]string)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +324,7 @@ func TestOpenAIComposerContextBudget(t *testing.T) {
 	if size/3 > budget-answer {
 		t.Errorf("prompt of %d characters (~%d tokens) exceeds the budget of %d tokens besides the answer", size, size/3, budget-answer)
 	}
-	text := messageText(req)
+	text := promptText(req)
 	for _, want := range []string{"[1] doc doc:runbook-00#s", "more sources left out for length", "earlier question 29", "earlier answer 29."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("prompt lacks %q", want)

@@ -36,9 +36,8 @@ func (o *OpenAIComposer) plan(ctx context.Context, p *prompt, reg *Registry) err
 	}
 	calls := 0
 	for round := 0; round < o.cfg.MaxToolRounds && calls < o.cfg.MaxToolCalls; round++ {
-		req := openai.ChatCompletionRequest{
-			Model: o.cfg.ChatModel, Messages: p.messages, Tools: p.tools, ToolChoice: "auto", MaxTokens: planTokens,
-		}
+		req := openai.ChatCompletionRequest{Model: o.cfg.ChatModel, Messages: p.messages, Tools: p.tools, ToolChoice: "auto"}
+		setMaxTokens(&req, planTokens)
 		var resp openai.ChatCompletionResponse
 		err := withRetry(ctx, o.cfg.OpenAIConfig, "chat planning", func(ctx context.Context) error {
 			var err error
