@@ -1,6 +1,9 @@
 package assistant
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // intent is what a question asks for.
 type intent string
@@ -110,8 +113,9 @@ var intentSpecs = []intentSpec{
 		"where are the docs for x", "documentation of x", "does x have docs", "x documentation",
 		"where can i read about x", "docs for x", "x readme"}},
 	{intentDescribe, nil, []string{
-		"what is x", "tell me about x", "describe x", "what does x do", "who is x", "explain x",
+		"what is x", "tell me about x", "describe x", "what does x do", "explain x",
 		"info on x", "overview of x", "what is the purpose of x"}},
+	{intentDescribe, []string{"user"}, []string{"who is x", "who is x and what do they do"}},
 	{intentHowTo, nil, []string{
 		"how do i", "how to", "how can i", "what is the process for", "steps to", "procedure for",
 		"why did we choose", "why do we use", "what should i do when", "when should i", "how does x work",
@@ -119,29 +123,98 @@ var intentSpecs = []intentSpec{
 		"what to do if", "how are", "how is", "why", "runbook for", "what was decided about", "decision on"}},
 }
 
-// parsedSpecs are intentSpecs with their prototypes split into words.
-var parsedSpecs = parseSpecs()
+// concepts group words that mean the same in a question about the catalog; two words of one
+// concept match almost as well as the same word.
+var concepts = conceptTable(`
+what which
+who whom whose
+own owner ownership maintain maintainer responsible accountable charge run look care support
+contact talk ask reach
+member people person engineer folk staff
+team group squad
+belong part under inside within contain consist make
+provide expose offer serve implement publish back
+consume use call read client talk
+depend dependency need require rely upstream
+dependent downstream break affect impact fail down outage
+doc documentation readme guide
+link url dashboard repo repository monitor grafana
+kind type sort
+lifecycle stage production deprecated experimental live retired retire
+sub child subgroup subteam
+parent above report
+`)
+
+func conceptTable(lines string) map[string]int {
+	out := map[string]int{}
+	for i, line := range strings.Split(strings.TrimSpace(lines), "\n") {
+		for _, w := range strings.Fields(line) {
+			out[stem(w)] = i + 1
+		}
+	}
+	return out
+}
+
+// wordMatch is how well a question word matches a prototype word: the fuzzy word
+// similarity, or 0.8 for two words of one concept.
+func wordMatch(q, p word) float64 {
+	cq, cp := concepts[q.Stem], concepts[p.Stem]
+	switch {
+	case q.Stem == p.Stem:
+		return 1
+	case cq != 0 && cp != 0 && cq != cp:
+		return 0 // "dependent" is no typo of "dependency"
+	case cq != 0 && cq == cp:
+		return max(0.8, similar(q, p))
+	}
+	return similar(q, p)
+}
+
+// parsedSpecs are intentSpecs with their prototypes split into words, each word marked
+// with its side of the entity ("x").
+var parsedSpecs, protoWeight = parseSpecs()
+
+type protoWord struct {
+	word
+	after bool // the word comes after "x"
+}
 
 type parsedSpec struct {
 	intentSpec
-	protos [][]word
+	protos [][]protoWord
 }
 
-func parseSpecs() []parsedSpec {
+func parseSpecs() ([]parsedSpec, map[string]float64) {
 	out := make([]parsedSpec, len(intentSpecs))
+	df := map[string]map[intent]bool{}
 	for i, s := range intentSpecs {
 		out[i].intentSpec = s
 		for _, p := range s.prototypes {
-			var ws []word
+			var ws []protoWord
+			after := false
 			for _, w := range words(p) {
-				if w.Raw != "x" && !fillers[w.Raw] {
-					ws = append(ws, w)
+				if w.Raw == "x" {
+					after = true
+					continue
 				}
+				if fillers[w.Raw] {
+					continue
+				}
+				ws = append(ws, protoWord{w, after})
+				if df[w.Stem] == nil {
+					df[w.Stem] = map[intent]bool{}
+				}
+				df[w.Stem][s.intent] = true
 			}
 			out[i].protos = append(out[i].protos, ws)
 		}
 	}
-	return out
+	n := float64(len(intentSpecs))
+	weight := map[string]float64{}
+	for st, in := range df {
+		weight[st] = math.Log(1 + n/float64(len(in)))
+	}
+	return out, weight
 }
 
 // intentScore is one intent and how well the question fits it.
@@ -150,17 +223,36 @@ type intentScore struct {
 	score  float64
 }
 
-// scoreIntents ranks the intents for the question words q, ignoring the positions in skip
-// (the entity's name). kind is the entity's kind, "" when the question names none; an
-// intent that does not apply to it counts for less. Each prototype scores the fuzzy overlap
-// of its words with the question's: mostly how many of its words the question has, a little
-// how many question words it explains.
+// scoreIntents ranks the intents for the question words q, the positions in skip being the
+// entity's name (the words before and after it are told apart). kind is the entity's kind,
+// "" when the question names none; an intent that does not apply to it counts for less.
+// Each prototype scores half how much of its (weighted) words the question has and half how
+// much of the question's intent words it explains; words no prototype knows are ignored.
 func scoreIntents(q []word, skip map[int]bool, kind string) []intentScore {
-	var rest []word
-	for i, w := range q {
-		if !skip[i] && !fillers[w.Raw] {
-			rest = append(rest, w)
+	type qword struct {
+		word
+		after, known bool // after the entity; some prototype word matches it
+		side          bool // the entity's position is known
+	}
+	first := -1
+	for i := range q {
+		if skip[i] && first < 0 {
+			first = i
 		}
+	}
+	var rest []qword
+	for i, w := range q {
+		if skip[i] || fillers[w.Raw] {
+			continue
+		}
+		qw := qword{word: w, after: first >= 0 && i > first, side: first >= 0}
+		for st := range protoWeight {
+			if wordMatch(w, word{Raw: st, Stem: st}) >= 0.8 {
+				qw.known = true
+				break
+			}
+		}
+		rest = append(rest, qw)
 	}
 	out := make([]intentScore, 0, len(parsedSpecs))
 	for _, s := range parsedSpecs {
@@ -169,17 +261,37 @@ func scoreIntents(q []word, skip map[int]bool, kind string) []intentScore {
 			if len(p) == 0 {
 				continue
 			}
-			var matched float64
+			var have, total float64
+			explained := make([]float64, len(rest))
 			for _, pw := range p {
+				w := protoWeight[pw.Stem]
+				total += w
 				m := 0.0
-				for _, qw := range rest {
-					m = max(m, similar(qw, pw))
+				for j, qw := range rest {
+					x := wordMatch(qw.word, pw.word)
+					if qw.side && qw.after != pw.after {
+						x *= 0.6
+					}
+					explained[j] = max(explained[j], x)
+					m = max(m, x)
 				}
-				matched += m
+				have += w * m
 			}
-			sc := 0.75 * matched / float64(len(p))
-			if len(rest) > 0 {
-				sc += 0.25 * min(1, matched/float64(len(rest)))
+			var qHave, qTotal float64
+			for j, qw := range rest {
+				if !qw.known {
+					continue
+				}
+				w := protoWeight[qw.Stem]
+				if w == 0 {
+					w = 1
+				}
+				qTotal += w
+				qHave += w * explained[j]
+			}
+			sc := 0.5 * have / total
+			if qTotal > 0 {
+				sc += 0.5 * qHave / qTotal
 			}
 			best = max(best, sc)
 		}
@@ -189,6 +301,19 @@ func scoreIntents(q []word, skip map[int]bool, kind string) []intentScore {
 		out = append(out, intentScore{s.intent, best})
 	}
 	sortScores(out)
+	return dedupeScores(out)
+}
+
+// dedupeScores keeps the best score of each intent (several specs may share one).
+func dedupeScores(s []intentScore) []intentScore {
+	seen := map[intent]bool{}
+	out := s[:0]
+	for _, x := range s {
+		if !seen[x.intent] {
+			seen[x.intent] = true
+			out = append(out, x)
+		}
+	}
 	return out
 }
 

@@ -28,17 +28,25 @@ type lexicon struct {
 	maxIDF  float64
 }
 
-// kindWords map words of a question to the entity kinds (and component types) they hint at.
-var kindWords = map[string]string{
-	"servic": "component", "compon": "component", "app": "component", "applic": "component",
-	"librari": "component", "lib": "component", "websit": "component", "worker": "component",
-	"consum": "component", "job": "component",
-	"api": "api", "endpoint": "api", "interfac": "api", "grpc": "api", "rest": "api",
-	"databas": "resource", "resourc": "resource", "cach": "resource", "bucket": "resource",
-	"topic": "resource", "queue": "resource", "cluster": "resource", "storag": "resource",
-	"team": "group", "group": "group", "squad": "group", "depart": "group", "org": "group", "organ": "group",
-	"system": "system", "platform": "system", "domain": "domain", "area": "domain",
-	"person": "user", "user": "user", "engin": "user", "develop": "user", "colleagu": "user",
+// kindWords map words of a question (by stem) to the entity kinds they hint at.
+var kindWords = kindTable(map[string]string{
+	"component": "service svc component app application library lib website site worker consumer job microservice",
+	"api":       "api endpoint interface grpc rest openapi",
+	"resource":  "database resource cache bucket topic queue cluster storage",
+	"group":     "team group squad department org organisation organization",
+	"system":    "system platform",
+	"domain":    "domain area",
+	"user":      "person user engineer developer colleague",
+})
+
+func kindTable(m map[string]string) map[string]string {
+	out := map[string]string{}
+	for kind, ws := range m {
+		for _, w := range strings.Fields(ws) {
+			out[stem(w)] = kind
+		}
+	}
+	return out
 }
 
 // newLexicon indexes the names of es.
@@ -176,7 +184,7 @@ func (lx *lexicon) matchAlias(q []word, skip map[int]bool, a alias) (float64, ma
 			}
 		}
 	}
-	if total == 0 || found*2 < total || rare == 0 {
+	if total == 0 || found*2 < total || rare == 0 && found < 0.99*total {
 		return 0, nil
 	}
 	return found - (total-found)/2, used

@@ -3,8 +3,6 @@ package assistant
 import (
 	"strings"
 	"unicode"
-
-	"github.com/nextportal/portal/indexer"
 )
 
 // word is one normalised token of a question or a name: Raw is the lowercased text, Stem
@@ -61,8 +59,29 @@ func words(s string) []word {
 	return out
 }
 
-// stem is the indexer's Porter stem, so question words and index terms agree.
-func stem(w string) string { return indexer.Stem(w) }
+// stem is a light stemmer: plural and verb endings only ("services" → "service",
+// "depends" → "depend", "dependencies" → "dependency"). Porter would fold "dependent" and
+// "dependency" into one stem, and they ask opposite questions.
+func stem(w string) string {
+	n := len(w)
+	switch {
+	case n <= 3:
+		return w
+	case strings.HasSuffix(w, "ies") && n > 4:
+		return w[:n-3] + "y"
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"):
+		return w[:n-2]
+	case strings.HasSuffix(w, "ss"), strings.HasSuffix(w, "us"), strings.HasSuffix(w, "is"):
+		return w
+	case strings.HasSuffix(w, "s"):
+		return w[:n-1]
+	case strings.HasSuffix(w, "ing") && n > 5:
+		return w[:n-3]
+	case strings.HasSuffix(w, "ed") && n > 4:
+		return w[:n-2]
+	}
+	return w
+}
 
 // editDistance is the Damerau-Levenshtein distance (with adjacent transpositions) of a and
 // b, giving up early once it exceeds limit (then it returns limit+1).
@@ -113,6 +132,9 @@ func similar(q, n word) float64 {
 	case strings.HasPrefix(n.Raw, q.Raw) && lq >= 4 && lq*10 >= ln*6,
 		strings.HasPrefix(q.Raw, n.Raw) && ln >= 4 && ln*10 >= lq*6:
 		return 0.85
+	}
+	if short >= 4 && (strings.HasSuffix(q.Stem, n.Stem) || strings.HasSuffix(n.Stem, q.Stem)) {
+		return 0.8 // a compound: "subteams" and "teams"
 	}
 	limit := 1
 	if short >= 8 {

@@ -125,18 +125,29 @@ func relationIntent(sc []intentScore) (intent, float64) {
 	return sc[0].intent, sc[0].score
 }
 
-// analyse reads one question on its own.
+// analyse reads one question on its own. The few best-named entities are each tried with
+// the intents; the pair that reads best wins, so "members of payments" picks the payments
+// team over the payments domain of the same name.
 func analyse(msg string, lx *lexicon) understanding {
 	ws := words(msg)
 	ms := lx.find(ws, nil)
 	var u understanding
-	var used map[int]bool
-	kind := ""
-	if len(ms) > 0 && ms[0].score >= minMention {
-		u.subject, used, kind = ms[0].entity, ms[0].used, strings.ToLower(ms[0].entity.Kind)
+	bestTotal := -1.0
+	for i, m := range ms {
+		if i == 3 || m.score < minMention || m.score < ms[0].score-1 {
+			break
+		}
+		kind := strings.ToLower(m.entity.Kind)
+		in, conf := relationIntent(boostLinks(scoreIntents(ws, m.used, kind), ws, m))
+		total := conf + 0.25*m.score/ms[0].score
+		if total > bestTotal {
+			bestTotal = total
+			u.subject, u.intent, u.intentConf = m.entity, in, conf
+		}
 	}
-	sc := scoreIntents(ws, used, kind)
-	u.intent, u.intentConf = relationIntent(sc)
+	if u.subject == nil {
+		u.intent, u.intentConf = relationIntent(scoreIntents(ws, nil, ""))
+	}
 	switch {
 	case u.intent == intentHowTo:
 	case u.intentConf < minIntent && u.subject != nil:
@@ -150,4 +161,29 @@ func analyse(msg string, lx *lexicon) understanding {
 		u.intent = intentHowTo
 	}
 	return u
+}
+
+// boostLinks raises the links intent when the question names one of the entity's links by
+// its title ("the storybook of the ui kit").
+func boostLinks(sc []intentScore, q []word, m mention) []intentScore {
+	for _, l := range m.entity.Metadata.Links {
+		for _, lw := range words(l.Title) {
+			_, generic := kindWords[lw.Stem]
+			if fillers[lw.Raw] || len(lw.Raw) < 4 || generic || concepts[lw.Stem] != 0 {
+				continue
+			}
+			for i, qw := range q {
+				if !m.used[i] && similar(qw, lw) >= 0.85 {
+					for j := range sc {
+						if sc[j].intent == intentLinks {
+							sc[j].score = max(sc[j].score, 1.01)
+						}
+					}
+					sortScores(sc)
+					return sc
+				}
+			}
+		}
+	}
+	return sc
 }
