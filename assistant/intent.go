@@ -232,7 +232,7 @@ func scoreIntents(q []word, skip map[int]bool, kind string) []intentScore {
 	type qword struct {
 		word
 		after, known bool // after the entity; some prototype word matches it
-		side          bool // the entity's position is known
+		side         bool // the entity's position is known
 	}
 	first := -1
 	for i := range q {

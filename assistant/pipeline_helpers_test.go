@@ -95,4 +95,3 @@ func mentions(a assistant.Answer, s string) bool {
 	}
 	return false
 }
-
