@@ -48,6 +48,7 @@ type Config struct {
 	EmbedModel    string
 	EmbedDims     int64
 	SearchFusion  string
+	ChatModel     string // the assistant's chat model at OpenAIBaseURL; empty means the local composer
 }
 
 func defaultConfig() Config {
@@ -100,6 +101,7 @@ func (c *Config) settings() []setting {
 		{"embed-model", "PORTAL_EMBED_MODEL", "embedding model at OPENAI_BASE_URL (default text-embedding-3-small)", &c.EmbedModel},
 		{"search-fusion", "PORTAL_SEARCH_FUSION", "how hybrid search fuses BM25 and vectors: convex (bm25/max + λ·cos, the default) or rrf (reciprocal rank fusion)", &c.SearchFusion},
 		{"embed-dims", "PORTAL_EMBED_DIMS", "dimensions of PORTAL_EMBED_MODEL's vectors; 0 means known for OpenAI's models, else asked of the server at start", &c.EmbedDims},
+		{"chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 	}
 }
 
@@ -283,6 +285,9 @@ func (c *Config) validate() error {
 	}
 	if c.OpenAIBaseURL != "" && !strings.HasPrefix(c.OpenAIBaseURL, "http://") && !strings.HasPrefix(c.OpenAIBaseURL, "https://") {
 		errs = append(errs, fmt.Errorf("openai base url %q: want http://… or https://…", c.OpenAIBaseURL))
+	}
+	if c.ChatModel != "" && c.OpenAIBaseURL == "" {
+		errs = append(errs, errors.New("chat model: PORTAL_CHAT_MODEL needs OPENAI_BASE_URL, the server that runs it"))
 	}
 	if c.ShutdownTimeout < 0 || c.RefreshInterval < 0 || c.SessionTTL <= 0 {
 		errs = append(errs, errors.New("timeouts and intervals must not be negative, and the session TTL must be positive"))
