@@ -20,6 +20,7 @@ const evalUsage = `Usage: portal eval <command> [flags]
 
 Commands:
   retrieval --beir DIR   index a BEIR dataset and score lexical, vector and hybrid search
+  assistant --set FILE   ask a question set of the assistant and score its answers
 
 Run 'portal eval <command> --help' for its flags.
 `
@@ -48,6 +49,8 @@ func runEval(ctx context.Context, args []string, env func(string) string, stdin 
 	switch args[0] {
 	case "retrieval":
 		return runEvalRetrieval(ctx, args[1:], env, stdin, stdout, stderr)
+	case "assistant":
+		return runEvalAssistant(ctx, args[1:], env, stdin, stdout, stderr)
 	}
 	return usageError("unknown eval command %q", args[0])
 }

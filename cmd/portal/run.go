@@ -39,6 +39,7 @@ func commands() []command {
 		{"index", "index catalog entities and docs for search; index stats shows what it holds", runIndex},
 		{"reindex", "rebuild the search indexes from the database", runReindex},
 		{"search", "search the index from the command line", runSearch},
+		{"ask", "ask the assistant a question; answers with numbered sources", runAsk},
 		{"user", "add, list, disable and enable local users (user help for more)", runUser},
 		{"token", "create, list and revoke API tokens (token help for more)", runToken},
 		{"eval", "score search quality on a BEIR dataset (eval help for more)", runEval},
