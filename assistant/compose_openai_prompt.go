@@ -115,7 +115,7 @@ func (p *prompt) facts(facts []Fact) string {
 func (p *prompt) sourceList(sources []Source, first, budget int) string {
 	var b strings.Builder
 	for i, s := range sources {
-		entry := sourceEntry(first+i, s)
+		entry := sourceEntry(first+i, s, "")
 		if tokens(b.String()+entry) > budget {
 			fmt.Fprintf(&b, "(%d more sources left out for length)\n", len(sources)-i)
 			break
@@ -125,9 +125,14 @@ func (p *prompt) sourceList(sources []Source, first, budget int) string {
 	return b.String()
 }
 
-// sourceEntry renders source n: a line naming it, then its text cut to maxSourceTokens.
-func sourceEntry(n int, s Source) string {
-	return fmt.Sprintf("[%d] %s %s %q %s\n%s\n\n", n, s.Kind, s.Ref, oneLine(s.Title), s.URL, cut(s.Text, maxSourceTokens))
+// sourceEntry renders source n: a line naming it, then its text cut to maxSourceTokens
+// unless the text is shown already (shown holds it).
+func sourceEntry(n int, s Source, shown string) string {
+	head := fmt.Sprintf("[%d] %s %s %q %s\n", n, s.Kind, s.Ref, oneLine(s.Title), s.URL)
+	if t := strings.TrimSpace(s.Text); t == "" || strings.Contains(shown, t) {
+		return head
+	}
+	return head + cut(s.Text, maxSourceTokens) + "\n\n"
 }
 
 // citationMarker matches a marker [n] of an earlier answer.

@@ -134,7 +134,8 @@ func (o *OpenAIComposer) runTool(ctx context.Context, p *prompt, reg *Registry, 
 func (p *prompt) toolResult(name string, res ToolResult) string {
 	budget := min(2*maxToolTokens, p.left)
 	var b strings.Builder
-	b.WriteString(cut(res.Text, min(maxToolTokens, budget/2)) + "\n")
+	text := cut(res.Text, min(maxToolTokens, budget/2))
+	b.WriteString(text + "\n")
 	if len(res.Sources) > 0 {
 		b.WriteString("\nSources of this result:\n")
 	}
@@ -143,7 +144,7 @@ func (p *prompt) toolResult(name string, res ToolResult) string {
 		if !known {
 			n = len(p.sources) + 1
 		}
-		entry := sourceEntry(n, s)
+		entry := sourceEntry(n, s, text)
 		if tokens(b.String()+entry) > budget {
 			fmt.Fprintf(&b, "(%d more sources left out for length)\n", len(res.Sources)-i)
 			break
