@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -22,10 +23,10 @@ import (
 	"github.com/nextportal/portal/store"
 )
 
-var serveFlags = append([]string{"addr", "data-dir", "database-url", "file-location-roots", "demo",
+var serveFlags = slices.Concat([]string{"addr", "data-dir", "database-url", "file-location-roots", "demo",
 	"log-format", "log-level", "max-body-bytes", "shutdown-timeout", "refresh-interval",
 	"static-tokens", "session-ttl", "secure-cookies", "metrics-public", "trusted-proxies",
-	"oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-claim", "oidc-role"}, searchFlags...)
+	"oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-claim", "oidc-role"}, searchFlags, chatFlags)
 
 func runServe(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
