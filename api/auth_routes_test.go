@@ -82,7 +82,9 @@ type accessCase struct {
 func TestRouteAccess(t *testing.T) {
 	// The OIDC routes are served when OIDC is configured; its issuer is down here.
 	// The search routes answer over an empty index of their own.
-	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t)})
+	slot := &assistantSlot{}
+	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t), Assistant: slot})
+	addAssistant(t, env, slot)
 	ctx := t.Context()
 	const cat = "/api/catalog"
 	n := 0
@@ -164,6 +166,14 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/api/v1/audit", url: "/api/v1/audit", want: admins},
 		{method: "GET", route: "/api/v1/search", url: "/api/v1/search?q=svc", want: readers},
 		{method: "GET", route: "/api/search/query", url: "/api/search/query?term=svc", want: readers},
+		{method: "POST", route: "/api/v1/assistant/chat", url: "/api/v1/assistant/chat", body: `{"message":"who owns open-svc?"}`, want: readers},
+		{method: "GET", route: "/api/v1/assistant/conversations", url: "/api/v1/assistant/conversations", want: readers},
+		{method: "GET", route: "/api/v1/assistant/conversations/:id", want: readers,
+			prep: func(who string) (string, string) { return env.conversationOf(who, ""), "" }},
+		{method: "POST", route: "/api/v1/assistant/conversations/:id/feedback", want: readers.with204(),
+			prep: func(who string) (string, string) {
+				return env.conversationOf(who, "/feedback"), `{"turn":0,"rating":1}`
+			}},
 
 		{method: "GET", route: "/login", url: "/login?next=/catalog", want: anyone},
 		{method: "POST", route: "/login", url: "/login", body: `{"name":"pw-user","password":"` + testPassword + `"}`, want: anyone},

@@ -82,6 +82,12 @@ func (s *Server) table(u *ui) []route {
 
 		{http.MethodGet, "/api/search/query", read, s.handle(s.getBackstageSearch)},
 
+		// The assistant answers any signed-in reader (viewer and up), as they may see.
+		{http.MethodPost, assistantPrefix + "/chat", read, s.handleV1(s.postChat)},
+		{http.MethodGet, assistantPrefix + "/conversations", read, s.handleV1(s.getConversations)},
+		{http.MethodGet, assistantPrefix + "/conversations/:id", read, s.handleV1(s.getConversation)},
+		{http.MethodPost, assistantPrefix + "/conversations/:id/feedback", read, s.handleV1(s.postFeedback)},
+
 		{http.MethodGet, loginPath, public, s.loginPage(u)},
 		{http.MethodPost, loginPath, public, s.postLogin(u)},
 		{http.MethodPost, logoutPath, public, s.postLogout},

@@ -46,6 +46,9 @@ type Deps struct {
 	// Search serves the search APIs and page; nil answers them with 503 (the page says
 	// search is off).
 	Search *indexer.Service
+	// Assistant serves the chat API and the chat panel; nil answers the API with 503 and
+	// leaves the panel out of the pages.
+	Assistant Assistant
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1
