@@ -96,10 +96,10 @@ func (s *Service) gather(ctx context.Context, msg string, history []Turn) (*gath
 			return nil, err
 		}
 	case u.named:
-		// A relation of something the asker cannot see or that does not exist: abstain,
-		// with the closest docs as sources. Both cases read the same.
-		g.abstain = noEntity
-		if err := s.addSections(ctx, msg, g, 3); err != nil {
+		// A relation of something the asker cannot see or that does not exist. The docs
+		// may still answer, if they speak of it by the words the question names it with;
+		// when none does, the pipeline abstains, and the two cases read the same.
+		if err := s.addNamedSections(ctx, msg, g); err != nil {
 			return nil, err
 		}
 	default:
@@ -142,7 +142,39 @@ func (s *Service) addSections(ctx context.Context, msg string, g *gathered, limi
 	if err != nil {
 		return err
 	}
+	for _, sec := range rerank(msg, secs) {
+		g.sources.add(sectionSource(sec))
+	}
+	return nil
+}
+
+// addNamedSections adds the sections that speak of what msg names by name (the words
+// that are neither the question's intent nor a kind of entity). Without any, it abstains
+// with the closest sections as sources.
+func (s *Service) addNamedSections(ctx context.Context, msg string, g *gathered) error {
+	secs, err := s.searchSections(ctx, msg, nil, docHits)
+	if err != nil {
+		return err
+	}
+	names := nameStems(words(msg))
+	var keep []section
 	for _, sec := range secs {
+		text := contentStems(sec.text + " " + sec.result.Title)
+		hit := 0
+		for _, n := range names {
+			if text[n] {
+				hit++
+			}
+		}
+		if len(names) == 0 || hit*2 >= len(names) {
+			keep = append(keep, sec)
+		}
+	}
+	if len(keep) == 0 {
+		g.abstain = noEntity
+		keep = secs[:min(3, len(secs))]
+	}
+	for _, sec := range rerank(msg, keep) {
 		g.sources.add(sectionSource(sec))
 	}
 	return nil

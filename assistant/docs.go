@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -61,7 +63,57 @@ func (s *Service) chunkText(ctx context.Context, r indexer.Result) (string, erro
 		}
 		return r.Snippet, nil
 	}
-	return chunks[n].Text, nil
+	// A long section is split into several chunks; the answer may sit in any of them, so
+	// the whole section is read (its heading line once).
+	c := chunks[n]
+	var b strings.Builder
+	for _, x := range chunks {
+		if x.Anchor != c.Anchor || !slices.Equal(x.HeadingPath, c.HeadingPath) {
+			continue
+		}
+		t := x.Text
+		if b.Len() > 0 && len(x.HeadingPath) > 0 {
+			if _, rest, ok := strings.Cut(t, "\n\n"); ok {
+				t = rest
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(t)
+	}
+	return b.String(), nil
+}
+
+// rerank moves the sections whose heading says what the question asks to the front: a
+// runbook section called "Rotate the orders database password" answers "how do I rotate
+// the orders database password" better than a postmortem that mentions it.
+func rerank(question string, secs []section) []section {
+	q := contentStems(question)
+	if len(q) == 0 || len(secs) < 2 {
+		return secs
+	}
+	key := make(map[int]float64, len(secs))
+	for i, sec := range secs {
+		h := contentStems(sec.result.Heading + " " + sec.result.Title)
+		hit := 0
+		for t := range q {
+			if h[t] {
+				hit++
+			}
+		}
+		key[i] = float64(i) - 2.5*float64(hit)/float64(len(q))
+	}
+	idx := make([]int, len(secs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return key[idx[a]] < key[idx[b]] })
+	out := make([]section, len(secs))
+	for i, j := range idx {
+		out[i] = secs[j]
+	}
+	return out
 }
 
 // sectionSource is the Source of a retrieved section.

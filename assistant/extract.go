@@ -110,7 +110,7 @@ func extract(question string, sources []Source) []picked {
 	var total float64
 	for t := range q {
 		if df[t] == 0 {
-			total += math.Log(1 + n) // a word no source has: it counts against every sentence
+			total += 1.5 * math.Log(1+n) // a word no source has: it counts against every sentence
 		} else {
 			total += weight(t)
 		}

@@ -242,8 +242,8 @@ func scoreIntents(q []word, skip map[int]bool, kind string) []intentScore {
 	}
 	var rest []qword
 	for i, w := range q {
-		if skip[i] || fillers[w.Raw] {
-			continue
+		if skip[i] || fillers[w.Raw] || kind != "" && kindWords[w.Stem] == kind && first >= 0 {
+			continue // "the order events API": "API" names the entity's kind
 		}
 		qw := qword{word: w, after: first >= 0 && i > first, side: first >= 0}
 		for st := range protoWeight {

@@ -83,20 +83,7 @@ func (s *Service) understand(ctx context.Context, msg string, history []Turn, lx
 			hints[k] = true
 		}
 	}
-	var pick *catalog.Entity
-	for pass := 0; pass < 3 && pick == nil; pass++ {
-		for _, ref := range last.Focus {
-			e := lx.byRef[strings.ToLower(ref)]
-			if e == nil {
-				continue // no longer visible
-			}
-			k := strings.ToLower(e.Kind)
-			if pass == 0 && hints[k] || pass == 1 && len(hints) == 0 && appliesTo(u.intent, k) || pass == 2 && len(hints) == 0 {
-				pick = e
-				break
-			}
-		}
-	}
+	pick := resolveFocus(last.Focus, lx, hints, u.intent, plural(msg))
 	if pick == nil {
 		return u, nil
 	}
@@ -148,8 +135,17 @@ func analyse(msg string, lx *lexicon) understanding {
 	if u.subject == nil {
 		u.intent, u.intentConf = relationIntent(scoreIntents(ws, nil, ""))
 	}
+	var used map[int]bool
+	for _, m := range ms {
+		if m.entity == u.subject {
+			used = m.used
+		}
+	}
 	switch {
 	case u.intent == intentHowTo:
+	case u.intent != intentDescribe && unexplained(ws, used) >= 2:
+		// "what backoff does the kafka client use for retries": more than a relation.
+		u.intent = intentHowTo
 	case u.intentConf < minIntent && u.subject != nil:
 		u.intent = intentDescribe
 	case u.intentConf < minIntent:
@@ -169,14 +165,14 @@ func boostLinks(sc []intentScore, q []word, m mention) []intentScore {
 	for _, l := range m.entity.Metadata.Links {
 		for _, lw := range words(l.Title) {
 			_, generic := kindWords[lw.Stem]
-			if fillers[lw.Raw] || len(lw.Raw) < 4 || generic || concepts[lw.Stem] != 0 {
+			if fillers[lw.Raw] || len(lw.Raw) < 5 || generic || concepts[lw.Stem] != 0 {
 				continue
 			}
 			for i, qw := range q {
 				if !m.used[i] && similar(qw, lw) >= 0.85 {
 					for j := range sc {
 						if sc[j].intent == intentLinks {
-							sc[j].score = max(sc[j].score, 1.01)
+							sc[j].score = max(sc[j].score, 0.9)
 						}
 					}
 					sortScores(sc)
@@ -186,4 +182,79 @@ func boostLinks(sc []intentScore, q []word, m mention) []intentScore {
 		}
 	}
 	return sc
+}
+
+// plural reports whether msg refers back with a plural pronoun ("they", "them"), which
+// usually means the entities an answer named rather than what it was about.
+func plural(msg string) bool {
+	for _, w := range splitWords(msg) {
+		switch w {
+		case "they", "them", "their", "theirs", "those", "these":
+			return true
+		}
+	}
+	return false
+}
+
+// resolveFocus picks the entity of an earlier turn's focus a follow-up is about: one of the
+// kind the question names ("that team"), else one the intent applies to, else the first.
+// The focus lists the turn's subject first, then the entities its answer named; a plural
+// pronoun looks at those first.
+func resolveFocus(focus []string, lx *lexicon, hints map[string]bool, in intent, plural bool) *catalog.Entity {
+	var es []*catalog.Entity
+	for _, ref := range focus {
+		if e := lx.byRef[strings.ToLower(ref)]; e != nil { // no longer visible: skipped
+			es = append(es, e)
+		}
+	}
+	if len(es) == 0 {
+		return nil
+	}
+	if plural && len(es) > 1 {
+		es = append(es[1:], es[0])
+	}
+	for _, e := range es {
+		if hints[strings.ToLower(e.Kind)] {
+			return e
+		}
+	}
+	for _, e := range es {
+		if appliesTo(in, strings.ToLower(e.Kind)) {
+			return e
+		}
+	}
+	return es[0]
+}
+
+// unexplained counts the words of q that neither name the entity (used) nor say what is
+// asked: content the docs may know about.
+func unexplained(q []word, used map[int]bool) int {
+	return len(otherStems(q, used))
+}
+
+// nameStems are the stems of the words of q that may name something: neither intent nor
+// kind words.
+func nameStems(q []word) []string { return otherStems(q, nil) }
+
+func otherStems(q []word, used map[int]bool) []string {
+	var out []string
+	for i, w := range q {
+		if used[i] || fillers[w.Raw] || askWords[w.Raw] || len(w.Raw) < 3 {
+			continue
+		}
+		if _, ok := kindWords[w.Stem]; ok {
+			continue
+		}
+		known := false
+		for st := range protoWeight {
+			if wordMatch(w, word{Raw: st, Stem: st}) >= 0.8 {
+				known = true
+				break
+			}
+		}
+		if !known {
+			out = append(out, w.Stem)
+		}
+	}
+	return out
 }

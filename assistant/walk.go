@@ -53,7 +53,7 @@ var phrase = map[intent][2]string{
 }
 
 // maxListed is how many related entities one sentence names.
-const maxListed = 12
+const maxListed = 30
 
 // walk answers in about e: facts citing e (source subj) and the entities related to it.
 func (s *Service) walk(ctx context.Context, e *catalog.Entity, in intent, ss *sourceSet) (walkResult, error) {
