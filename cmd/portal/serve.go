@@ -96,10 +96,14 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdin
 	}
 	defer ix.Close()
 	searcher := newSearchIndexer(ix, searchSources(&cfg, svc, roots), logger)
+	chat, err := newServeAssistant(&cfg, db, svc, ix, logger)
+	if err != nil {
+		return err
+	}
 
 	deps := api.Deps{Catalog: svc, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: logger, Ready: db.Ping, MaxBodyBytes: cfg.MaxBodyBytes,
 		Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic, SecureCookies: cfg.SecureCookies,
-		TrustedProxies: cfg.TrustedProxies}
+		TrustedProxies: cfg.TrustedProxies, Assistant: chat}
 	if cfg.OIDCIssuer != "" {
 		deps.OIDC = &api.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: string(cfg.OIDCClientSecret),
 			RedirectURL: cfg.OIDCRedirectURL, Claim: cfg.OIDCClaim}
