@@ -21,7 +21,8 @@ const fallbackCooldown = 30 * time.Second
 //
 //   - The primary fails before it emitted any text: the local composer answers the same
 //     input, and the Composition has Composer = local.Name() and Notice = FallbackNotice.
-//     For the next fallbackCooldown the local composer answers at once, with the notice.
+//     When the model was unreachable, timed out or overloaded (a 429 or 5xx), the local
+//     composer answers at once, with the notice, for the next fallbackCooldown.
 //   - The primary fails after it emitted text: Compose returns an error wrapping
 //     ErrUnavailable and the primary's error. The pipeline sends an EventError; the text
 //     already shown is not taken back.
@@ -74,9 +75,12 @@ func (f *Fallback) Compose(ctx context.Context, in ComposeInput, emit func(strin
 			slog.String("composer", f.primary.Name()), slog.Any("error", err))
 		return Composition{}, fmt.Errorf("%w: %s stopped after it began answering: %w", ErrUnavailable, f.primary.Name(), err)
 	}
-	f.downUntil.Store(f.now().Add(fallbackCooldown).UnixNano())
-	f.logger.LogAttrs(ctx, slog.LevelWarn, "configured composer failed; the local composer answers",
-		slog.String("composer", f.primary.Name()), slog.Duration("retry_after", fallbackCooldown), slog.Any("error", err))
+	attrs := []slog.Attr{slog.String("composer", f.primary.Name()), slog.Any("error", err)}
+	if _, down := classify(err); down { // unreachable, timed out, overloaded: not this question's fault
+		f.downUntil.Store(f.now().Add(fallbackCooldown).UnixNano())
+		attrs = append(attrs, slog.Duration("skipped_for", fallbackCooldown))
+	}
+	f.logger.LogAttrs(ctx, slog.LevelWarn, "configured composer failed; the local composer answers", attrs...)
 	return f.fallback(ctx, in, emit, err)
 }
 

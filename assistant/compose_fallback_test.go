@@ -78,19 +78,32 @@ func TestFallback(t *testing.T) {
 	}
 }
 
-// TestFallbackSkipsAFailedModel checks that after a failure the next question goes straight
-// to the local composer instead of waiting for the same failure.
+// TestFallbackSkipsAFailedModel checks that after the model was down the next questions go
+// straight to the local composer instead of waiting for the same failure, while a failure
+// of one question's request does not keep the model from the next.
 func TestFallbackSkipsAFailedModel(t *testing.T) {
-	f := newFakeChat(t, func(int, openai.ChatCompletionRequest) chatReply { return chatReply{status: http.StatusBadGateway} })
-	fb := assistant.NewFallback(newTestComposer(t, f.baseURL(), nil), assistant.NewLocalComposer(), chatTestLogger())
-	for i := range 3 {
-		c, err := fb.Compose(t.Context(), paymentsInput(), tokensInto(new([]string)))
-		if err != nil || c.Notice != assistant.FallbackNotice {
-			t.Fatalf("question %d: %+v, %v; want the local answer with the notice", i, c, err)
-		}
+	tests := []struct {
+		name      string
+		status    int
+		wantCalls int
+	}{
+		{"down: one try and its retry, then none", http.StatusBadGateway, 2},
+		{"a bad request: every question tries", http.StatusBadRequest, 3},
 	}
-	if n := len(f.calls()); n != 2 {
-		t.Errorf("the model got %d requests, want 2 (one try and its retry, then none while it is down)", n)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeChat(t, func(int, openai.ChatCompletionRequest) chatReply { return chatReply{status: tt.status} })
+			fb := assistant.NewFallback(newTestComposer(t, f.baseURL(), nil), assistant.NewLocalComposer(), chatTestLogger())
+			for i := range 3 {
+				c, err := fb.Compose(t.Context(), paymentsInput(), tokensInto(new([]string)))
+				if err != nil || c.Notice != assistant.FallbackNotice {
+					t.Fatalf("question %d: %+v, %v; want the local answer with the notice", i, c, err)
+				}
+			}
+			if n := len(f.calls()); n != tt.wantCalls {
+				t.Errorf("the model got %d requests, want %d", n, tt.wantCalls)
+			}
+		})
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/sashabaranov/go-openai"
 )
@@ -16,6 +18,7 @@ const (
 	DefaultMaxToolCalls    = 6
 	DefaultContextTokens   = 6000
 	DefaultMaxAnswerTokens = 700
+	DefaultAnswerTimeout   = 2 * time.Minute
 )
 
 // OpenAIComposerConfig says how the OpenAI-compatible composer reaches its chat model and how
@@ -38,6 +41,9 @@ type OpenAIComposerConfig struct {
 	ContextTokens int
 	// MaxAnswerTokens bounds the answer the model writes.
 	MaxAnswerTokens int
+	// AnswerTimeout bounds one whole answer: every planning round, tool call, retry and
+	// the stream (default 2 minutes).
+	AnswerTimeout time.Duration
 }
 
 // withDefaults returns c with its zero fields set to the defaults.
@@ -58,6 +64,9 @@ func (c OpenAIComposerConfig) withDefaults() OpenAIComposerConfig {
 	if c.MaxAnswerTokens == 0 {
 		c.MaxAnswerTokens = DefaultMaxAnswerTokens
 	}
+	if c.AnswerTimeout == 0 {
+		c.AnswerTimeout = DefaultAnswerTimeout
+	}
 	return c
 }
 
@@ -67,8 +76,8 @@ func (c OpenAIComposerConfig) validate() error {
 	if strings.TrimSpace(c.ChatModel) == "" {
 		errs = append(errs, errors.New("no chat model (set PORTAL_CHAT_MODEL)"))
 	}
-	if c.MaxToolCalls < 0 || c.MaxAnswerTokens < 0 {
-		errs = append(errs, errors.New("tool calls and answer tokens must not be negative"))
+	if c.MaxToolCalls < 0 || c.MaxAnswerTokens < 0 || c.AnswerTimeout < 0 {
+		errs = append(errs, errors.New("tool calls, answer tokens and the answer timeout must not be negative"))
 	}
 	if c.ContextTokens < c.MaxAnswerTokens+minPromptTokens {
 		errs = append(errs, fmt.Errorf("context of %d tokens leaves no room for a prompt beside a %d-token answer", c.ContextTokens, c.MaxAnswerTokens))
@@ -85,6 +94,10 @@ func (c OpenAIComposerConfig) validate() error {
 type OpenAIComposer struct {
 	cfg    OpenAIComposerConfig
 	client *openai.Client
+	// noTools is set once the server said it cannot call tools (a model without tool
+	// support, a server started without it); from then on the model answers from the
+	// sources it is given.
+	noTools atomic.Bool
 }
 
 var _ Composer = (*OpenAIComposer)(nil)
@@ -106,6 +119,17 @@ func (o *OpenAIComposer) Name() string { return "openai:" + o.cfg.ChatModel }
 // returned; after it, an error is returned at once, since the text already shown cannot
 // be taken back. An error from emit stops the answer and is returned as it is.
 func (o *OpenAIComposer) Compose(ctx context.Context, in ComposeInput, emit func(token string) error) (Composition, error) {
+	actx, cancel := context.WithTimeout(ctx, o.cfg.AnswerTimeout)
+	defer cancel()
+	c, err := o.compose(actx, in, emit)
+	if err != nil && ctx.Err() == nil && actx.Err() != nil {
+		return Composition{}, fmt.Errorf("chat endpoint %s: no complete answer within %s: %w", o.endpoint(), o.cfg.AnswerTimeout, err)
+	}
+	return c, err
+}
+
+// compose is Compose within the answer's timeout.
+func (o *OpenAIComposer) compose(ctx context.Context, in ComposeInput, emit func(token string) error) (Composition, error) {
 	p := newPrompt(o.cfg, in)
 	if err := o.plan(ctx, p, in.Tools); err != nil {
 		return Composition{}, err

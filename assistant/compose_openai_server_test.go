@@ -18,6 +18,7 @@ import (
 // chatReply is how the fake chat server answers one request.
 type chatReply struct {
 	status    int               // an HTTP error status with an OpenAI error body
+	message   string            // the error's message; "" means the status text
 	delay     time.Duration     // wait before answering (ends early when the client goes)
 	toolCalls []openai.ToolCall // a JSON reply calling tools
 	content   string            // a JSON reply's text
@@ -74,9 +75,12 @@ func (f *fakeChat) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	if reply.status != 0 {
 		w.Header().Set("Content-Type", "application/json")
+		if reply.message == "" {
+			reply.message = http.StatusText(reply.status)
+		}
 		w.WriteHeader(reply.status)
 		json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{
-			"message": http.StatusText(reply.status), "type": "server_error"}})
+			"message": reply.message, "type": "server_error"}})
 		return
 	}
 	if !req.Stream {

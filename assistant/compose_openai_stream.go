@@ -63,8 +63,16 @@ func (o *OpenAIComposer) stream(ctx context.Context, p *prompt, emit func(string
 	return g.text.String(), g.abstained, nil
 }
 
+// Reasoning models served through OpenAI-compatible servers (Qwen3, DeepSeek-R1 on Ollama
+// or llama.cpp) may begin their content with their reasoning between these tags.
+const (
+	thinkOpen  = "<think>"
+	thinkClose = "</think>"
+)
+
 // gate passes the streamed text to emit, except that it holds back the start until it
-// knows whether the reply begins with AbstainToken, which it strips.
+// knows whether the reply begins with AbstainToken, which it strips. Reasoning in a
+// leading <think> block is dropped, never shown.
 type gate struct {
 	emit      func(string) error
 	held      strings.Builder // the start, while it may still be AbstainToken
@@ -117,8 +125,17 @@ func (g *gate) write(s string) error {
 	}
 	g.held.WriteString(s)
 	head := strings.TrimLeftFunc(g.held.String(), unicode.IsSpace)
-	if len(head) < len(AbstainToken) && strings.HasPrefix(AbstainToken, head) {
-		return nil // it may still become the token
+	if strings.HasPrefix(head, thinkOpen) {
+		_, after, closed := strings.Cut(head, thinkClose)
+		if !closed {
+			return nil // still reasoning
+		}
+		g.held.Reset()
+		g.held.WriteString(after)
+		head = strings.TrimLeftFunc(after, unicode.IsSpace)
+	}
+	if maybe := func(tok string) bool { return len(head) < len(tok) && strings.HasPrefix(tok, head) }; maybe(AbstainToken) || maybe(thinkOpen) {
+		return nil // it may still become the token or a reasoning block
 	}
 	return g.decide()
 }
@@ -131,6 +148,9 @@ func (g *gate) decide() error {
 	g.decided = true
 	head := strings.TrimLeftFunc(g.held.String(), unicode.IsSpace)
 	g.held.Reset()
+	if strings.HasPrefix(head, thinkOpen) { // the reasoning never ended: there is no answer
+		head = ""
+	}
 	if rest, ok := strings.CutPrefix(head, AbstainToken); ok {
 		g.abstained = true
 		head = rest

@@ -125,6 +125,8 @@ func TestOpenAIComposerAbstains(t *testing.T) {
 		{"token alone", []string{assistant.AbstainToken}, "", true},
 		{"a word that starts like the token", []string{"NO", "DE-1 runs it [1]."}, "NODE-1 runs it [1].", false},
 		{"the token later is text", []string{"payments-api [1]. ", assistant.AbstainToken}, "payments-api [1]. " + assistant.AbstainToken, false},
+		{"reasoning is not shown", []string{"<thi", "nk>maybe " + assistant.AbstainToken, "?</think>\n\n", "payments-api [1]."}, "payments-api [1].", false},
+		{"reasoning, then the token", []string{"<think>no source says</think>", assistant.AbstainToken + ": nothing."}, "nothing.", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,6 +212,11 @@ func TestOpenAIComposerFailures(t *testing.T) {
 			wantCalls: 1, wantErr: "empty answer",
 		},
 		{
+			name:      "reasoning that never ends",
+			script:    func(int) chatReply { return chatReply{deltas: []string{"<think>", "the sources say"}} },
+			wantCalls: 1, wantErr: "empty answer",
+		},
+		{
 			name:    "the endpoint is down",
 			baseURL: "closed", wantErr: "unreachable",
 		},
@@ -259,6 +266,18 @@ func TestOpenAIComposerStopsWhenEmitFails(t *testing.T) {
 	})
 	if !errors.Is(err, gone) || n != 1 || len(f.calls()) != 1 {
 		t.Errorf("error %v after %d emits and %d requests, want the emit error after one of each", err, n, len(f.calls()))
+	}
+}
+
+func TestOpenAIComposerAnswerTimeout(t *testing.T) {
+	f := newFakeChat(t, func(int, openai.ChatCompletionRequest) chatReply { return chatReply{delay: time.Minute} })
+	o := newTestComposer(t, f.baseURL(), func(c *assistant.OpenAIComposerConfig) {
+		c.Timeout, c.MaxRetries, c.AnswerTimeout = time.Minute, 5, 200*time.Millisecond
+	})
+	start := time.Now()
+	_, err := o.Compose(t.Context(), paymentsInput(), tokensInto(new([]string)))
+	if err == nil || !strings.Contains(err.Error(), "no complete answer within 200ms") || time.Since(start) > 5*time.Second {
+		t.Errorf("Compose error %v after %s, want the answer timeout", err, time.Since(start))
 	}
 }
 

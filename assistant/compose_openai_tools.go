@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,7 @@ const (
 // rounds or MaxToolCalls are used up. A reply without tool calls is not kept: the answer
 // is streamed afterwards. Nothing happens without tools.
 func (o *OpenAIComposer) plan(ctx context.Context, p *prompt, reg *Registry) error {
-	if reg == nil || o.cfg.MaxToolRounds < 0 || o.cfg.MaxToolCalls == 0 {
+	if reg == nil || o.cfg.MaxToolRounds < 0 || o.cfg.MaxToolCalls == 0 || o.noTools.Load() {
 		return nil
 	}
 	tools := reg.Tools()
@@ -31,9 +32,11 @@ func (o *OpenAIComposer) plan(ctx context.Context, p *prompt, reg *Registry) err
 		return nil
 	}
 	p.tools = toolDefs(tools)
+	defsCost := 0
 	if defs, err := json.Marshal(p.tools); err == nil {
-		p.left -= tokens(string(defs))
+		defsCost = tokens(string(defs))
 	}
+	p.left -= defsCost
 	calls := 0
 	for round := 0; round < o.cfg.MaxToolRounds && calls < o.cfg.MaxToolCalls; round++ {
 		req := openai.ChatCompletionRequest{Model: o.cfg.ChatModel, Messages: p.messages, Tools: p.tools, ToolChoice: "auto"}
@@ -44,6 +47,10 @@ func (o *OpenAIComposer) plan(ctx context.Context, p *prompt, reg *Registry) err
 			resp, err = o.client.CreateChatCompletion(ctx, req)
 			return err
 		})
+		if err != nil && round == 0 && o.toolsRefused(ctx, err) {
+			p.tools, p.left = nil, p.left+defsCost
+			return nil
+		}
 		if err != nil {
 			return o.describe(ctx, err)
 		}
@@ -74,6 +81,21 @@ func (o *OpenAIComposer) plan(ctx context.Context, p *prompt, reg *Registry) err
 		}
 	}
 	return nil
+}
+
+// toolsRefused reports whether err is the server refusing the first planning request for
+// its tools (400 or 422 with a message about tools, as Ollama, vLLM and llama.cpp say it),
+// and if so remembers to plan no more: the answer is streamed without tools.
+func (o *OpenAIComposer) toolsRefused(ctx context.Context, err error) bool {
+	status, _ := classify(err)
+	if (status != http.StatusBadRequest && status != http.StatusUnprocessableEntity) ||
+		!strings.Contains(strings.ToLower(err.Error()), "tool") {
+		return false
+	}
+	o.noTools.Store(true)
+	o.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "the chat model cannot call tools; it answers from the sources it is given",
+		slog.String("model", o.cfg.ChatModel), slog.Any("error", err))
+	return true
 }
 
 // toolDefs offers tools to the model as functions.

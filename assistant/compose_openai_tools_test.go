@@ -1,6 +1,7 @@
 package assistant_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -165,6 +166,29 @@ func TestOpenAIComposerToolLimits(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOpenAIComposerWithoutToolSupport checks that a server refusing tools (as Ollama does
+// for a model without tool support) still answers, and is not offered tools again.
+func TestOpenAIComposerWithoutToolSupport(t *testing.T) {
+	org := newPipelineOrg(t)
+	f := newFakeChat(t, func(_ int, req openai.ChatCompletionRequest) chatReply {
+		if len(req.Tools) > 0 {
+			return chatReply{status: http.StatusBadRequest, message: "registry.ollama.ai/library/gemma:2b does not support tools"}
+		}
+		return chatReply{deltas: []string{"payments-api [1]."}}
+	})
+	o := newTestComposer(t, f.baseURL(), nil)
+	in := assistant.ComposeInput{Question: "who owns payments-api?", Sources: paymentsInput().Sources, Tools: org.svc.Registry()}
+	for i := range 2 {
+		c, err := o.Compose(as(viewer), in, tokensInto(new([]string)))
+		if err != nil || c.Text != "payments-api [1]." {
+			t.Fatalf("question %d: %q, %v", i, c.Text, err)
+		}
+	}
+	if reqs := f.calls(); len(reqs) != 3 || len(reqs[1].Tools) != 0 || len(reqs[2].Tools) != 0 {
+		t.Errorf("%d requests, want a refused planning request and then two without tools", len(reqs))
 	}
 }
 
