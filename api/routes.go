@@ -127,6 +127,7 @@ func (s *Server) routes() *gin.Engine {
 	r.NoMethod(s.handle(s.noMethod))
 
 	u := newUI(s.deps.Version)
+	u.chat = s.deps.Assistant != nil
 	for _, rt := range s.table(u) {
 		handlers := []gin.HandlerFunc{s.authorize(rt.access), rt.handler}
 		if rt.method != http.MethodGet && strings.HasPrefix(rt.path, catalogPrefix) && rt.access.action != auth.ActionRead {

@@ -30,6 +30,7 @@ type ui struct {
 	static  fs.FS
 	etags   map[string]string // static file path -> strong ETag of its content
 	version string
+	chat    bool // the server has an assistant: pages carry the chat panel
 }
 
 // layoutData is what layout.html reads; every page's data embeds it.
@@ -44,6 +45,9 @@ type layoutData struct {
 	User string
 	// Session is true when a session cookie signed the caller in, so they may sign out.
 	Session bool
+	// Chat puts the assistant's chat panel on the page (a signed-in caller, and a server
+	// with an assistant).
+	Chat bool
 }
 
 // layout is the layout data of a page for the request's caller.
@@ -51,6 +55,7 @@ func (u *ui) layout(c *gin.Context, title, nav string) layoutData {
 	d := layoutData{Title: title, Nav: nav, Version: u.version, CSRF: c.GetString(ctxCSRF), Session: c.GetBool(ctxViaCookie)}
 	if p := auth.FromContext(c.Request.Context()); p.IsAuthenticated() {
 		d.User = p.Name
+		d.Chat = u.chat
 	}
 	return d
 }
