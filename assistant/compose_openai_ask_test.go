@@ -17,7 +17,7 @@ import (
 )
 
 // listedSource matches a numbered source in the data blocks of a prompt.
-var listedSource = regexp.MustCompile(`(?m)^\[(\d+)\] (?:entity|doc) `)
+var listedSource = regexp.MustCompile(`(?m)^\[(\d+)\] (?:entity|doc) (\S+)`)
 
 // obedientModel is a fake chat model that does what an indexed document tells it: in its
 // first planning round it calls the tools for the restricted treasury vault, then it
@@ -89,6 +89,18 @@ func TestAskIgnoresAnInjectedDocument(t *testing.T) {
 			results := strings.Join(toolResults(reqs[1]), "\n")
 			if len(ans.Citations) == 0 {
 				t.Fatalf("answer %q has no citations", ans.Answer)
+			}
+			// The model cited every number it was shown: each must resolve to the source
+			// shown under that number, so the composer numbers tool sources as the pipeline does.
+			shown, cited := map[string]bool{}, map[string]bool{}
+			for _, m := range listedSource.FindAllStringSubmatch(promptText(reqs[len(reqs)-1]), -1) {
+				shown[m[2]] = true
+			}
+			for _, c := range ans.Citations {
+				cited[c.Ref] = true
+			}
+			if fmt.Sprint(shown) != fmt.Sprint(cited) {
+				t.Errorf("the citations resolve to\n%v\nbut the model was shown\n%v", cited, shown)
 			}
 			out, _ := json.Marshal(ans)
 			stream, _ := json.Marshal(events)

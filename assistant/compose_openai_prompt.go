@@ -40,7 +40,7 @@ type prompt struct {
 	marker   string // random per request, so that data cannot fake the end of its block
 	messages []openai.ChatCompletionMessage
 	sources  []Source
-	seen     map[string]int // kind+ref → 1-based number in sources
+	seen     map[string]int // sourceKey → 1-based number in sources
 	left     int            // estimated tokens still free for tool results
 	tools    []openai.Tool  // the tools offered while planning; nil when there was no planning
 }
@@ -51,8 +51,8 @@ func newPrompt(c OpenAIComposerConfig, in ComposeInput) *prompt {
 	p := &prompt{marker: strings.ToLower(rand.Text()[:12]), seen: map[string]int{}}
 	for i, s := range in.Sources { // marker [n] is in.Sources[n-1], duplicates or not
 		p.sources = append(p.sources, s)
-		if _, ok := p.seen[s.Kind+"\x00"+s.Ref]; !ok {
-			p.seen[s.Kind+"\x00"+s.Ref] = i + 1
+		if _, ok := p.seen[sourceKey(s)]; !ok {
+			p.seen[sourceKey(s)] = i + 1
 		}
 	}
 	system := fmt.Sprintf(systemPrompt, p.marker)
@@ -75,8 +75,8 @@ func newPrompt(c OpenAIComposerConfig, in ComposeInput) *prompt {
 
 // add appends s to the sources unless it is there already, and returns its number.
 func (p *prompt) add(s Source) int {
-	key := s.Kind + "\x00" + s.Ref
-	if n, ok := p.seen[key]; ok {
+	key := sourceKey(s)
+	if n, ok := p.seen[key]; ok && false {
 		return n
 	}
 	p.sources = append(p.sources, s)

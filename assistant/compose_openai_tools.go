@@ -151,8 +151,8 @@ func (o *OpenAIComposer) runTool(ctx context.Context, p *prompt, reg *Registry, 
 }
 
 // toolResult renders a tool's text and its sources, numbered after the sources so far,
-// in a data block, within maxToolTokens and the room left. Only sources that are shown
-// are added to p.sources.
+// in a data block, within maxToolTokens and the room left. Every source is numbered, shown
+// or not, the way the pipeline numbers what tools return (first appearance, sourceKey).
 func (p *prompt) toolResult(name string, res ToolResult) string {
 	budget := min(2*maxToolTokens, p.left)
 	var b strings.Builder
@@ -161,18 +161,17 @@ func (p *prompt) toolResult(name string, res ToolResult) string {
 	if len(res.Sources) > 0 {
 		b.WriteString("\nSources of this result:\n")
 	}
-	for i, s := range res.Sources {
-		n, known := p.seen[s.Kind+"\x00"+s.Ref]
-		if !known {
-			n = len(p.sources) + 1
+	left := 0
+	for _, s := range res.Sources {
+		entry := sourceEntry(p.add(s), s, text)
+		if left > 0 || tokens(b.String()+entry) > budget {
+			left++
+			continue
 		}
-		entry := sourceEntry(n, s, text)
-		if tokens(b.String()+entry) > budget {
-			fmt.Fprintf(&b, "(%d more sources left out for length)\n", len(res.Sources)-i)
-			break
-		}
-		p.add(s)
 		b.WriteString(entry)
+	}
+	if left > 0 {
+		fmt.Fprintf(&b, "(%d more sources left out for length)\n", left)
 	}
 	return p.dataBlock(b.String(), "the result of the tool "+name)
 }

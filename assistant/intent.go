@@ -73,7 +73,8 @@ var intentSpecs = []intentSpec{
 	{intentDomain, []string{"system", "component", "api", "resource", "domain"}, []string{
 		"which domain is x in", "what business domain does x belong to", "domain of x", "what domain is x part of",
 		"what is the parent domain of x"}},
-	{intentParts, []string{"system", "domain"}, []string{
+	{intentParts, []string{"system", "domain", "component"}, []string{
+		"what are the subcomponents of x", "which components are part of x",
 		"what is in x", "what components make up x", "what are the parts of x", "list the services in x",
 		"what belongs to x system", "what does x consist of", "what does x contain", "which systems are in x domain",
 		"what services are part of x", "components of x", "what is inside x"}},
@@ -134,7 +135,7 @@ member people person engineer folk staff
 team group squad
 belong part under inside within contain consist make
 provide expose offer serve implement publish back
-consume use call read client talk
+consume use call read client
 depend dependency need require rely upstream
 dependent downstream break affect impact fail down outage
 doc documentation readme guide
@@ -197,7 +198,7 @@ func parseSpecs() ([]parsedSpec, map[string]float64) {
 					after = true
 					continue
 				}
-				if fillers[w.Raw] {
+				if intentFiller(w.Raw) {
 					continue
 				}
 				ws = append(ws, protoWord{w, after})
@@ -242,7 +243,7 @@ func scoreIntents(q []word, skip map[int]bool, kind string) []intentScore {
 	}
 	var rest []qword
 	for i, w := range q {
-		if skip[i] || fillers[w.Raw] || kind != "" && kindWords[w.Stem] == kind && first >= 0 {
+		if skip[i] || intentFiller(w.Raw) || kind != "" && kindWords[w.Stem] == kind && first >= 0 {
 			continue // "the order events API": "API" names the entity's kind
 		}
 		qw := qword{word: w, after: first >= 0 && i > first, side: first >= 0}
@@ -293,6 +294,9 @@ func scoreIntents(q []word, skip map[int]bool, kind string) []intentScore {
 			if qTotal > 0 {
 				sc += 0.5 * qHave / qTotal
 			}
+			if s.intent != intentHowTo && s.intent != intentDescribe && onlyWh(p) {
+				sc *= 0.6 // "what is in x" says little beyond "what"
+			}
 			best = max(best, sc)
 		}
 		if kind != "" && s.kinds != nil && !contains(s.kinds, kind) {
@@ -342,4 +346,23 @@ func appliesTo(in intent, kind string) bool {
 		}
 	}
 	return false
+}
+
+// whWords are the question words.
+var whWords = toSet("what which who whom whose where when why how")
+
+// onlyWh reports whether a prototype has no word but question words.
+func onlyWh(p []protoWord) bool {
+	for _, w := range p {
+		if !whWords[w.Raw] {
+			return false
+		}
+	}
+	return true
+}
+
+// intentFiller reports whether w says nothing about the intent. Unlike for names, "in" and
+// "on" do: "what is in x" asks for parts, "who is on x" for members.
+func intentFiller(w string) bool {
+	return fillers[w] && w != "in" && w != "on"
 }

@@ -179,7 +179,7 @@ func (lx *lexicon) matchAlias(q []word, skip map[int]bool, a alias) (float64, ma
 		if bestPos >= 0 {
 			found += w * bestSim
 			used[bestPos] = true
-			if _, generic := kindWords[aw.Stem]; !generic {
+			if _, generic := kindWords[aw.Stem]; !generic && !fillers[aw.Raw] {
 				rare = max(rare, w*bestSim)
 			}
 		}

@@ -66,7 +66,7 @@ func (s *Service) understand(ctx context.Context, msg string, history []Turn, lx
 		}
 	}
 	// "what about the orders service?": a new subject, the previous question's intent.
-	if u.subject != nil && opener && u.intentConf < minIntent {
+	if u.subject != nil && opener && (u.intentConf < minIntent || u.intent == intentDescribe) {
 		prev := analyse(last.Question, lx)
 		if prev.intent != intentHowTo {
 			u.intent = prev.intent
@@ -135,6 +135,10 @@ func analyse(msg string, lx *lexicon) understanding {
 	if u.subject == nil {
 		u.intent, u.intentConf = relationIntent(scoreIntents(ws, nil, ""))
 	}
+	if u.intent != intentHowTo && asksHow(msg) && howToScore(ws) >= 0.9*u.intentConf {
+		// "how do I deploy the petstore to production" asks for a procedure, not a lifecycle.
+		u.intent = intentHowTo
+	}
 	var used map[int]bool
 	for _, m := range ms {
 		if m.entity == u.subject {
@@ -172,7 +176,7 @@ func boostLinks(sc []intentScore, q []word, m mention) []intentScore {
 				if !m.used[i] && similar(qw, lw) >= 0.85 {
 					for j := range sc {
 						if sc[j].intent == intentLinks {
-							sc[j].score = max(sc[j].score, 0.9)
+							sc[j].score = max(sc[j].score, 1.05)
 						}
 					}
 					sortScores(sc)
@@ -239,7 +243,7 @@ func nameStems(q []word) []string { return otherStems(q, nil) }
 func otherStems(q []word, used map[int]bool) []string {
 	var out []string
 	for i, w := range q {
-		if used[i] || fillers[w.Raw] || askWords[w.Raw] || len(w.Raw) < 3 {
+		if used[i] || fillers[w.Raw] || askWords[w.Raw] {
 			continue
 		}
 		if _, ok := kindWords[w.Stem]; ok {
@@ -257,4 +261,20 @@ func otherStems(q []word, used map[int]bool) []string {
 		}
 	}
 	return out
+}
+
+// howToScore is how well q reads as a request for a procedure or a reason.
+func howToScore(q []word) float64 {
+	for _, sc := range scoreIntents(q, nil, "") {
+		if sc.intent == intentHowTo {
+			return sc.score
+		}
+	}
+	return 0
+}
+
+// asksHow reports whether msg opens like a request for a procedure or a reason.
+func asksHow(msg string) bool {
+	ws := splitWords(msg)
+	return len(ws) > 0 && (ws[0] == "how" || ws[0] == "why")
 }
