@@ -14,8 +14,8 @@ import (
 // TestChatPanelBrowser signs in with a password (a session, so requests carry the CSRF
 // token), opens the chat panel from the catalog page with Alt+A, asks, watches the answer
 // arrive in pieces, follows a citation to the owner's page, where the panel comes back
-// with the conversation, follows up there, rates the answer, and closes the panel with
-// Escape.
+// with the conversation, follows up there, rates the answer, starts a new chat whose answer
+// shows nothing of a restricted entity, and closes the panel with Escape.
 func TestChatPanelBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -122,6 +122,28 @@ func TestChatPanelBrowser(t *testing.T) {
 	}
 	if len(fb) != 1 || fb[0].Turn != 1 || fb[0].Rating != -1 || fb[0].Comment != "missing the on-call" {
 		t.Errorf("stored feedback = %+v, want the follow-up rated down with the comment", fb)
+	}
+
+	// A new chat about payments-api's dependencies shows nothing of the restricted
+	// zebracrypt it depends on: pw-user, a viewer outside team-secret, may not see it.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#chat-new`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#chat-log .chat-turn`)),
+		chromedp.SendKeys(chromedp.CSS(input), "what does payments-api depend on?\n"),
+		chromedp.WaitVisible(chromedp.CSS(`#chat-log .chat-turn:nth-of-type(1) .chat-a[aria-busy="false"]`)),
+	)
+	if err != nil {
+		t.Fatalf("ask about dependencies: %v", err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const a = document.querySelector('#chat-log .chat-a');
+		return a.innerText + ' ' + [...a.querySelectorAll('a')].map((l) => l.href + ' ' + l.title).join(' ');
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(shown, "payments-api") || hasSecret(shown) {
+		t.Errorf("the panel's answer about payments-api's dependencies = %q, want it about payments-api and without zebracrypt", shown)
 	}
 
 	// Escape closes the panel and gives focus back to the Ask button.
