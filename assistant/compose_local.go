@@ -32,8 +32,15 @@ func (*LocalComposer) Compose(ctx context.Context, in ComposeInput, emit func(st
 			out.Abstained = true
 			parts = append(parts, abstainText(noDocs, in.Sources))
 		}
+		cited := map[int]bool{}
 		for _, p := range picked {
 			parts = append(parts, withMarkers(p.text, []int{p.source}))
+			cited[p.source] = true
+		}
+		if len(picked) > 0 {
+			if more := seeAlso(in.Sources, cited); more != "" {
+				parts = append(parts, more)
+			}
 		}
 	}
 	var b strings.Builder
@@ -51,6 +58,24 @@ func (*LocalComposer) Compose(ctx context.Context, in ComposeInput, emit func(st
 	}
 	out.Text = b.String()
 	return out, nil
+}
+
+// seeAlso points at the top doc sections the answer did not quote, up to the third, so
+// its first citations are the best pages found.
+func seeAlso(srcs []Source, cited map[int]bool) string {
+	var more []string
+	for i, s := range srcs {
+		if i == extractSources {
+			break
+		}
+		if !cited[i+1] && s.Kind == "doc" {
+			more = append(more, fmt.Sprintf("%s [%d]", s.Title, i+1))
+		}
+	}
+	if len(more) == 0 {
+		return ""
+	}
+	return "See also: " + strings.Join(more, "; ") + "."
 }
 
 // emitWords streams p a word at a time, as a model would.

@@ -27,12 +27,12 @@ func (s *Service) searchSections(ctx context.Context, text string, filters index
 	if s.search == nil {
 		return nil, nil
 	}
-	res, err := s.search.Search(ctx, indexer.Query{Text: text, Mode: indexer.ModeHybrid, Filters: filters, Limit: limit})
+	results, err := s.fusedSearch(ctx, text, filters, limit)
 	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", text, err)
+		return nil, err
 	}
-	out := make([]section, 0, len(res.Results))
-	for _, r := range res.Results {
+	out := make([]section, 0, len(results))
+	for _, r := range results {
 		sec := section{result: r, text: r.Snippet}
 		if t, err := s.chunkText(ctx, r); err == nil {
 			sec.text = t
@@ -40,6 +40,36 @@ func (s *Service) searchSections(ctx context.Context, text string, filters index
 			return nil, err
 		}
 		out = append(out, sec)
+	}
+	return out, nil
+}
+
+// fusedSearch runs the hybrid search and a plain lexical one and fuses the two rankings
+// (reciprocal rank): exact words of a how-to question ("SEV2", "Idempotency-Key") weigh
+// as much as the hybrid ranking does, so the answer's first sources are at least as good
+// as keyword search would give.
+func (s *Service) fusedSearch(ctx context.Context, text string, filters indexer.Filters, limit int) ([]indexer.Result, error) {
+	const k = 60.0
+	score := map[string]float64{}
+	byID := map[string]indexer.Result{}
+	var order []string
+	for _, mode := range []indexer.Mode{indexer.ModeHybrid, indexer.ModeLexical} {
+		res, err := s.search.Search(ctx, indexer.Query{Text: text, Mode: mode, Filters: filters, Limit: limit})
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", text, err)
+		}
+		for i, r := range res.Results {
+			if _, ok := byID[r.DocID]; !ok {
+				byID[r.DocID] = r
+				order = append(order, r.DocID)
+			}
+			score[r.DocID] += 1 / (k + float64(i+1))
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return score[order[i]] > score[order[j]] })
+	out := make([]indexer.Result, 0, min(limit, len(order)))
+	for _, id := range order[:min(limit, len(order))] {
+		out = append(out, byID[id])
 	}
 	return out, nil
 }
