@@ -13,6 +13,11 @@ import (
 // conversationID when it is not empty.
 type Asker func(ctx context.Context, as, conversationID, question string) (assistant.Answer, error)
 
+// Supporter reports whether a citation that is not one of the question's expected sources
+// still supports its answer: an entity related to the question's subject, or a page that
+// holds an expected phrase. Nil counts only the expected sources.
+type Supporter func(ctx context.Context, q AssistantQuestion, c assistant.Citation) (bool, error)
+
 // PageSearcher returns the IDs of the top k distinct pages plain BM25 ranks for text: the
 // reference the assistant's how-to citations are measured against.
 type PageSearcher func(ctx context.Context, text string, k int) ([]string, error)
@@ -38,7 +43,7 @@ type AssistantResult struct {
 }
 
 // judge scores one answer against its question.
-func judge(q AssistantQuestion, a assistant.Answer) AssistantResult {
+func judge(q AssistantQuestion, a assistant.Answer, supports func(assistant.Citation) bool) AssistantResult {
 	r := AssistantResult{ID: q.ID, Type: q.Type, Q: q.Q, Answerable: q.Answerable, Answer: a.Answer, Abstained: a.Abstained}
 	text := strings.ToLower(a.Answer)
 	cited := map[string]bool{}
@@ -78,7 +83,7 @@ func judge(q AssistantQuestion, a assistant.Answer) AssistantResult {
 	if q.Answerable && !a.Abstained {
 		for _, c := range a.Citations {
 			r.citations++
-			if ok[strings.ToLower(c.Ref)] {
+			if ok[strings.ToLower(c.Ref)] || supports != nil && supports(c) {
 				r.supporting++
 			}
 		}
@@ -139,8 +144,9 @@ func anyCited(cs []assistant.Citation, pages []string, k int) bool {
 
 // EvaluateAssistant asks every question of set through ask, in order (questions sharing a
 // Conv continue one conversation), judges each answer and reports the scores. bm25, when
-// not nil, gives the reference top-3 page hit rate of the questions with Pages.
-func EvaluateAssistant(ctx context.Context, set *AssistantSet, ask Asker, bm25 PageSearcher) (AssistantReport, error) {
+// not nil, gives the reference top-3 page hit rate of the questions with Pages; sup, when
+// not nil, judges citations beyond the expected sources.
+func EvaluateAssistant(ctx context.Context, set *AssistantSet, ask Asker, bm25 PageSearcher, sup Supporter) (AssistantReport, error) {
 	convs := map[string]string{}
 	var results []AssistantResult
 	for _, q := range set.Questions {
@@ -151,7 +157,18 @@ func EvaluateAssistant(ctx context.Context, set *AssistantSet, ask Asker, bm25 P
 		if q.Conv != "" {
 			convs[q.Conv] = a.ConversationID
 		}
-		r := judge(q, a)
+		var supErr error
+		r := judge(q, a, func(c assistant.Citation) bool {
+			if sup == nil || supErr != nil {
+				return false
+			}
+			ok, err := sup(ctx, q, c)
+			supErr = err
+			return ok
+		})
+		if supErr != nil {
+			return AssistantReport{}, fmt.Errorf("question %s: %w", q.ID, supErr)
+		}
 		if bm25 != nil && r.Top3 != nil {
 			pages, err := bm25(ctx, q.Q, 3)
 			if err != nil {

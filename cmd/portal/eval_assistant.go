@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/auth"
@@ -79,7 +80,7 @@ func runEvalAssistant(ctx context.Context, args []string, env func(string) strin
 	}
 	defer env2.close()
 	fmt.Fprintf(stderr, "asking %d questions\n", len(set.Questions))
-	rep, err := evals.EvaluateAssistant(ctx, set, env2.ask, env2.bm25)
+	rep, err := evals.EvaluateAssistant(ctx, set, env2.ask, env2.bm25, env2.supports)
 	if err != nil {
 		return fmt.Errorf("eval assistant: %w", err)
 	}
@@ -98,6 +99,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // evalPortal is a portal built for an eval: catalog, search index and assistant.
 type evalPortal struct {
 	db  *store.DB
+	cat *catalog.Service
 	ix  *indexer.Service
 	svc *assistant.Service
 }
@@ -126,8 +128,8 @@ func buildEvalPortal(ctx context.Context, dir string, withDemo bool, catalogs, d
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	p := &evalPortal{db: db}
 	cat := catalog.NewService(db, roots)
+	p := &evalPortal{db: db, cat: cat}
 	for _, loc := range locations {
 		if _, _, err := cat.Import(ctx, loc); err != nil {
 			p.close()
@@ -186,4 +188,53 @@ func (p *evalPortal) bm25(ctx context.Context, text string, k int) ([]string, er
 		}
 	}
 	return out, nil
+}
+
+// supports judges a citation beyond the expected sources, as an admin: an entity related
+// to one of the question's expected entities or its subject, or a doc page of one of them
+// or holding an expected phrase.
+func (p *evalPortal) supports(ctx context.Context, q evals.AssistantQuestion, c assistant.Citation) (bool, error) {
+	ctx = operatorContext(ctx)
+	want := map[string]bool{}
+	for _, r := range append(append([]string{}, q.Entities...), q.Support...) {
+		want[strings.ToLower(r)] = true
+	}
+	if rest, ok := strings.CutPrefix(c.Ref, "doc:"); ok {
+		if i := strings.LastIndex(rest, ":"); i > 0 && want[strings.ToLower(rest[:i])] {
+			return true, nil
+		}
+		d, err := p.ix.Document(ctx, c.Ref)
+		if errors.Is(err, indexer.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		text := strings.ToLower(d.Text)
+		for _, ph := range q.Phrases {
+			for _, alt := range strings.Split(ph, "|") {
+				if alt = strings.ToLower(strings.TrimSpace(alt)); alt != "" && strings.Contains(text, alt) {
+					return true, nil
+				}
+			}
+		}
+		return false, nil
+	}
+	r, err := catalog.ParseRef(c.Ref, "", catalog.DefaultNamespace)
+	if err != nil {
+		return false, nil
+	}
+	e, err := p.cat.EntityByRef(ctx, r)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, rel := range e.Relations {
+		if want[strings.ToLower(rel.TargetRef)] {
+			return true, nil
+		}
+	}
+	return false, nil
 }
