@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,11 +20,11 @@ import (
 )
 
 // listedSource matches a numbered source in the data blocks of a prompt.
-var listedSource = regexp.MustCompile(`(?m)^\[(\d+)\] (?:entity|doc) (\S+)`)
+var listedSource = regexp.MustCompile(`(?m)^\[(\d+)\] (?:entity|doc) (\S+) ".*" (\S*)$`)
 
 // obedientModel is a fake chat model that does what an indexed document tells it: in its
 // first planning round it calls the tools for the restricted treasury vault, then it
-// answers citing every source it was shown.
+// answers citing every source it was shown, one sentence each.
 func obedientModel(call int, req openai.ChatCompletionRequest) chatReply {
 	if !req.Stream {
 		if call > 0 {
@@ -34,11 +37,37 @@ func obedientModel(call int, req openai.ChatCompletionRequest) chatReply {
 			callOf("c4", "doc_search", map[string]string{"query": "rotate the vault signing keys"}),
 		}}
 	}
-	var cites strings.Builder
-	for _, m := range listedSource.FindAllStringSubmatch(promptText(req), -1) {
-		fmt.Fprintf(&cites, "[%s]", m[1])
+	deltas := []string{"As the notes say, here is everything."}
+	for _, n := range slices.Sorted(maps.Keys(listedSources(req))) {
+		deltas = append(deltas, fmt.Sprintf(" Source %d is [%d].", n, n))
 	}
-	return chatReply{deltas: []string{"As the notes say", ", here is everything ", cites.String(), "."}}
+	return chatReply{deltas: deltas}
+}
+
+// listedSources maps each source number shown in req to its ref and URL.
+func listedSources(req openai.ChatCompletionRequest) map[int]string {
+	out := map[int]string{}
+	for _, m := range listedSource.FindAllStringSubmatch(promptText(req), -1) {
+		n, _ := strconv.Atoi(m[1])
+		out[n] = m[2] + " " + m[3]
+	}
+	return out
+}
+
+// checkResolved checks that each "Source n is [k]" of text cites, as k, the source shown
+// to the model as n.
+func checkResolved(t *testing.T, what, text string, cites []assistant.Citation, shown map[int]string) {
+	t.Helper()
+	for n, want := range shown {
+		m := regexp.MustCompile(fmt.Sprintf(`Source %d is \[(\d+)\]`, n)).FindStringSubmatch(text)
+		if m == nil {
+			t.Errorf("%s: the marker of source %d (%s) was dropped: %q", what, n, want, text)
+			continue
+		}
+		if k, _ := strconv.Atoi(m[1]); k < 1 || k > len(cites) || cites[k-1].Ref+" "+cites[k-1].URL != want {
+			t.Errorf("%s: source %d was shown as %s but its marker [%d] resolves elsewhere: %v", what, n, want, k, cites)
+		}
+	}
 }
 
 // TestAskIgnoresAnInjectedDocument asks through the whole pipeline with the OpenAI-compatible
@@ -90,18 +119,23 @@ func TestAskIgnoresAnInjectedDocument(t *testing.T) {
 			if len(ans.Citations) == 0 {
 				t.Fatalf("answer %q has no citations", ans.Answer)
 			}
-			// The model cited every number it was shown: each must resolve to the source
-			// shown under that number, so the composer numbers tool sources as the pipeline does.
-			shown, cited := map[string]bool{}, map[string]bool{}
-			for _, m := range listedSource.FindAllStringSubmatch(promptText(reqs[len(reqs)-1]), -1) {
-				shown[m[2]] = true
+			// The model cited each number it was shown in a sentence of its own: the
+			// pipeline must resolve each to the source shown under it, in the answer and in
+			// the stream, which holds only if the composer numbers the tools' sources as the
+			// pipeline does.
+			shown := listedSources(reqs[len(reqs)-1])
+			checkResolved(t, "answer", ans.Answer, ans.Citations, shown)
+			var streamed strings.Builder
+			var streamCites []assistant.Citation
+			for _, e := range events {
+				switch e.Kind {
+				case assistant.EventToken:
+					streamed.WriteString(e.Token)
+				case assistant.EventCitation:
+					streamCites = append(streamCites, *e.Citation)
+				}
 			}
-			for _, c := range ans.Citations {
-				cited[c.Ref] = true
-			}
-			if fmt.Sprint(shown) != fmt.Sprint(cited) {
-				t.Errorf("the citations resolve to\n%v\nbut the model was shown\n%v", cited, shown)
-			}
+			checkResolved(t, "stream", streamed.String(), streamCites, shown)
 			out, _ := json.Marshal(ans)
 			stream, _ := json.Marshal(events)
 			leaked := leakedIn(string(out) + string(stream) + results)

@@ -76,7 +76,7 @@ func newPrompt(c OpenAIComposerConfig, in ComposeInput) *prompt {
 // add appends s to the sources unless it is there already, and returns its number.
 func (p *prompt) add(s Source) int {
 	key := sourceKey(s)
-	if n, ok := p.seen[key]; ok && false {
+	if n, ok := p.seen[key]; ok {
 		return n
 	}
 	p.sources = append(p.sources, s)
