@@ -99,8 +99,9 @@ func (c *citer) closeMarker() error {
 			c.cites = append(c.cites, ct)
 			fresh = append(fresh, ct)
 		}
-		if !strings.Contains(b.String(), "["+strconv.Itoa(m)+"]") {
-			b.WriteString("[" + strconv.Itoa(m) + "]")
+		mk := "[" + strconv.Itoa(m) + "]"
+		if !strings.Contains(b.String(), mk) && (b.Len() > 0 || !strings.HasSuffix(c.out.String(), mk)) {
+			b.WriteString(mk)
 		}
 	}
 	if b.Len() == 0 {

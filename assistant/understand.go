@@ -67,9 +67,8 @@ func (s *Service) understand(ctx context.Context, msg string, history []Turn, lx
 	}
 	// "what about the orders service?": a new subject, the previous question's intent.
 	if u.subject != nil && opener && (u.intentConf < minIntent || u.intent == intentDescribe) {
-		prev := analyse(last.Question, lx)
-		if prev.intent != intentHowTo {
-			u.intent = prev.intent
+		if in, ok := earlierIntent(history, lx, strings.ToLower(u.subject.Kind)); ok {
+			u.intent = in
 		}
 		return u, nil
 	}
@@ -94,10 +93,9 @@ func (s *Service) understand(ctx context.Context, msg string, history []Turn, lx
 		sc := scoreIntents(ws, nil, strings.ToLower(pick.Kind))
 		u.intent, u.intentConf = relationIntent(sc)
 		if u.intentConf < minIntent {
-			if prev := analyse(last.Question, lx); prev.intent != intentHowTo {
-				u.intent = prev.intent
-			} else {
-				u.intent = intentDescribe
+			u.intent = intentDescribe
+			if in, ok := earlierIntent(history, lx, strings.ToLower(pick.Kind)); ok {
+				u.intent = in
 			}
 		}
 	}
@@ -277,4 +275,16 @@ func howToScore(q []word) float64 {
 func asksHow(msg string) bool {
 	ws := splitWords(msg)
 	return len(ws) > 0 && (ws[0] == "how" || ws[0] == "why")
+}
+
+// earlierIntent is the intent of the latest earlier question that applies to an entity of
+// kind: "what about the orders service?" asks what the conversation asked before.
+func earlierIntent(history []Turn, lx *lexicon, kind string) (intent, bool) {
+	for i := len(history) - 1; i >= 0 && i >= len(history)-4; i-- {
+		in := analyse(history[i].Question, lx).intent
+		if in != intentHowTo && in != intentDescribe && appliesTo(in, kind) {
+			return in, true
+		}
+	}
+	return "", false
 }
