@@ -3,9 +3,10 @@
 // OpenAI-compatible model or the local offline composer, checks every citation and abstains
 // when the evidence is weak.
 //
-// It is the only package that imports go-openai. So far it holds the OpenAI-compatible
-// client setup (OpenAIConfig: base URL, key, per-request timeout, retries with backoff on
-// 429, 5xx and network errors) and OpenAIEmbedder, the indexer.Embedder that embeds texts
-// through any server speaking OpenAI's /v1/embeddings. The answering itself comes with a
-// later issue, built on the indexer.
+// It is the only package that imports go-openai. OpenAIConfig is how any OpenAI-compatible
+// server is reached (base URL, key, per-request timeout, retries with backoff on 429, 5xx
+// and network errors); OpenAIEmbedder is the indexer.Embedder over its /v1/embeddings, and
+// OpenAIComposer the Composer over its chat completions: tool calling for planning, a
+// streamed answer, retrieved text passed as data and never as instructions. Fallback puts
+// it in front of the LocalComposer, which answers whenever the model cannot.
 package assistant
