@@ -136,6 +136,9 @@ func similar(q, n word) float64 {
 	if short >= 4 && (strings.HasSuffix(q.Stem, n.Stem) || strings.HasSuffix(n.Stem, q.Stem)) {
 		return 0.8 // a compound: "subteams" and "teams"
 	}
+	if short < 5 {
+		return 0 // a typo of a four-letter word is too often another word ("bart", "cart")
+	}
 	limit := 1
 	if short >= 8 {
 		limit = 2
