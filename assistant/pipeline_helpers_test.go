@@ -11,6 +11,7 @@ import (
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/indexer"
 	"github.com/nextportal/portal/internal/demo"
+	"github.com/nextportal/portal/store"
 	"github.com/nextportal/portal/store/storetest"
 )
 
@@ -20,6 +21,7 @@ type pipelineOrg struct {
 	svc *assistant.Service
 	cat *catalog.Service
 	ix  *indexer.Service
+	db  *store.DB
 }
 
 // restrictedFixture adds restricted entities (and a doc) to the demo org.
@@ -58,7 +60,7 @@ func newPipelineOrg(t testing.TB) *pipelineOrg {
 	if err != nil {
 		t.Fatalf("assistant.New: %v", err)
 	}
-	return &pipelineOrg{svc: svc, cat: cat, ix: ix}
+	return &pipelineOrg{svc: svc, cat: cat, ix: ix, db: db}
 }
 
 // Principals the tests ask as.
