@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -26,18 +27,25 @@ func TestChatPanelBrowser(t *testing.T) {
 	}
 	srv := httptest.NewServer(env.srv)
 	t.Cleanup(srv.Close)
-	ctx := newTestBrowser(t, 60*time.Second)
+	ctx := newTestBrowser(t, 120*time.Second)
 
 	const (
 		opener    = `#chat-open`
 		input     = `#chat-input`
 		ownerCite = `#chat-log .chat-turn:nth-of-type(1) .chat-text a.chat-cite[href="/catalog/default/group/team-payments"]`
 	)
-	err := chromedp.Do(ctx,
+	// Start the browser on ctx, so that a step's own deadline does not close it.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start the browser: %v", err)
+	}
+	step, cancelStep := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelStep()
+	err := chromedp.Do(step,
 		chromedp.Navigate(srv.URL+"/login?next=/catalog"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "pw-user"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testPassword+"\n"),
 		chromedp.WaitVisible(chromedp.CSS(opener)),
+		chromedp.WaitReady(chromedp.CSS(`#chat-panel[data-ready="true"]`)), // chat.js listens for Alt+A
 		// Count the pieces of answer text as they arrive, to see that the answer streams.
 		chromedp.Evaluate[chromedp.Void](`(() => {
 			window.pieces = 0;
@@ -52,7 +60,7 @@ func TestChatPanelBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(ownerCite)),
 	)
 	if err != nil {
-		t.Fatalf("ask in the panel: %v", err)
+		t.Fatalf("ask in the panel: %v; the page shows: %s", err, pageText(ctx))
 	}
 	pieces, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.pieces`))
 	if err != nil {
@@ -156,4 +164,15 @@ func TestChatPanelBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("close with Escape: %v", err)
 	}
+}
+
+// pageText is the text of the page in the browser, for failure messages.
+func pageText(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
+	if err != nil {
+		return "(unreadable: " + err.Error() + ")"
+	}
+	return text
 }

@@ -57,6 +57,7 @@ function init() {
     ask(message);
   });
   if (state.open) open(false);
+  panel.dataset.ready = 'true';
 
   /** open shows the panel, restoring the conversation from an earlier page. */
   function open(focus) {
