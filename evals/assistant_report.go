@@ -12,6 +12,9 @@ import (
 type AssistantReport struct {
 	Set       string `json:"set"`
 	Questions int    `json:"questions"`
+	// Composers counts the answers by the composer that wrote them ("local",
+	// "openai:<model>").
+	Composers map[string]int `json:"composers"`
 	// Accuracy is the share of answerable questions answered right: not abstained, every
 	// expected entity named or cited, every phrase present, an answering page cited.
 	Accuracy   float64 `json:"accuracy"`
@@ -45,10 +48,11 @@ type TypeScore struct {
 }
 
 func newAssistantReport(name string, rs []AssistantResult) AssistantReport {
-	rep := AssistantReport{Set: name, Questions: len(rs), Results: rs}
+	rep := AssistantReport{Set: name, Questions: len(rs), Results: rs, Composers: map[string]int{}}
 	var right, sup, cites, abst, abstRight, top3, bm int
 	byType := map[string]*TypeScore{}
 	for _, r := range rs {
+		rep.Composers[r.Composer]++
 		t := byType[r.Type]
 		if t == nil {
 			t = &TypeScore{Type: r.Type}
@@ -112,7 +116,7 @@ func ratio(a, b int) float64 {
 // WriteTable writes the summary, the per-type scores and the questions handled wrong.
 func (r AssistantReport) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "set\t%s\t(%d questions)\n", r.Set, r.Questions)
+	fmt.Fprintf(tw, "set\t%s\t(%d questions; composers %v)\n", r.Set, r.Questions, r.Composers)
 	fmt.Fprintf(tw, "answer accuracy\t%.3f\t(%d answerable)\n", r.Accuracy, r.Answerable)
 	fmt.Fprintf(tw, "citation precision\t%.3f\t\n", r.CitationPrecision)
 	fmt.Fprintf(tw, "abstention precision\t%.3f\t\n", r.AbstentionPrecision)

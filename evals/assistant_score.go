@@ -29,6 +29,7 @@ type AssistantResult struct {
 	Q          string   `json:"q"`
 	Answerable bool     `json:"answerable"`
 	Answer     string   `json:"answer"`
+	Composer   string   `json:"composer"`
 	Abstained  bool     `json:"abstained"`
 	Cited      []string `json:"cited"`
 	Right      bool     `json:"right"`
@@ -44,7 +45,7 @@ type AssistantResult struct {
 
 // judge scores one answer against its question.
 func judge(q AssistantQuestion, a assistant.Answer, supports func(assistant.Citation) bool) AssistantResult {
-	r := AssistantResult{ID: q.ID, Type: q.Type, Q: q.Q, Answerable: q.Answerable, Answer: a.Answer, Abstained: a.Abstained}
+	r := AssistantResult{ID: q.ID, Type: q.Type, Q: q.Q, Answerable: q.Answerable, Answer: a.Answer, Composer: a.Composer, Abstained: a.Abstained}
 	text := strings.ToLower(a.Answer)
 	cited := map[string]bool{}
 	for _, c := range a.Citations {

@@ -24,7 +24,7 @@ then use POST /api/v1/assistant/chat instead`
 
 func runAsk(ctx context.Context, args []string, env func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("ask", askSynopsis, stderr, env, indexFlags...)
+	fs, envErr := cfg.newFlagSet("ask", askSynopsis, stderr, env, append(append([]string{}, indexFlags...), chatFlags...)...)
 	asJSON := fs.Bool("json", false, "print the answer as the API's JSON")
 	asUser := fs.String("as", "", "answer as this local user would see it (admins only; the operator is one)")
 	conv := fs.String("conversation", "", "continue this conversation")
@@ -48,7 +48,11 @@ func runAsk(ctx context.Context, args []string, env func(string) string, _ io.Re
 		return err
 	}
 	defer ix.Close()
-	svc, err := assistant.New(assistant.Deps{Catalog: cat, Search: ix, Store: db, Logger: logger})
+	composer, err := assistantComposer(&cfg, logger)
+	if err != nil {
+		return err
+	}
+	svc, err := assistant.New(assistant.Deps{Catalog: cat, Search: ix, Store: db, Composer: composer, Logger: logger})
 	if err != nil {
 		return err
 	}

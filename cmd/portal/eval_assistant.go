@@ -26,7 +26,8 @@ catalog files given with --catalog (Locations are followed) and the docs folders
 --docs, all indexed. Then it asks every question of the set as the asker it names and prints
 answer accuracy, citation precision, abstention precision and recall, the how-to top-3
 citation hit rate beside plain BM25's top-3 pages, leaks and the score per question type.
-The local composer answers.
+The local composer answers, or with OPENAI_BASE_URL and PORTAL_CHAT_MODEL set the chat
+model (the local composer stands in when it fails); the report names the composer.
 
 Flags:
 `
@@ -34,7 +35,7 @@ Flags:
 func runEvalAssistant(ctx context.Context, args []string, env func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
 	cfg.LogLevel = "warn"
-	flags, envErr := cfg.newFlagSet("eval assistant", "", stderr, env, "log-format", "log-level")
+	flags, envErr := cfg.newFlagSet("eval assistant", "", stderr, env, "log-format", "log-level", "openai-base-url", "openai-api-key", "chat-model")
 	var (
 		setPath  string
 		withDemo bool
@@ -74,12 +75,17 @@ func runEvalAssistant(ctx context.Context, args []string, env func(string) strin
 		return fmt.Errorf("eval assistant: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	env2, err := buildEvalPortal(ctx, tmp, withDemo, catalogs, docs, cfg.logger(stderr))
+	logger := cfg.logger(stderr)
+	composer, err := assistantComposer(&cfg, logger)
+	if err != nil {
+		return err
+	}
+	env2, err := buildEvalPortal(ctx, tmp, withDemo, catalogs, docs, composer, logger)
 	if err != nil {
 		return fmt.Errorf("eval assistant: %w", err)
 	}
 	defer env2.close()
-	fmt.Fprintf(stderr, "asking %d questions\n", len(set.Questions))
+	fmt.Fprintf(stderr, "asking %d questions of the %s composer\n", len(set.Questions), composer.Name())
 	rep, err := evals.EvaluateAssistant(ctx, set, env2.ask, env2.bm25, env2.supports)
 	if err != nil {
 		return fmt.Errorf("eval assistant: %w", err)
@@ -105,7 +111,7 @@ type evalPortal struct {
 }
 
 // buildEvalPortal imports and indexes the org into a SQLite database under dir.
-func buildEvalPortal(ctx context.Context, dir string, withDemo bool, catalogs, docs []string, logger *slog.Logger) (*evalPortal, error) {
+func buildEvalPortal(ctx context.Context, dir string, withDemo bool, catalogs, docs []string, composer assistant.Composer, logger *slog.Logger) (*evalPortal, error) {
 	ctx = operatorContext(ctx)
 	var locations, roots []string
 	if withDemo {
@@ -149,7 +155,7 @@ func buildEvalPortal(ctx context.Context, dir string, withDemo bool, catalogs, d
 		p.close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	p.svc, err = assistant.New(assistant.Deps{Catalog: cat, Search: p.ix, Store: db, Logger: logger})
+	p.svc, err = assistant.New(assistant.Deps{Catalog: cat, Search: p.ix, Store: db, Composer: composer, Logger: logger})
 	if err != nil {
 		p.close()
 		return nil, err
