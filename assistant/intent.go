@@ -86,17 +86,17 @@ var intentSpecs = []intentSpec{
 		"what apis does x consume", "which apis does x use", "what apis does x call", "apis consumed by x",
 		"which interfaces does x talk to", "what api does x read from"}},
 	{intentProviders, []string{"api"}, []string{
-		"who provides x", "which service implements x", "what serves x", "which component exposes x",
+		"who provides x", "which component provides x", "what provides x", "which service implements x", "what serves x", "which component exposes x",
 		"where is x implemented", "provider of x", "what backs x"}},
 	{intentConsumers, []string{"api"}, []string{
-		"who consumes x", "which services use x", "who calls x", "consumers of x", "clients of x",
+		"who consumes x", "which components consume x", "what consumes x", "which services use x", "who calls x", "consumers of x", "clients of x",
 		"what talks to x", "who reads from x", "which components depend on the x api"}},
 	{intentDependsOn, []string{"component", "resource"}, []string{
 		"what does x depend on", "what are the dependencies of x", "what does x need", "what does x require",
 		"dependencies of x", "what does x rely on", "which resources does x use", "which databases does x use",
 		"what does x talk to", "upstream of x"}},
 	{intentDependents, nil, []string{
-		"what depends on x", "what uses x", "what would break if x goes down", "who relies on x",
+		"what depends on x", "which components depend on x", "what uses x", "what would break if x goes down", "who relies on x",
 		"dependents of x", "which services need x", "what is affected if x fails", "what is downstream of x",
 		"blast radius of x outage", "who is impacted if x is down"}},
 	{intentLifecycle, []string{"component", "api"}, []string{
@@ -163,6 +163,8 @@ func wordMatch(q, p word) float64 {
 	switch {
 	case q.Stem == p.Stem:
 		return 1
+	case whWords[q.Raw] && whWords[p.Raw]:
+		return 0.5 // "which" for "who": the same kind of question, less sure
 	case cq != 0 && cp != 0 && cq != cp:
 		return 0 // "dependent" is no typo of "dependency"
 	case cq != 0 && cq == cp:

@@ -121,12 +121,6 @@ type mention struct {
 // the question's words (same stem, a typo, a prefix); an alias counts when the words it
 // matched carry most of its weight. Words in skip (intent words) never match.
 func (lx *lexicon) find(q []word, skip map[int]bool) []mention {
-	hints := map[string]bool{}
-	for _, w := range q {
-		if k, ok := kindWords[w.Stem]; ok {
-			hints[k] = true
-		}
-	}
 	var out []mention
 	for i := range lx.entries {
 		le := &lx.entries[i]
@@ -140,6 +134,10 @@ func (lx *lexicon) find(q []word, skip map[int]bool) []mention {
 		if best.score <= 0 {
 			continue
 		}
+		// A kind word next to the name ("the order events API", "the payments team")
+		// says which of the entities of that name is meant; one elsewhere ("which
+		// components consume …") names what the answer should list.
+		hints := adjacentKinds(q, best.used)
 		kind := strings.ToLower(le.entity.Kind)
 		if hints[kind] {
 			best.score += 0.6
@@ -156,6 +154,25 @@ func (lx *lexicon) find(q []word, skip map[int]bool) []mention {
 		return out[i].ref < out[j].ref
 	})
 	return out
+}
+
+// adjacentKinds returns the kinds hinted at by the words right before and after the span
+// of used positions (and by kind words inside it).
+func adjacentKinds(q []word, used map[int]bool) map[string]bool {
+	lo, hi := len(q), -1
+	for i := range used {
+		lo, hi = min(lo, i), max(hi, i)
+	}
+	hints := map[string]bool{}
+	for i := lo - 1; i <= hi+1; i++ {
+		if i < 0 || i >= len(q) || (i > lo && i < hi && !used[i]) {
+			continue
+		}
+		if k, ok := kindWords[q[i].Stem]; ok {
+			hints[k] = true
+		}
+	}
+	return hints
 }
 
 // matchAlias scores one alias against the question: the weight of the alias words found,

@@ -87,7 +87,7 @@ func (s *Service) understand(ctx context.Context, msg string, history []Turn, lx
 		return u, nil
 	}
 	u.subject, u.fromFocus, u.named = pick, true, false
-	if u.intentConf < minIntent || u.intent == intentHowTo {
+	if u.intent != intentHowTo || u.intentConf < minIntent {
 		// Re-score the intents now that the subject's kind is known.
 		ws := words(msg)
 		sc := scoreIntents(ws, nil, strings.ToLower(pick.Kind))
