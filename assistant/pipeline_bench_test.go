@@ -1,7 +1,9 @@
 package assistant_test
 
 import (
+	"runtime"
 	"sort"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,4 +59,25 @@ func pct(ds []time.Duration, p int) float64 {
 	i := (len(s)*p + 99) / 100
 	i = min(max(i-1, 0), len(s)-1)
 	return float64(s[i].Microseconds()) / 1000
+}
+
+// BenchmarkAskLocalParallel asks from 8 concurrent clients (per GOMAXPROCS) and reports
+// answers per second.
+func BenchmarkAskLocalParallel(b *testing.B) {
+	o := newPipelineOrg(b)
+	ctx := as(viewer)
+	b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	start := time.Now()
+	var n atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for i := 0; pb.Next(); i++ {
+			q := benchQuestions[int(n.Add(1))%len(benchQuestions)]
+			if _, err := o.svc.Ask(ctx, assistant.Question{Message: q}, nil); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(n.Load())/time.Since(start).Seconds(), "answers/s")
 }
