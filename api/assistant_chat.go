@@ -98,8 +98,10 @@ func (s *Server) postChat(c *gin.Context) error {
 	defer stream.Close()
 	if err != nil && !errors.Is(err, errStreamClosed) && ctx.Err() == nil {
 		status, _, msg := errorResponse(assistantErr(err))
-		if status >= 500 {
+		if status >= 500 && !errors.Is(err, assistant.ErrUnavailable) {
+			// The detail goes to the log; the user learns what to do.
 			s.logger.ErrorContext(ctx, "streamed answer failed", "request_id", RequestID(ctx), "error", err)
+			msg = "the answer could not be finished: ask again (request " + RequestID(ctx) + ")"
 		}
 		_ = stream.Send(string(assistant.EventError), errorEvent{Message: msg})
 	}

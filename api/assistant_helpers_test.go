@@ -45,6 +45,13 @@ var _ api.Assistant = (*assistantSlot)(nil)
 // search by the real indexer, with conversations kept in the same store.
 func newAssistantEnv(t *testing.T) (*testEnv, *store.DB) {
 	t.Helper()
+	return newAssistantEnvWith(t, nil)
+}
+
+// newAssistantEnvWith is newAssistantEnv with the assistant answering through composer
+// (nil: the local one).
+func newAssistantEnvWith(t *testing.T, composer assistant.Composer) (*testEnv, *store.DB) {
+	t.Helper()
 	db := storetest.New(t)
 	idx := newTestIndex(t, db)
 	slot := &assistantSlot{}
@@ -57,7 +64,7 @@ func newAssistantEnv(t *testing.T) (*testEnv, *store.DB) {
 	if _, err := idx.Index(sys, sources, nil); err != nil {
 		t.Fatalf("index testdata/assistant: %v", err)
 	}
-	svc, err := assistant.New(assistant.Deps{Catalog: env.svc, Search: idx, Store: db})
+	svc, err := assistant.New(assistant.Deps{Catalog: env.svc, Search: idx, Store: db, Composer: composer})
 	if err != nil {
 		t.Fatalf("assistant.New: %v", err)
 	}
