@@ -99,7 +99,11 @@ func (s *Service) gather(ctx context.Context, msg string, history []Turn) (*gath
 		// A relation of something the asker cannot see or that does not exist. The docs
 		// may still answer, if they speak of it by the words the question names it with;
 		// when none does, the pipeline abstains, and the two cases read the same.
-		if err := s.addNamedSections(ctx, msg, g); err != nil {
+		if err := s.addNamedSections(ctx, msg, g, false); err != nil {
+			return nil, err
+		}
+	case u.unknownName:
+		if err := s.addNamedSections(ctx, msg, g, true); err != nil {
 			return nil, err
 		}
 	default:
@@ -149,9 +153,9 @@ func (s *Service) addSections(ctx context.Context, msg string, g *gathered, limi
 }
 
 // addNamedSections adds the sections that speak of what msg names by name (the words
-// that are neither the question's intent nor a kind of entity). Without any, it abstains
-// with the closest sections as sources.
-func (s *Service) addNamedSections(ctx context.Context, msg string, g *gathered) error {
+// that are neither the question's intent nor a kind of entity): at least half of them, or
+// with all every one. Without any, it abstains with the closest sections as sources.
+func (s *Service) addNamedSections(ctx context.Context, msg string, g *gathered, all bool) error {
 	secs, err := s.searchSections(ctx, msg, nil, docHits)
 	if err != nil {
 		return err
@@ -166,7 +170,7 @@ func (s *Service) addNamedSections(ctx context.Context, msg string, g *gathered)
 				hit++
 			}
 		}
-		if len(names) == 0 || hit*2 >= len(names) {
+		if len(names) == 0 || hit*2 >= len(names) && (!all || hit == len(names)) {
 			keep = append(keep, sec)
 		}
 	}

@@ -20,9 +20,11 @@ type understanding struct {
 	subject *catalog.Entity // nil: the question names no entity the asker may see
 	// named is true when the question itself seems to name an entity (a relation intent,
 	// or a word no dictionary knows) even though none was found.
-	named      bool
-	fromFocus  bool // the subject came from an earlier turn
-	intentConf float64
+	named     bool
+	fromFocus bool // the subject came from an earlier turn
+	// unknownName is true for a description of something the catalog does not name.
+	unknownName bool
+	intentConf  float64
 }
 
 // pronouns refer back to an earlier turn's subject.
@@ -156,7 +158,8 @@ func analyse(msg string, lx *lexicon) understanding {
 		u.named = true
 	}
 	if u.subject == nil && u.intent == intentDescribe {
-		u.intent = intentHowTo
+		// "what is the quillfeather console": the docs must speak of all of it.
+		u.intent, u.unknownName = intentHowTo, true
 	}
 	return u
 }
