@@ -123,6 +123,18 @@ func TestRestrictedEntitiesNeverLeak(t *testing.T) {
 					t.Errorf("open-svc lacks its relation to secret-svc for %s: %s", who, w.Body)
 				}
 			}
+			// A filter on the relation type alone matches only relations to entities the
+			// caller may see: open-svc's only dependencyOf points at secret-svc.
+			for _, path := range []string{
+				"/api/catalog/entities?fields=metadata.name&filter=relations.dependencyOf",
+				"/api/catalog/entities/by-query?fields=metadata.name&filter=relations.dependencyof",
+				"/api/catalog/entity-facets?facet=metadata.name&filter=relations.dependencyOf",
+			} {
+				w := env.doAs(who, "GET", path, "")
+				if got := strings.Contains(w.Body.String(), "open-svc"); w.Code != http.StatusOK || got != seesSecret {
+					t.Errorf("GET %s = %d %s: names open-svc %v, want %v", path, w.Code, w.Body, got, seesSecret)
+				}
+			}
 			page := env.doAs(who, "GET", "/catalog/default/component/secret-svc", "")
 			if seesSecret != (page.Code == http.StatusOK) || (!seesSecret && page.Code != http.StatusNotFound) {
 				t.Errorf("entity page of secret-svc = %d", page.Code)
