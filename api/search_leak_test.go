@@ -6,10 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nextportal/portal/api"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/indexer"
-	"github.com/nextportal/portal/store/storetest"
 )
 
 // TestSearchHidesRestrictedNames checks that no document a viewer may see names a
@@ -36,13 +34,8 @@ func TestSearchHidesRestrictedNames(t *testing.T) {
 // page), nor through backstage.io/techdocs-ref (its doc pages and search), not even when
 // it was registered before the folder's owner.
 func TestRepublishedContentNeverLeaks(t *testing.T) {
-	db := storetest.New(t)
-	idx := newTestIndex(t, db)
-	env := newTestEnvOn(t, db, api.Deps{Search: idx})
+	env, idx := newSearchEnvIndex(t)
 	sys := auth.NewContext(t.Context(), auth.System())
-	if _, _, err := env.svc.Import(sys, env.copyTree("testdata/search", "search")); err != nil {
-		t.Fatalf("import testdata/search: %v", err)
-	}
 	component := func(name, vis string, annotations map[string]string, description string) string {
 		s := "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: " + name + "\n  annotations:\n    nextportal.io/visibility: " + vis + "\n"
 		for k, v := range annotations {

@@ -190,28 +190,63 @@ func bareRelationTypes(f Filter, out []string) []string {
 // withTargets returns f with each bare condition on a type of targets given those
 // targets as values (none: it matches nothing).
 func withTargets(f Filter, targets map[string][]string) Filter {
-	if typ, ok := bareRelationType(f); ok {
+	return mapLeaves(f, func(leaf Filter) Filter {
+		typ, ok := bareRelationType(leaf)
 		kept, narrowed := targets[typ]
 		switch {
-		case !narrowed:
-			return f
+		case !ok || !narrowed:
+			return leaf
 		case len(kept) == 0:
 			return Filter{Not: &Filter{}} // nothing
 		}
-		return Filter{Key: f.Key, Values: kept}
+		return Filter{Key: leaf.Key, Values: kept}
+	})
+}
+
+// mapLeaves returns f with every condition (leaf) replaced by fn of it.
+func mapLeaves(f Filter, fn func(Filter) Filter) Filter {
+	if f.Key != "" {
+		return fn(f)
 	}
-	out := Filter{Key: f.Key, Values: f.Values}
+	var out Filter
 	for _, sub := range f.AllOf {
-		out.AllOf = append(out.AllOf, withTargets(sub, targets))
+		out.AllOf = append(out.AllOf, mapLeaves(sub, fn))
 	}
 	for _, sub := range f.AnyOf {
-		out.AnyOf = append(out.AnyOf, withTargets(sub, targets))
+		out.AnyOf = append(out.AnyOf, mapLeaves(sub, fn))
 	}
 	if f.Not != nil {
-		n := withTargets(*f.Not, targets)
+		n := mapLeaves(*f.Not, fn)
 		out.Not = &n
 	}
 	return out
+}
+
+// dropHidden returns f without the hidden values of its relation conditions; a condition
+// left with none matches nothing.
+func dropHidden(f Filter, hidden map[string]bool) Filter {
+	if len(hidden) == 0 {
+		return f
+	}
+	return mapLeaves(f, func(leaf Filter) Filter {
+		if !isRelationKey(leaf.Key) || len(leaf.Values) == 0 {
+			return leaf
+		}
+		var kept []string
+		for _, v := range leaf.Values {
+			if !hidden[strings.ToLower(strings.TrimSpace(v))] {
+				kept = append(kept, v)
+			}
+		}
+		if len(kept) == 0 {
+			return Filter{Not: &Filter{}} // nothing
+		}
+		return Filter{Key: leaf.Key, Values: kept}
+	})
+}
+
+func isRelationKey(key string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(key)), relationsKeyPrefix)
 }
 
 // relationValues appends the values of f's relation conditions to out, as the store
@@ -231,40 +266,4 @@ func relationValues(f Filter, out []string) []string {
 		out = relationValues(*f.Not, out)
 	}
 	return out
-}
-
-// dropHidden returns f without the hidden values of its relation conditions; a condition
-// left with none matches nothing.
-func dropHidden(f Filter, hidden map[string]bool) Filter {
-	if len(hidden) == 0 {
-		return f
-	}
-	if isRelationKey(f.Key) && len(f.Values) > 0 {
-		var kept []string
-		for _, v := range f.Values {
-			if !hidden[strings.ToLower(strings.TrimSpace(v))] {
-				kept = append(kept, v)
-			}
-		}
-		if len(kept) == 0 {
-			return Filter{Not: &Filter{}} // nothing
-		}
-		return Filter{Key: f.Key, Values: kept}
-	}
-	out := Filter{Key: f.Key, Values: f.Values}
-	for _, sub := range f.AllOf {
-		out.AllOf = append(out.AllOf, dropHidden(sub, hidden))
-	}
-	for _, sub := range f.AnyOf {
-		out.AnyOf = append(out.AnyOf, dropHidden(sub, hidden))
-	}
-	if f.Not != nil {
-		n := dropHidden(*f.Not, hidden)
-		out.Not = &n
-	}
-	return out
-}
-
-func isRelationKey(key string) bool {
-	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(key)), relationsKeyPrefix)
 }
