@@ -123,6 +123,18 @@ func TestRestrictedEntitiesNeverLeak(t *testing.T) {
 					t.Errorf("open-svc lacks its relation to secret-svc for %s: %s", who, w.Body)
 				}
 			}
+			// A filter on the relation type alone matches only relations to entities the
+			// caller may see: open-svc's only dependencyOf points at secret-svc.
+			for _, path := range []string{
+				"/api/catalog/entities?fields=metadata.name&filter=relations.dependencyOf",
+				"/api/catalog/entities/by-query?fields=metadata.name&filter=relations.dependencyof",
+				"/api/catalog/entity-facets?facet=metadata.name&filter=relations.dependencyOf",
+			} {
+				w := env.doAs(who, "GET", path, "")
+				if got := strings.Contains(w.Body.String(), "open-svc"); w.Code != http.StatusOK || got != seesSecret {
+					t.Errorf("GET %s = %d %s: names open-svc %v, want %v", path, w.Code, w.Body, got, seesSecret)
+				}
+			}
 			page := env.doAs(who, "GET", "/catalog/default/component/secret-svc", "")
 			if seesSecret != (page.Code == http.StatusOK) || (!seesSecret && page.Code != http.StatusNotFound) {
 				t.Errorf("entity page of secret-svc = %d", page.Code)
@@ -136,6 +148,8 @@ func TestRestrictedEntitiesNeverLeak(t *testing.T) {
 			}
 		})
 	}
+	checkAnalyzeNeverLeaks(t, env)
+
 	// A developer outside the groups may not refresh what they cannot see, either.
 	if w := env.doAs(asDeveloper, "POST", "/api/catalog/refresh", `{"entityRef":"component:default/secret-svc"}`); w.Code != http.StatusNotFound {
 		t.Errorf("refresh of secret-svc by a developer = %d, want 404", w.Code)
@@ -218,5 +232,54 @@ func (e *testEnv) checkFacets(t *testing.T, who string, want []string) {
 	if !cmp.Equal(names, want) || kinds != len(want) {
 		b, _ := json.Marshal(f)
 		t.Errorf("facets of %s: kinds count %d, want %d; names:\n%s\n%s", who, kinds, len(want), cmp.Diff(want, names), b)
+	}
+}
+
+// checkAnalyzeNeverLeaks checks analyze-location and dry-run registration, which read
+// files rather than the catalog: viewers may not call them (Backstage counts both as
+// location-create actions), and a developer outside the owning groups gets neither the
+// restricted entities a file holds nor whether they are registered.
+func checkAnalyzeNeverLeaks(t *testing.T, env *testEnv) {
+	t.Helper()
+	file := env.root + "/auth/catalog-info.yaml"
+	analyze := `{"location":{"type":"file","target":"` + file + `"}}`
+	dryRun := `{"type":"file","target":"` + file + `"}`
+	for _, who := range []string{asViewer, asAuditor} {
+		if w := env.doAs(who, "POST", "/api/catalog/analyze-location", analyze); w.Code != http.StatusForbidden {
+			t.Errorf("analyze-location as %s = %d %s, want 403", who, w.Code, w.Body)
+		}
+		if w := env.doAs(who, "POST", "/api/catalog/locations?dryRun=true", dryRun); w.Code != http.StatusForbidden {
+			t.Errorf("dry-run location as %s = %d %s, want 403", who, w.Code, w.Body)
+		}
+	}
+	for _, c := range []struct{ method, path, body string }{
+		{"POST", "/api/catalog/analyze-location", analyze},
+		{"POST", "/api/catalog/locations?dryRun=true", dryRun},
+	} {
+		w := env.doAs(asDeveloper, c.method, c.path, c.body)
+		if w.Code/100 != 2 {
+			t.Errorf("%s as developer = %d %s", c.path, w.Code, w.Body)
+		}
+		for _, h := range hiddenFromViewer {
+			if strings.Contains(w.Body.String(), h) {
+				t.Errorf("%s as developer names %s, which they may not see", c.path, h)
+			}
+		}
+		if !strings.Contains(w.Body.String(), "open-svc") {
+			t.Errorf("%s as developer lacks open-svc: %s", c.path, w.Body)
+		}
+		if w := env.doAs(asOwner, c.method, c.path, c.body); !strings.Contains(w.Body.String(), "secret-svc") {
+			t.Errorf("%s as owner lacks secret-svc: %d %s", c.path, w.Code, w.Body)
+		}
+	}
+	// A file holding only an unregistered copy of a hidden entity answers like one holding
+	// a registered one: nothing to tell the two apart.
+	for _, name := range []string{"secret-svc", "never-registered-svc"} {
+		p := env.writeFile("probe/"+name+".yaml", "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: "+name+
+			"\n  annotations:\n    nextportal.io/visibility: restricted\nspec:\n  type: service\n  lifecycle: production\n  owner: team-secret\n")
+		w := env.doAs(asDeveloper, "POST", "/api/catalog/analyze-location", `{"location":{"type":"file","target":"`+p+`"}}`)
+		if want := `{"existingEntityFiles":[],"generateEntities":[]}`; w.Body.String() != want {
+			t.Errorf("analyze of a restricted %s as developer = %d %s, want %s", name, w.Code, w.Body, want)
+		}
 	}
 }

@@ -257,3 +257,52 @@ func TestMe(t *testing.T) {
 		t.Errorf("guest me = %v", me)
 	}
 }
+
+// TestLoginRefusesOtherOrigins checks login CSRF: a login form posted from another site
+// must not sign the browser in, while the portal's own form and clients that send no
+// browser headers (scripts, the CLI) still can.
+func TestLoginRefusesOtherOrigins(t *testing.T) {
+	env := newAuthEnv(t, api.Deps{})
+	tests := []struct {
+		name    string
+		headers map[string]string
+		ok      bool
+	}{
+		{"no browser headers", nil, true},
+		{"same origin", map[string]string{"Origin": "http://example.com", "Sec-Fetch-Site": "same-origin"}, true},
+		{"typed into the address bar", map[string]string{"Sec-Fetch-Site": "none"}, true},
+		{"origin of the portal only", map[string]string{"Origin": "http://example.com"}, true},
+		{"cross-site fetch metadata", map[string]string{"Sec-Fetch-Site": "cross-site"}, false},
+		{"same-site but another origin", map[string]string{"Sec-Fetch-Site": "same-site"}, false},
+		{"another origin", map[string]string{"Origin": "https://evil.example"}, false},
+		{"another port", map[string]string{"Origin": "http://example.com:8081"}, false},
+		{"opaque origin", map[string]string{"Origin": "null"}, false},
+		{"cross-site despite a matching origin", map[string]string{"Origin": "http://example.com", "Sec-Fetch-Site": "cross-site"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, asJSON := range []bool{false, true} {
+				var req *http.Request
+				if asJSON {
+					req = httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(`{"name":"pw-user","password":"`+testPassword+`"}`))
+					req.Header.Set("Content-Type", "application/json")
+				} else {
+					form := url.Values{"name": {"pw-user"}, "password": {testPassword}, "next": {"/catalog"}}
+					req = httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				}
+				for k, v := range tt.headers {
+					req.Header.Set(k, v)
+				}
+				w := env.serve(req)
+				signedIn := sessionCookieOf(w) != nil
+				if signedIn != tt.ok {
+					t.Errorf("json=%v: signed in = %v, want %v (%d %s)", asJSON, signedIn, tt.ok, w.Code, w.Body)
+				}
+				if !tt.ok && (w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "another site")) {
+					t.Errorf("json=%v: %d %s, want 403 saying the login came from another site", asJSON, w.Code, w.Body)
+				}
+			}
+		})
+	}
+}

@@ -20,13 +20,15 @@ type access struct {
 	action     auth.Action
 	public     bool // no credentials needed
 	page       bool // a UI page: anonymous callers are redirected to the login page
-	dryRunRead bool // with ?dryRun=true the route only reads
+	dryRunRead bool // with ?dryRun=true the route only reads (audited as a read)
+	readsOnly  bool // the route needs action but only reads (audited as a read)
 	perEntity  bool // the handler checks action against the entity it acts on
 }
 
-// actionFor is the action a request to a route with this access does.
+// actionFor is the action a request to a route with this access does, as the audit log
+// records it; the policy still checks a.action.
 func (a access) actionFor(c *gin.Context) auth.Action {
-	if a.dryRunRead && isTruthy(c.Query("dryRun")) {
+	if a.readsOnly || (a.dryRunRead && isTruthy(c.Query("dryRun"))) {
 		return auth.ActionRead
 	}
 	return a.action
@@ -54,8 +56,8 @@ func (s *Server) authorize(a access) gin.HandlerFunc {
 			return
 		case action == "" || a.perEntity:
 			// Any caller will do here; the handler decides on the entity.
-		case !s.policy.Allow(p, action, auth.Resource{}):
-			s.deny(c, http.StatusForbidden, notAllowedMessage(p, action))
+		case !s.policy.Allow(p, a.action, auth.Resource{}):
+			s.deny(c, http.StatusForbidden, notAllowedMessage(p, a.action))
 			c.Abort()
 			return
 		}

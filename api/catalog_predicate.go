@@ -25,15 +25,20 @@ func parsePredicateJSON(raw json.RawMessage) (catalog.Filter, error) {
 	if _, ok := v.(map[string]any); !ok {
 		return catalog.Filter{}, inputErrorf("Query must be an object")
 	}
-	f, err := predicate(v, "query")
+	f, err := predicate(v, "query", 1)
 	if err != nil {
 		return catalog.Filter{}, inputErrorf("Invalid query: %v", err)
 	}
 	return f, nil
 }
 
-// predicate converts one predicate node found at path (for messages).
-func predicate(v any, path string) (catalog.Filter, error) {
+// predicate converts one predicate node found at path (for messages), depth operators
+// deep. It stops past catalog.MaxFilterDepth, before the paths it builds grow long.
+func predicate(v any, path string, depth int) (catalog.Filter, error) {
+	if depth > catalog.MaxFilterDepth {
+		return catalog.Filter{}, fmt.Errorf("%s: the query nests more than %d levels deep: at most %d are allowed",
+			path[:min(len(path), 60)]+"…", catalog.MaxFilterDepth, catalog.MaxFilterDepth)
+	}
 	m, ok := v.(map[string]any)
 	if !ok {
 		return catalog.Filter{}, fmt.Errorf("%s: expected an object, got %s", path, jsonType(v))
@@ -48,7 +53,7 @@ func predicate(v any, path string) (catalog.Filter, error) {
 			if len(m) != 1 {
 				return catalog.Filter{}, fmt.Errorf("%s: operator %s must stand alone in its object", path, k)
 			}
-			return logicalPredicate(k, m[k], path+"."+k)
+			return logicalPredicate(k, m[k], path+"."+k, depth)
 		}
 	}
 	var parts []catalog.Filter
@@ -100,7 +105,7 @@ func filterAnyOf(fs []catalog.Filter) catalog.Filter {
 	return catalog.Filter{AnyOf: fs}
 }
 
-func logicalPredicate(op string, v any, path string) (catalog.Filter, error) {
+func logicalPredicate(op string, v any, path string, depth int) (catalog.Filter, error) {
 	switch op {
 	case "$all", "$any":
 		list, ok := v.([]any)
@@ -109,7 +114,7 @@ func logicalPredicate(op string, v any, path string) (catalog.Filter, error) {
 		}
 		subs := make([]catalog.Filter, 0, len(list))
 		for i, item := range list {
-			f, err := predicate(item, fmt.Sprintf("%s[%d]", path, i))
+			f, err := predicate(item, fmt.Sprintf("%s[%d]", path, i), depth+1)
 			if err != nil {
 				return catalog.Filter{}, err
 			}
@@ -120,7 +125,7 @@ func logicalPredicate(op string, v any, path string) (catalog.Filter, error) {
 		}
 		return filterAnyOf(subs), nil
 	case "$not":
-		f, err := predicate(v, path)
+		f, err := predicate(v, path, depth+1)
 		if err != nil {
 			return catalog.Filter{}, err
 		}

@@ -66,8 +66,13 @@ type loginJSON struct {
 
 // postLogin serves POST /login from the form (answered with a redirect to next, or the
 // form again with an error) or as JSON (answered with JSON). Success starts a session.
+// A login another site's page sends is refused (see fromOtherSite).
 func (s *Server) postLogin(u *ui) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if fromOtherSite(c.Request) {
+			s.deny(c, http.StatusForbidden, crossSiteLogin)
+			return
+		}
 		form := isForm(c.Request)
 		var b loginBody
 		if form {

@@ -84,5 +84,7 @@ func writeJSON(c *gin.Context, status int, v any) {
 		// Only a programmer error (an unencodable type) gets here.
 		panic(err)
 	}
+	// A JSON answer may hold what only this caller may see: no cache keeps it.
+	c.Header("Cache-Control", "no-store")
 	c.Data(status, "application/json; charset=utf-8", bytes.TrimRight(buf.Bytes(), "\n"))
 }

@@ -31,8 +31,12 @@ var (
 	admin       = access{action: auth.ActionAdmin}
 	// page is a UI page: readers only, and anonymous callers go to the login page.
 	page = access{action: auth.ActionRead, page: true}
-	// registerUnlessDryRun is POST /locations: with dryRun=true it only reads.
+	// registerUnlessDryRun is POST /locations: with dryRun=true it only reads, but still
+	// needs the register action, as Backstage counts a dry run as a location create.
 	registerUnlessDryRun = access{action: auth.ActionRegister, dryRunRead: true}
+	// analyze is POST /analyze-location: it only reads files, but like a dry run it needs
+	// the register action, so a viewer cannot read files the catalog does not show them.
+	analyze = access{action: auth.ActionRegister, readsOnly: true}
 	// delEntity routes need a caller; the handler checks the action against the entity,
 	// which it must first find as the caller.
 	delEntity = access{action: auth.ActionDeleteEntity, perEntity: true}
@@ -63,7 +67,7 @@ func (s *Server) table(u *ui) []route {
 		{http.MethodPost, cat + "/entity-facets", read, s.handle(s.postEntityFacets)},
 		{http.MethodPost, cat + "/refresh", register, s.handle(s.postRefresh)},
 		{http.MethodPost, cat + "/validate-entity", read, s.validateEntity},
-		{http.MethodPost, cat + "/analyze-location", read, s.handle(s.postAnalyzeLocation)},
+		{http.MethodPost, cat + "/analyze-location", analyze, s.handle(s.postAnalyzeLocation)},
 		{http.MethodPost, cat + "/locations", registerUnlessDryRun, s.handle(s.postLocation)},
 		{http.MethodGet, cat + "/locations", read, s.handle(s.getLocations)},
 		{http.MethodGet, cat + "/locations/:id", read, s.handle(s.getLocation)},
@@ -130,7 +134,7 @@ func (s *Server) routes() *gin.Engine {
 	u.chat = s.deps.Assistant != nil
 	for _, rt := range s.table(u) {
 		handlers := []gin.HandlerFunc{s.authorize(rt.access), rt.handler}
-		if rt.method != http.MethodGet && strings.HasPrefix(rt.path, catalogPrefix) && rt.access.action != auth.ActionRead {
+		if rt.method != http.MethodGet && strings.HasPrefix(rt.path, catalogPrefix) && rt.access.action != auth.ActionRead && !rt.access.readsOnly {
 			handlers = []gin.HandlerFunc{s.authorize(rt.access), s.notifyCatalogChanged(), rt.handler}
 		}
 		r.Handle(rt.method, rt.path, handlers...)

@@ -18,6 +18,14 @@ import (
 // indexer, on the same store.
 func newSearchEnv(t *testing.T) *testEnv {
 	t.Helper()
+	env, _ := newSearchEnvIndex(t)
+	return env
+}
+
+// newSearchEnvIndex is newSearchEnv that also returns the search service, for tests that
+// change the catalog and index it again.
+func newSearchEnvIndex(t *testing.T) (*testEnv, *indexer.Service) {
+	t.Helper()
 	db := storetest.New(t)
 	idx := newTestIndex(t, db)
 	env := newTestEnvOn(t, db, api.Deps{Search: idx})
@@ -29,7 +37,7 @@ func newSearchEnv(t *testing.T) *testEnv {
 	if _, err := idx.Index(sys, sources, nil); err != nil {
 		t.Fatalf("index testdata/search: %v", err)
 	}
-	return env
+	return env, idx
 }
 
 // newTestIndex opens a search service over db with its bleve index in a temp dir, closed

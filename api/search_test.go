@@ -218,6 +218,13 @@ func TestSearchBadInput(t *testing.T) {
 		{"/api/search/query?term=x&pageLimit=101", "pageLimit 101 is out of range"},
 		{"/api/search/query?term=x&pageCursor=nope", "invalid pageCursor"},
 		{"/api/search/query?term=x&filters%5Bcolour%5D=red", `unsupported filter \"colour\"`},
+		// Bounded text: a long query or word is refused before it costs anything.
+		{"/api/v1/search?q=" + strings.Repeat("ab+", 334), "query is 1001 characters long: at most 1000 are allowed"},
+		{"/api/v1/search?q=" + strings.Repeat("x", 3000), "query is 3000 characters long: at most 1000 are allowed"},
+		{"/api/v1/search?q=" + strings.Repeat("x", 900), `query word \"xxxxxxxxxxxxxxxxxxxx…\" is 900 characters long: at most 128 are allowed`},
+		{"/api/v1/search?q=ok+" + strings.Repeat("y", 129), "is 129 characters long: at most 128 are allowed"},
+		{"/api/search/query?term=" + strings.Repeat("z", 70000), "query is 70000 characters long: at most 1000 are allowed"},
+		{"/api/search/query?term=" + strings.Repeat("z", 200), "is 200 characters long: at most 128 are allowed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -72,7 +72,7 @@ func NewServer(d Deps) *Server {
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = defaultMaxBodyBytes
 	}
-	s := &Server{catalog: d.Catalog, search: d.Search, auth: d.Auth, logger: d.Logger, deps: d, metrics: newMetrics()}
+	s := &Server{catalog: d.Catalog, search: d.Search, auth: d.Auth, logger: boundLogger(d.Logger), deps: d, metrics: newMetrics()}
 	s.engine = s.routes()
 	return s
 }

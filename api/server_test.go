@@ -44,7 +44,7 @@ func TestSecurityHeaders(t *testing.T) {
 	w := env.do(http.MethodGet, "/api/catalog/entities/by-name/component/default/x", "")
 	want := map[string]string{
 		"Content-Type":                      "application/json; charset=utf-8",
-		"Content-Security-Policy":           "default-src 'self';base-uri 'self';font-src 'self' https: data:;frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self' 'unsafe-eval';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests",
+		"Content-Security-Policy":           "default-src 'self';base-uri 'self';font-src 'self' https: data:;frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests",
 		"Referrer-Policy":                   "no-referrer",
 		"Strict-Transport-Security":         "max-age=15552000; includeSubDomains",
 		"X-Content-Type-Options":            "nosniff",
@@ -53,11 +53,41 @@ func TestSecurityHeaders(t *testing.T) {
 		"X-Frame-Options":                   "SAMEORIGIN",
 		"X-Permitted-Cross-Domain-Policies": "none",
 		"X-Xss-Protection":                  "0",
+		"Cache-Control":                     "no-store",
 	}
 	for k, v := range want {
 		if got := w.Header().Get(k); got != v {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
+	}
+}
+
+// TestJSONIsNeverCached checks that every JSON answer, whatever its route or status,
+// tells caches not to keep it (it may hold what only this caller may see), and that the
+// CSP of pages allows no eval.
+func TestJSONIsNeverCached(t *testing.T) {
+	env := newAuthEnv(t, api.Deps{})
+	for _, path := range []string{
+		"/api/catalog/entities",
+		"/api/catalog/entities/by-name/component/default/open-svc",
+		"/api/catalog/entities/by-name/component/default/nope",
+		"/api/v1/me",
+		"/api/v1/tokens",
+		"/api/search/query?term=x",
+		"/api/v1/search?q=x",
+		"/no-such-route",
+	} {
+		w := env.doAs(asViewer, http.MethodGet, path, "")
+		if !strings.Contains(w.Header().Get("Content-Type"), "json") {
+			continue
+		}
+		if got := w.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("GET %s (%d): Cache-Control = %q, want no-store", path, w.Code, got)
+		}
+	}
+	w := env.doAs(asViewer, http.MethodGet, "/catalog", "")
+	if csp := w.Header().Get("Content-Security-Policy"); strings.Contains(csp, "unsafe-eval") || !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("page CSP = %q, want script-src 'self' without 'unsafe-eval'", csp)
 	}
 }
 

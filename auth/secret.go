@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -26,4 +27,14 @@ func newSecret(n int) (string, error) {
 func hashSecret(raw string) string {
 	sum := sha256.Sum256([]byte(raw))
 	return hex.EncodeToString(sum[:])
+}
+
+// csrfOf returns a session's CSRF token, derived from its cookie value: HMAC-SHA256 of a
+// fixed label keyed by the cookie, base64url-encoded. The store keeps only its hash (as
+// it keeps the cookie's), and the token can be given again on every page without being
+// stored; knowing it reveals nothing of the cookie.
+func csrfOf(cookie string) string {
+	m := hmac.New(sha256.New, []byte(cookie))
+	m.Write([]byte("nextportal session csrf"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

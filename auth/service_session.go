@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,15 +25,13 @@ func (s *Service) StartSession(ctx context.Context, p Principal) (cookie, csrf s
 	if cookie, err = newSecret(32); err != nil {
 		return "", "", time.Time{}, fmt.Errorf("start session: %w", err)
 	}
-	if csrf, err = newSecret(32); err != nil {
-		return "", "", time.Time{}, fmt.Errorf("start session: %w", err)
-	}
+	csrf = csrfOf(cookie)
 	via := p.Via
 	if via != "oidc" {
 		via = "password"
 	}
 	now := s.now()
-	sess := Session{Hash: hashSecret(cookie), UserID: p.Subject, CSRF: csrf, Via: via, CreatedAt: now,
+	sess := Session{Hash: hashSecret(cookie), UserID: p.Subject, CSRF: hashSecret(csrf), Via: via, CreatedAt: now,
 		ExpiresAt: now.Add(s.o.SessionTTL)}
 	if err := s.o.Store.CreateSession(ctx, sess); err != nil {
 		return "", "", time.Time{}, fmt.Errorf("start session for %s: %w", p.Name, err)
@@ -56,7 +55,8 @@ func (s *Service) sweepSessions(ctx context.Context) error {
 }
 
 // SessionPrincipal returns the principal of a session cookie and its CSRF token, or
-// ErrUnauthenticated (unknown, expired, or its user disabled). The principal's Via is
+// ErrUnauthenticated (unknown, expired, stored with an unhashed CSRF token by an older
+// version, or its user disabled). The principal's Via is
 // "session"; its role and groups are read afresh, so changes apply at once.
 func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (Principal, string, error) {
 	if cookie == "" {
@@ -72,12 +72,17 @@ func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (Principa
 	if !s.now().Before(sess.ExpiresAt) {
 		return Principal{}, "", fmt.Errorf("session expired: %w", ErrUnauthenticated)
 	}
+	csrf := csrfOf(cookie)
+	if subtle.ConstantTimeCompare([]byte(hashSecret(csrf)), []byte(sess.CSRF)) != 1 {
+		// A session stored before CSRF tokens were hashed: sign in again.
+		return Principal{}, "", fmt.Errorf("invalid session: %w", ErrUnauthenticated)
+	}
 	p, err := s.sessionUser(ctx, sess.UserID)
 	if err != nil {
 		return Principal{}, "", err
 	}
 	p.Via = "session"
-	return p, sess.CSRF, nil
+	return p, csrf, nil
 }
 
 // sessionUser is the principal a session's user id stands for.

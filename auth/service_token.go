@@ -195,7 +195,8 @@ func (s *Service) RevokeToken(ctx context.Context, by Principal, id string) erro
 			return fmt.Errorf("revoke token %s: %w", id, ErrNotFound)
 		}
 		if owner != by.Subject {
-			return fmt.Errorf("revoke token %s: not yours: %w", id, ErrForbidden)
+			// Another user's token is answered like a missing one, so ids cannot be probed.
+			return fmt.Errorf("revoke token %s: %w", id, ErrNotFound)
 		}
 	}
 	if err := s.o.Store.RevokeToken(ctx, id, s.now()); err != nil {

@@ -1,7 +1,10 @@
 package auth_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +27,15 @@ func TestSessions(t *testing.T) {
 	}
 	if _, err := e.db.SessionByHash(ctx, cookie); !errors.Is(err, auth.ErrNotFound) {
 		t.Errorf("the store finds the session by its raw cookie (err %v): it must keep only a hash", err)
+	}
+	// The CSRF token is kept hashed like the cookie: the stored row does not hold it.
+	sum := sha256.Sum256([]byte(cookie))
+	stored, err := e.db.SessionByHash(ctx, hex.EncodeToString(sum[:]))
+	if err != nil {
+		t.Fatalf("SessionByHash: %v", err)
+	}
+	if stored.CSRF == "" || strings.Contains(stored.CSRF, csrf) {
+		t.Errorf("the store keeps the CSRF token %q as %q: it must keep only a hash", csrf, stored.CSRF)
 	}
 	p, gotCSRF, err := e.svc.SessionPrincipal(ctx, cookie)
 	if err != nil {

@@ -35,7 +35,7 @@ type Token struct {
 type Session struct {
 	Hash      string // hex sha256 of the cookie value
 	UserID    string
-	CSRF      string // the token state-changing form posts must echo
+	CSRF      string // hex sha256 of the token state-changing form posts must echo
 	Via       string // password or oidc
 	CreatedAt time.Time
 	ExpiresAt time.Time

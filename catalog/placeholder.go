@@ -67,6 +67,7 @@ func (r *reader) substitute(c *checker, kind, target, dir string, path fieldPath
 	if err != nil {
 		return nil, fmt.Errorf("%s placeholder at %s: %w", kind, path, err)
 	}
+	c.contents = append(c.contents, contentUse{field: path, what: kind + " " + target, real: real})
 	data, err := readLimited(real)
 	if err != nil {
 		c.add(path, fmt.Sprintf("%s placeholder: %v", kind, err))

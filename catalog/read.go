@@ -252,6 +252,10 @@ func (r *reader) addEntity(ctx context.Context, c *checker, raw map[string]any, 
 		return nil
 	}
 	r.firstAt[ref] = here
+	if r.checkContent(c, e, path); len(c.list) > 0 {
+		r.res.problems = append(r.res.problems, c.list...)
+		return nil
+	}
 	p, err := Process(e, parent)
 	if err != nil {
 		c.add(nil, err.Error())

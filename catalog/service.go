@@ -86,6 +86,9 @@ func (s *Service) EntitiesByRefs(ctx context.Context, refs []string, filter Filt
 	if len(valid) == 0 {
 		return out, nil
 	}
+	if err := CheckFilter(filter); err != nil {
+		return nil, err // its message is for the caller as it is
+	}
 	filter, err := s.scopeFilter(ctx, filter)
 	if err != nil {
 		return nil, fmt.Errorf("get entities by refs: %w", err)
@@ -110,6 +113,9 @@ func (s *Service) EntitiesByRefs(ctx context.Context, refs []string, filter Filt
 // Query returns one page of the entities the caller may see. Visibility is part of the
 // store's query, so totals, paging and cursors only ever count visible entities.
 func (s *Service) Query(ctx context.Context, q Query) (Page, error) {
+	if err := q.Check(); err != nil {
+		return Page{}, err // its message is for the caller as it is
+	}
 	var err error
 	if q.Filter, err = s.scopeFilter(ctx, q.Filter); err != nil {
 		return Page{}, fmt.Errorf("query entities: %w", err)
@@ -130,6 +136,9 @@ func (s *Service) Query(ctx context.Context, q Query) (Page, error) {
 
 // Facets counts facet values among the entities matching filter that the caller may see.
 func (s *Service) Facets(ctx context.Context, filter Filter, facets []string) (map[string][]FacetCount, error) {
+	if err := errors.Join(checkFacets(facets), CheckFilter(filter)); err != nil {
+		return nil, err // its message is for the caller as it is
+	}
 	filter, err := s.scopeFilter(ctx, filter)
 	if err != nil {
 		return nil, fmt.Errorf("count facets: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nextportal/portal/auth"
 	"path/filepath"
 	"strings"
 )
@@ -45,7 +46,7 @@ func (s *Service) addLocation(ctx context.Context, typ, target string, dryRun bo
 		return AddLocationResult{}, ApplyResult{}, fmt.Errorf("add location %s:%s: %w", typ, target, err)
 	}
 	if dryRun {
-		out := AddLocationResult{Location: Location{Type: typ, Target: target}, Entities: entitiesOf(read.entities)}
+		out := AddLocationResult{Location: Location{Type: typ, Target: target}, Entities: entitiesOf(visibleRead(ctx, read.entities))}
 		existing, err := s.findLocation(ctx, typ, target)
 		if err != nil {
 			return AddLocationResult{}, ApplyResult{}, fmt.Errorf("add location %s:%s: %w", typ, target, err)
@@ -97,7 +98,8 @@ func (s *Service) storedEntities(ctx context.Context, ps []Processed, conflicts 
 			refs = append(refs, ref)
 		}
 	}
-	found, err := s.store.EntitiesByRefs(ctx, refs, Filter{})
+	vis, _ := visibleFilter(auth.FromContext(ctx))
+	found, err := s.store.EntitiesByRefs(ctx, refs, vis)
 	if err != nil {
 		return nil, fmt.Errorf("read back stored entities: %w", err)
 	}
@@ -108,6 +110,18 @@ func (s *Service) storedEntities(ctx context.Context, ps []Processed, conflicts 
 		}
 	}
 	return out, nil
+}
+
+// visibleRead returns the entities read from files that the principal in ctx may see,
+// judged by what the files say (relations inferred as the store would).
+func visibleRead(ctx context.Context, ps []Processed) []Processed {
+	out := make([]Processed, 0, len(ps))
+	for _, p := range ps {
+		if canSee(ctx, p.Entity) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func entitiesOf(ps []Processed) []Entity {

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"github.com/nextportal/portal/auth"
 	"strings"
 )
 
@@ -55,14 +56,19 @@ func (s *Service) AnalyzeLocation(ctx context.Context, typ, target string) (Anal
 	if err != nil {
 		return Analysis{}, fmt.Errorf("analyze location %s:%s: %w", typ, target, err)
 	}
-	entities := read.entities[1:] // [0] is the generated root Location
+	// [0] is the generated root Location. An entity the caller may not see is left out, as
+	// if the file did not hold it.
+	entities := visibleRead(ctx, read.entities[1:])
 	refs := make([]string, len(entities))
 	for i, p := range entities {
 		refs[i] = p.Entity.Ref().String()
 	}
 	exists := map[string]bool{}
 	if len(refs) > 0 {
-		if exists, err = s.store.ExistingRefs(ctx, refs, Filter{}); err != nil {
+		// Registered means registered and visible: a stored entity the caller may not see
+		// is absent to them, so isRegistered cannot confirm it.
+		vis, _ := visibleFilter(auth.FromContext(ctx))
+		if exists, err = s.store.ExistingRefs(ctx, refs, vis); err != nil {
 			return Analysis{}, fmt.Errorf("analyze location %s:%s: %w", typ, target, err)
 		}
 	}

@@ -125,7 +125,128 @@ func (s *Service) scopeFilter(ctx context.Context, f Filter) (Filter, error) {
 		}
 		f = dropHidden(f, hidden)
 	}
+	f, err := s.narrowBareRelations(ctx, f)
+	if err != nil {
+		return Filter{}, fmt.Errorf("check filter relations: %w", err)
+	}
 	return and(f, vis), nil
+}
+
+// narrowBareRelations rewrites each condition on a relation type alone ("relations.X",
+// any target) that some relation of that type to a hidden entity would satisfy into one
+// listing the targets the caller may see, so an entity whose only such relation points
+// at a hidden entity does not match.
+func (s *Service) narrowBareRelations(ctx context.Context, f Filter) (Filter, error) {
+	types := bareRelationTypes(f, nil)
+	if len(types) == 0 {
+		return f, nil
+	}
+	visibleTargets := map[string][]string{} // type → targets the caller may see
+	for _, typ := range types {
+		targets, err := s.store.RelationTargets(ctx, typ)
+		if err != nil {
+			return Filter{}, err
+		}
+		_, hidden, err := s.refStates(ctx, targets)
+		if err != nil {
+			return Filter{}, err
+		}
+		if len(hidden) == 0 || !slices.ContainsFunc(targets, func(t string) bool { return hidden[t] }) {
+			continue
+		}
+		kept := []string{}
+		for _, t := range targets {
+			if !hidden[t] {
+				kept = append(kept, t)
+			}
+		}
+		visibleTargets[typ] = kept
+	}
+	return withTargets(f, visibleTargets), nil
+}
+
+// bareRelationType returns the relation type of a condition on a relation type alone.
+func bareRelationType(f Filter) (string, bool) {
+	if f.Key == "" || len(f.Values) > 0 || !isRelationKey(f.Key) {
+		return "", false
+	}
+	return strings.TrimSpace(strings.ToLower(strings.TrimSpace(f.Key))[len(relationsKeyPrefix):]), true
+}
+
+// bareRelationTypes appends the relation types f's bare relation conditions name.
+func bareRelationTypes(f Filter, out []string) []string {
+	if typ, ok := bareRelationType(f); ok && typ != "" && !slices.Contains(out, typ) {
+		out = append(out, typ)
+	}
+	for _, sub := range append(slices.Clone(f.AllOf), f.AnyOf...) {
+		out = bareRelationTypes(sub, out)
+	}
+	if f.Not != nil {
+		out = bareRelationTypes(*f.Not, out)
+	}
+	return out
+}
+
+// withTargets returns f with each bare condition on a type of targets given those
+// targets as values (none: it matches nothing).
+func withTargets(f Filter, targets map[string][]string) Filter {
+	return mapLeaves(f, func(leaf Filter) Filter {
+		typ, ok := bareRelationType(leaf)
+		kept, narrowed := targets[typ]
+		switch {
+		case !ok || !narrowed:
+			return leaf
+		case len(kept) == 0:
+			return Filter{Not: &Filter{}} // nothing
+		}
+		return Filter{Key: leaf.Key, Values: kept}
+	})
+}
+
+// mapLeaves returns f with every condition (leaf) replaced by fn of it.
+func mapLeaves(f Filter, fn func(Filter) Filter) Filter {
+	if f.Key != "" {
+		return fn(f)
+	}
+	var out Filter
+	for _, sub := range f.AllOf {
+		out.AllOf = append(out.AllOf, mapLeaves(sub, fn))
+	}
+	for _, sub := range f.AnyOf {
+		out.AnyOf = append(out.AnyOf, mapLeaves(sub, fn))
+	}
+	if f.Not != nil {
+		n := mapLeaves(*f.Not, fn)
+		out.Not = &n
+	}
+	return out
+}
+
+// dropHidden returns f without the hidden values of its relation conditions; a condition
+// left with none matches nothing.
+func dropHidden(f Filter, hidden map[string]bool) Filter {
+	if len(hidden) == 0 {
+		return f
+	}
+	return mapLeaves(f, func(leaf Filter) Filter {
+		if !isRelationKey(leaf.Key) || len(leaf.Values) == 0 {
+			return leaf
+		}
+		var kept []string
+		for _, v := range leaf.Values {
+			if !hidden[strings.ToLower(strings.TrimSpace(v))] {
+				kept = append(kept, v)
+			}
+		}
+		if len(kept) == 0 {
+			return Filter{Not: &Filter{}} // nothing
+		}
+		return Filter{Key: leaf.Key, Values: kept}
+	})
+}
+
+func isRelationKey(key string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(key)), relationsKeyPrefix)
 }
 
 // relationValues appends the values of f's relation conditions to out, as the store
@@ -145,40 +266,4 @@ func relationValues(f Filter, out []string) []string {
 		out = relationValues(*f.Not, out)
 	}
 	return out
-}
-
-// dropHidden returns f without the hidden values of its relation conditions; a condition
-// left with none matches nothing.
-func dropHidden(f Filter, hidden map[string]bool) Filter {
-	if len(hidden) == 0 {
-		return f
-	}
-	if isRelationKey(f.Key) && len(f.Values) > 0 {
-		var kept []string
-		for _, v := range f.Values {
-			if !hidden[strings.ToLower(strings.TrimSpace(v))] {
-				kept = append(kept, v)
-			}
-		}
-		if len(kept) == 0 {
-			return Filter{Not: &Filter{}} // nothing
-		}
-		return Filter{Key: f.Key, Values: kept}
-	}
-	out := Filter{Key: f.Key, Values: f.Values}
-	for _, sub := range f.AllOf {
-		out.AllOf = append(out.AllOf, dropHidden(sub, hidden))
-	}
-	for _, sub := range f.AnyOf {
-		out.AnyOf = append(out.AnyOf, dropHidden(sub, hidden))
-	}
-	if f.Not != nil {
-		n := dropHidden(*f.Not, hidden)
-		out.Not = &n
-	}
-	return out
-}
-
-func isRelationKey(key string) bool {
-	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(key)), relationsKeyPrefix)
 }

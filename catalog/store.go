@@ -85,6 +85,9 @@ type Store interface {
 	Facets(ctx context.Context, filter Filter, facets []string) (map[string][]FacetCount, error)
 	// ExistingRefs reports which of refs name a stored entity that matches filter.
 	ExistingRefs(ctx context.Context, refs []string, filter Filter) (map[string]bool, error)
+	// RelationTargets returns the distinct targets (canonical, lowercased refs, sorted) of
+	// the stored relations of type typ, compared case-insensitively.
+	RelationTargets(ctx context.Context, typ string) ([]string, error)
 	// ParentRef returns the Parent stored with the entity (empty for a root), or ErrNotFound.
 	ParentRef(ctx context.Context, ref string) (string, error)
 	// DeleteEntity deletes an entity by uid with its search rows and the relation rows it

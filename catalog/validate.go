@@ -16,6 +16,8 @@ type checker struct {
 	doc    *yaml.Node // the YAML document, for line numbers; nil for JSON input
 	entity string     // the entity's ref, once known
 	list   []Problem
+	// contents are the files the document's placeholders read.
+	contents []contentUse
 }
 
 // add records a problem about the field at path. msg follows the field name, so it reads

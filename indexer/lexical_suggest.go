@@ -12,14 +12,20 @@ import (
 // suggestCandidates bounds the entity names suggest compares with the word.
 const suggestCandidates = 50
 
+// suggestMaxLetters is the longest word suggest fuzzy-matches: an entity name has at
+// most 63 characters and a suggestion is at most 2 edits away, so a longer word has no
+// suggestion, and the fuzzy automaton bleve builds grows with the word.
+const suggestMaxLetters = 63 + 2
+
 // suggest returns the entity name, or word of an entity name, that aud may see and that is
 // closest to word by edit distance (at most 1 for words up to 4 letters, 2 above), or ""
-// when there is none, when word is shorter than 3 letters, or when word is itself one.
+// when there is none, when word is shorter than 3 letters or longer than suggestMaxLetters,
+// or when word is itself one.
 // Ties go to the whole name, then to the first in alphabetical order.
 func (x *lexicalIndex) suggest(ctx context.Context, word string, aud Audience) (string, error) {
 	word = strings.ToLower(strings.TrimSpace(word))
 	n := utf8.RuneCountInString(word)
-	if n < 3 {
+	if n < 3 || n > suggestMaxLetters {
 		return "", nil
 	}
 	fuzziness := 2

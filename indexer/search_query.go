@@ -11,6 +11,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrInvalidQuery is returned by Search for a query it cannot run: a bad limit, mode,
@@ -24,6 +25,16 @@ const (
 	maxLimit     = 100
 	minDepth     = 100  // fewest candidate chunks asked of each retriever
 	maxDepth     = 1000 // most candidate chunks asked of each retriever
+)
+
+// Bounds of a query's text, so that no query costs more than a reasonable one: the
+// lexical and fuzzy queries bleve builds grow with the length of each word.
+const (
+	// MaxQueryChars is the most characters (runes) a query's text may have.
+	MaxQueryChars = 1000
+	// MaxWordChars is the most characters a word (a run of letters and digits) of a
+	// query may have: longer than any entity name (63) or identifier one searches for.
+	MaxWordChars = 128
 )
 
 // plan is a validated Query: text trimmed, mode resolved, filter values lowercased, the
@@ -46,6 +57,9 @@ func invalid(format string, args ...any) error {
 // planQuery validates q and resolves its defaults.
 func planQuery(q Query) (plan, error) {
 	p := plan{text: strings.TrimSpace(q.Text), limit: q.Limit}
+	if err := checkText(p.text); err != nil {
+		return plan{}, err
+	}
 	if p.limit == 0 {
 		p.limit = defaultLimit
 	}
@@ -165,4 +179,31 @@ func decodeCursor(s, key string) (int, error) {
 		return 0, invalid("cursor offset %d is out of range", c.Offset)
 	}
 	return c.Offset, nil
+}
+
+// checkText refuses a query text longer than MaxQueryChars or with a word longer than
+// MaxWordChars. The message quotes at most the start of the word.
+func checkText(text string) error {
+	if n := utf8.RuneCountInString(text); n > MaxQueryChars {
+		return invalid("query is %d characters long: at most %d are allowed", n, MaxQueryChars)
+	}
+	for _, t := range tokens(text) {
+		if n := t.rend - t.rstart; n > MaxWordChars {
+			return invalid("query word %q is %d characters long: at most %d are allowed",
+				truncateRunes(text[t.start:t.end], 20), n, MaxWordChars)
+		}
+	}
+	return nil
+}
+
+// truncateRunes returns s cut to at most n runes, with "…" when it was cut.
+func truncateRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j] + "…"
+		}
+		i++
+	}
+	return s
 }

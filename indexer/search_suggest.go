@@ -10,6 +10,10 @@ import (
 const (
 	suggestMinLetters = 4 // shorter words are too often meant as typed
 	suggestMaxWords   = 8 // query words checked, to bound the searches one query costs
+	// suggestMaxTotal bounds the letters of the words checked together: each fuzzy search
+	// allocates about 70 KB per letter of its word (measured at edit distance 2), so a query
+	// of long words would otherwise cost tens of megabytes.
+	suggestMaxTotal = 160
 )
 
 // didYouMean returns text with each word of four or more letters that matches no chunk
@@ -41,16 +45,20 @@ func (s *Service) didYouMean(ctx context.Context, text string, aud Audience) (st
 }
 
 // suggestWords returns the distinct words of text, lowercased, that are worth a
-// suggestion: four letters or more and not stopwords, at most suggestMaxWords of them.
+// suggestion: four letters or more, at most suggestMaxLetters, and not stopwords; at most
+// suggestMaxWords of them with at most suggestMaxTotal letters together.
 func suggestWords(text string) []string {
 	var out []string
 	seen := make(map[string]bool)
+	total := 0
 	for _, t := range tokens(text) {
 		w := strings.ToLower(text[t.start:t.end])
-		if t.term == "" || t.rend-t.rstart < suggestMinLetters || seen[w] {
+		n := t.rend - t.rstart
+		if t.term == "" || n < suggestMinLetters || n > suggestMaxLetters || total+n > suggestMaxTotal || seen[w] {
 			continue
 		}
 		seen[w] = true
+		total += n
 		out = append(out, w)
 		if len(out) == suggestMaxWords {
 			break

@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -17,6 +18,11 @@ func TestSuggestWords(t *testing.T) {
 		{"größe öl straße", []string{"größe", "straße"}},
 		{"one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen",
 			[]string{"three", "four", "five", "seven", "eight", "nine", "eleven", "twelve"}},
+		// Only reasonable words are fuzzy-matched: none longer than a name can be, and no
+		// more letters in all than suggestMaxTotal.
+		{"ledgr " + strings.Repeat("x", 66) + " paymnts", []string{"ledgr", "paymnts"}},
+		{strings.Repeat("a", 65) + " " + strings.Repeat("b", 65) + " " + strings.Repeat("c", 65) + " ledgr",
+			[]string{strings.Repeat("a", 65), strings.Repeat("b", 65), "ledgr"}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, suggestWords(tt.text)); diff != "" {

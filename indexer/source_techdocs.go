@@ -29,6 +29,7 @@ type techDocsSource struct {
 // techDocsSkips counts the entities whose techdocs-ref was not read, by reason.
 type techDocsSkips struct {
 	NotDir       int // a techdocs-ref of another form (url:...): no network is used
+	Refused      int // the folder belongs to an entity fewer may see
 	NotFile      int // the entity was not read from a file location
 	OutsideRoots int // the folder lies outside every root
 	Missing      int // the folder or its docs folder does not exist
@@ -69,7 +70,7 @@ func (s *techDocsSource) Documents(ctx context.Context, yield func(Document) err
 	if skips != (techDocsSkips{}) {
 		s.logger.InfoContext(ctx, "techdocs folders skipped",
 			"other_ref_forms", skips.NotDir, "not_file_locations", skips.NotFile,
-			"outside_roots", skips.OutsideRoots, "missing", skips.Missing)
+			"outside_roots", skips.OutsideRoots, "missing", skips.Missing, "owned_by_less_visible", skips.Refused)
 	}
 	return nil
 }
@@ -104,6 +105,12 @@ func (s *techDocsSource) documents(ctx context.Context, yield func(Document) err
 		}
 		if !s.inRoots(base) {
 			skips.OutsideRoots++
+			return nil
+		}
+		if by := catalog.ContentRefusal(*e, file, base, s.roots); by != "" {
+			// The folder belongs to an entity fewer may see: its docs are not shown
+			// through this one (catalog.ContentRefusal).
+			skips.Refused++
 			return nil
 		}
 		docs, ok := docsFolder(base)

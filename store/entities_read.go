@@ -141,6 +141,28 @@ func (db *DB) relationsOf(ctx context.Context, refs []string) (map[string][]cata
 	return out, nil
 }
 
+// RelationTargets returns the distinct targets of the relations of type typ, sorted.
+func (db *DB) RelationTargets(ctx context.Context, typ string) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT lower(target_ref) AS t FROM relations WHERE lower(type) = $1 ORDER BY t`,
+		strings.ToLower(strings.TrimSpace(typ)))
+	if err != nil {
+		return nil, fmt.Errorf("relation targets of %s: %w", typ, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("relation targets of %s: %w", typ, err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("relation targets of %s: %w", typ, err)
+	}
+	return out, nil
+}
+
 // ExistingRefs reports which of refs name a stored entity that matches filter.
 func (db *DB) ExistingRefs(ctx context.Context, refs []string, filter catalog.Filter) (map[string]bool, error) {
 	out := make(map[string]bool, len(refs))

@@ -96,6 +96,21 @@ func testReads(t *testing.T, s catalog.Store) {
 		}
 	}
 
+	for typ, want := range map[string][]string{
+		"ownerOf": {"api:default/payments-http", "component:default/orders", "component:default/payments-api",
+			"component:default/web-site", "component:other/legacy_thing", "resource:default/ledger-db"},
+		"DEPENDSON": {"resource:default/ledger-db"},
+		"noSuch":    nil,
+	} {
+		got, err := s.RelationTargets(ctx, typ)
+		if err != nil {
+			t.Fatalf("RelationTargets(%s): %v", typ, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("RelationTargets(%s) (-want +got):\n%s", typ, diff)
+		}
+	}
+
 	for ref, want := range map[string]string{fixtureRefs[0]: root, root: ""} {
 		if got, err := s.ParentRef(ctx, ref); err != nil || got != want {
 			t.Errorf("ParentRef(%s) = %q, %v; want %q", ref, got, err, want)
