@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // uiPageSize is how many entities the catalog table shows per page.
@@ -249,7 +250,7 @@ func decodeUICursor(s string) (*catalog.Position, error) {
 		err = json.Unmarshal(b, &pos)
 	}
 	if err != nil || len(pos.Values) != 1 || pos.UID == "" {
-		return nil, fmt.Errorf("malformed page cursor; go back to the first page: %w", catalog.ErrInvalid)
+		return nil, errkind.Errorf(catalog.ErrInvalid, "malformed page cursor; go back to the first page")
 	}
 	return &pos, nil
 }

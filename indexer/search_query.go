@@ -6,17 +6,17 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // ErrInvalidQuery is returned by Search for a query it cannot run: a bad limit, mode,
 // filter or facet field, or a cursor of another query. The wrapping error's message says
 // what is wrong and is meant for the caller.
-var ErrInvalidQuery = errors.New("invalid query")
+var ErrInvalidQuery = errkind.New(errkind.Invalid, "invalid query")
 
 // Bounds of a search.
 const (
@@ -40,7 +40,7 @@ type plan struct {
 
 // invalid returns an error wrapping ErrInvalidQuery with a message for the caller.
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidQuery, fmt.Sprintf(format, args...))
+	return errkind.Errorf(ErrInvalidQuery, format, args...)
 }
 
 // planQuery validates q and resolves its defaults.
