@@ -2,14 +2,13 @@ package indexer
 
 import (
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
 
+	pagecursor "github.com/nextportal/portal/internal/cursor"
 	"github.com/nextportal/portal/internal/errkind"
 )
 
@@ -139,22 +138,14 @@ type cursor struct {
 
 // encodeCursor returns the cursor of the page at offset of the query with this key.
 func encodeCursor(offset int, key string) string {
-	b, err := json.Marshal(cursor{Offset: offset, Key: key})
-	if err != nil {
-		panic(err) // an int and a string always marshal
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
+	return pagecursor.URL.Encode(cursor{Offset: offset, Key: key})
 }
 
 // decodeCursor returns the offset a cursor points to, checking it belongs to the query
 // with this key.
 func decodeCursor(s, key string) (int, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return 0, invalid("cursor is malformed")
-	}
 	var c cursor
-	if err := json.Unmarshal(b, &c); err != nil {
+	if err := pagecursor.URL.Decode(s, &c); err != nil {
 		return 0, invalid("cursor is malformed")
 	}
 	if c.Key != key {
