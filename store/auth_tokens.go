@@ -72,20 +72,8 @@ func (db *DB) Tokens(ctx context.Context, userID string) ([]auth.Token, error) {
 		q += ` WHERE user_id = $1`
 		args = append(args, userID)
 	}
-	rows, err := db.sql.QueryContext(ctx, q+` ORDER BY created_at DESC, id DESC`, args...)
+	out, err := collectRows(ctx, db.sql, q+` ORDER BY created_at DESC, id DESC`, args, scanToken)
 	if err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	defer rows.Close()
-	out := []auth.Token{}
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	return out, nil

@@ -70,20 +70,8 @@ func (db *DB) UserByRef(ctx context.Context, userRef string) (auth.User, error) 
 
 // Users lists every user, by name.
 func (db *DB) Users(ctx context.Context) ([]auth.User, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name_key`)
+	out, err := collectRows(ctx, db.sql, `SELECT `+userColumns+` FROM users ORDER BY name_key`, nil, scanUser)
 	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	out := []auth.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	return out, nil

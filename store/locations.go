@@ -47,20 +47,8 @@ func (db *DB) CreateLocation(ctx context.Context, typ, target string) (catalog.L
 
 // Locations lists every location, oldest first.
 func (db *DB) Locations(ctx context.Context) ([]catalog.Location, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+locationColumns+` FROM locations l ORDER BY l.created_at, l.id`)
+	out, err := collectRows(ctx, db.sql, `SELECT `+locationColumns+` FROM locations l ORDER BY l.created_at, l.id`, nil, scanLocation)
 	if err != nil {
-		return nil, fmt.Errorf("list locations: %w", err)
-	}
-	defer rows.Close()
-	out := []catalog.Location{}
-	for rows.Next() {
-		l, err := scanLocation(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list locations: %w", err)
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list locations: %w", err)
 	}
 	return out, nil

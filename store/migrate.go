@@ -96,18 +96,9 @@ func (db *DB) prepareSchema(ctx context.Context, noMigrate bool) error {
 		return fmt.Errorf("check schema: %w", err)
 	}
 	applied := map[string]bool{}
-	if rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`); err == nil {
-		for rows.Next() {
-			var v string
-			if err := rows.Scan(&v); err != nil {
-				rows.Close()
-				return fmt.Errorf("check schema: %w", err)
-			}
+	if versions, err := collectRows(ctx, conn, `SELECT version FROM schema_migrations`, nil, scanString); err == nil {
+		for _, v := range versions {
 			applied[v] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("check schema: %w", err)
 		}
 	} else if err := conn.PingContext(ctx); err != nil {
 		return fmt.Errorf("check schema: %w", err)
@@ -163,18 +154,9 @@ func (db *DB) applyMigration(ctx context.Context, conn *sql.DB, file string) (bo
 
 // AppliedMigrations returns the versions recorded in schema_migrations, in order.
 func (db *DB) AppliedMigrations(ctx context.Context) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
+	out, err := collectRows(ctx, db.sql, `SELECT version FROM schema_migrations ORDER BY version`, nil, scanString)
 	if err != nil {
 		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, fmt.Errorf("read schema_migrations: %w", err)
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return out, nil
 }
