@@ -161,14 +161,14 @@ func (s *Server) getBackstageSearch(c *gin.Context) error {
 	}
 	tag := rand.Text()
 	pre, post := "<"+tag+">", "</"+tag+">"
-	terms := queryTerms(bs.q.Text)
+	terms := indexer.QueryTerms(bs.q.Text)
 	for i, r := range res.Results {
 		resp.Results = append(resp.Results, backstageResult{
 			Type:     typeOfSource(r.Source),
 			Document: backstageDocument(r, titles),
 			Highlight: backstageHighlight{PreTag: pre, PostTag: post, Fields: map[string]string{
 				"text":     tagRanges(r.Snippet, r.Highlights, pre, post),
-				"title":    tagRanges(r.Title, termRanges(r.Title, terms), pre, post),
+				"title":    tagRanges(r.Title, indexer.TermRanges(r.Title, terms), pre, post),
 				"location": r.URL,
 				"path":     docPath(r),
 			}},
