@@ -4,28 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/nextportal/portal/store"
-	"github.com/nextportal/portal/store/storetest"
 )
 
 // TestOpenNoMigrate: a read-only open never upgrades a schema. It refuses a database that
 // lacks migrations, with ErrSchemaOutdated and a message naming `portal migrate`, and
 // opens one that is current.
 func TestOpenNoMigrate(t *testing.T) {
-	engines := []struct {
-		name   string
-		opts   func(t *testing.T) store.Options
-		driver func(o store.Options) (string, string)
-	}{
-		{"sqlite", func(t *testing.T) store.Options { return store.Options{DataDir: t.TempDir()} },
-			func(o store.Options) (string, string) { return "sqlite", filepath.Join(o.DataDir, "portal.db") }},
-		{"postgres", func(t *testing.T) store.Options { return store.Options{URL: storetest.PostgresURL(t)} },
-			func(o store.Options) (string, string) { return "pgx", o.URL }},
-	}
-	for _, e := range engines {
+	for _, e := range rawEngines {
 		t.Run(e.name, func(t *testing.T) {
 			ctx := context.Background()
 			o := e.opts(t)
