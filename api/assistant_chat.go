@@ -67,7 +67,7 @@ func (s *Server) postChat(c *gin.Context) error {
 	if !wantsEventStream(c.Request) {
 		ans, err := s.deps.Assistant.Ask(ctx, q, nil)
 		if err != nil {
-			return assistantErr(err)
+			return err
 		}
 		writeJSON(c, http.StatusOK, outAnswer(ans))
 		return nil
@@ -91,13 +91,13 @@ func (s *Server) postChat(c *gin.Context) error {
 	defer mu.Unlock()
 	if stream == nil {
 		if err != nil {
-			return assistantErr(err)
+			return err
 		}
 		return nil
 	}
 	defer stream.Close()
 	if err != nil && !errors.Is(err, errStreamClosed) && ctx.Err() == nil {
-		status, _, msg := errorResponse(assistantErr(err))
+		status, _, msg := errorResponse(err)
 		if status >= 500 && !errors.Is(err, assistant.ErrUnavailable) {
 			// The detail goes to the log; the user learns what to do.
 			s.logger.ErrorContext(ctx, "streamed answer failed", "request_id", RequestID(ctx), "error", err)
@@ -144,28 +144,3 @@ func assistantOff() error {
 		msg: "the assistant is not available on this server"}
 }
 
-// assistantErr maps the assistant's sentinel errors to API errors with the message a
-// client may see (a not-found one keeps "not found"); anything else stays as it is (a
-// 5xx, logged).
-func assistantErr(err error) error {
-	switch {
-	case errors.Is(err, assistant.ErrInvalid):
-		return &apiError{status: http.StatusBadRequest, name: "InputError", msg: assistantMessage(err, assistant.ErrInvalid), err: err}
-	case errors.Is(err, assistant.ErrNotFound):
-		return &apiError{status: http.StatusNotFound, name: "NotFoundError", msg: err.Error(), err: err}
-	case errors.Is(err, assistant.ErrUnavailable):
-		return &apiError{status: http.StatusServiceUnavailable, name: "ServiceUnavailableError",
-			msg: assistantMessage(err, assistant.ErrUnavailable), err: err}
-	default:
-		return err
-	}
-}
-
-// assistantMessage is err's message without the sentinel's text.
-func assistantMessage(err, sentinel error) string {
-	msg := err.Error()
-	if m, ok := strings.CutSuffix(msg, ": "+sentinel.Error()); ok {
-		return m
-	}
-	return msg
-}

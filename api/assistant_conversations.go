@@ -34,7 +34,7 @@ func (s *Server) getConversations(c *gin.Context) error {
 	}
 	cs, next, err := s.deps.Assistant.Conversations(c.Request.Context(), limit, c.Query("cursor"))
 	if err != nil {
-		return assistantErr(err)
+		return err
 	}
 	if cs == nil {
 		cs = []assistant.Conversation{}
@@ -51,7 +51,7 @@ func (s *Server) getConversation(c *gin.Context) error {
 	}
 	conv, err := s.deps.Assistant.Conversation(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		return assistantErr(err)
+		return err
 	}
 	if conv.Turns == nil {
 		conv.Turns = []assistant.Turn{}
@@ -90,7 +90,7 @@ func (s *Server) postFeedback(c *gin.Context) error {
 	}
 	f := assistant.Feedback{ConversationID: c.Param("id"), Turn: *req.Turn, Rating: rating, Comment: req.Comment}
 	if err := s.deps.Assistant.Feedback(c.Request.Context(), f); err != nil {
-		return assistantErr(err)
+		return err
 	}
 	c.Status(http.StatusNoContent)
 	return nil

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -37,7 +38,9 @@ func (s *Server) audit() gin.HandlerFunc {
 		if actor == "" {
 			actor = actorOf(auth.FromContext(c.Request.Context()))
 		}
-		ctx := c.Request.Context()
+		// The response is written: the client may be gone and its context cancelled, but
+		// the change happened, so its record must be written anyway.
+		ctx := context.WithoutCancel(c.Request.Context())
 		err := s.auth.Record(ctx, auth.AuditEvent{
 			At:     time.Now().UTC(),
 			Actor:  actor,

@@ -271,6 +271,7 @@ func TestLoginRefusesOtherOrigins(t *testing.T) {
 		{"no browser headers", nil, true},
 		{"same origin", map[string]string{"Origin": "http://example.com", "Sec-Fetch-Site": "same-origin"}, true},
 		{"typed into the address bar", map[string]string{"Sec-Fetch-Site": "none"}, true},
+		{"own form under no-referrer", map[string]string{"Origin": "null", "Sec-Fetch-Site": "same-origin"}, true},
 		{"origin of the portal only", map[string]string{"Origin": "http://example.com"}, true},
 		{"cross-site fetch metadata", map[string]string{"Sec-Fetch-Site": "cross-site"}, false},
 		{"same-site but another origin", map[string]string{"Sec-Fetch-Site": "same-site"}, false},

@@ -271,7 +271,7 @@ func (o *oidcLogin) oauth(p *oidc.Provider, c *gin.Context) *oauth2.Config {
 // the login; it is logged.
 func (s *Server) recordOIDCLogin(c *gin.Context, p auth.Principal) {
 	ctx := c.Request.Context()
-	err := s.deps.Auth.Record(ctx, auth.AuditEvent{
+	err := s.deps.Auth.Record(context.WithoutCancel(ctx), auth.AuditEvent{ // outlives the request
 		At:      time.Now().UTC(),
 		Actor:   actorOf(p),
 		Action:  "login",

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // Keys of values the auth middleware leaves in the gin context.
@@ -56,7 +57,7 @@ func (s *Server) principalOf(c *gin.Context) (auth.Principal, error) {
 		scheme, raw, _ := strings.Cut(strings.TrimSpace(h), " ")
 		raw = strings.TrimSpace(raw)
 		if !strings.EqualFold(scheme, "Bearer") || raw == "" {
-			return auth.Principal{}, fmt.Errorf("the Authorization header must be \"Bearer <token>\": %w", auth.ErrUnauthenticated)
+			return auth.Principal{}, errkind.Errorf(auth.ErrUnauthenticated, "the Authorization header must be \"Bearer <token>\"")
 		}
 		if s.auth == nil {
 			return auth.Principal{}, fmt.Errorf("%w: %w", errNoAuth, auth.ErrUnauthenticated)

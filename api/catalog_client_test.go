@@ -16,6 +16,7 @@ import (
 	"github.com/nextportal/portal/api"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/testenv"
 	"github.com/nextportal/portal/store/storetest"
 )
 
@@ -92,10 +93,7 @@ func TestBackstageCatalogClient(t *testing.T) {
 // are missing. Under CI=true it fails instead: CI must run this test.
 func requireClientNode(t *testing.T) string {
 	t.Helper()
-	skip := t.Skipf
-	if os.Getenv("CI") == "true" {
-		skip = t.Fatalf
-	}
+	skip := func(format string, args ...any) { testenv.SkipOrFail(t, format, args...) }
 	node, err := exec.LookPath("node")
 	if err != nil {
 		skip("node not found: @backstage/catalog-client check not run")

@@ -1,11 +1,10 @@
 package api
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"strings"
 
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/cursor"
 )
 
 // queryCursor is what a by-query cursor carries: the whole query, so a cursor request
@@ -110,13 +109,7 @@ func (c queryCursor) query() catalog.Query {
 	return q
 }
 
-func encodeCursor(c queryCursor) string {
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(err) // plain data always marshals
-	}
-	return base64.StdEncoding.EncodeToString(b)
-}
+func encodeCursor(c queryCursor) string { return cursor.Std.Encode(c) }
 
 // decodeCursor parses a cursor. A '+' that a careless client left unescaped arrives as a
 // space, so spaces are read back as '+'.
@@ -125,17 +118,9 @@ func decodeCursor(s string) (queryCursor, error) {
 	if s == "" {
 		return queryCursor{}, inputErrorf("Cursor cannot be empty")
 	}
-	raw, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		if raw, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "=")); err != nil {
-			return queryCursor{}, inputErrorf("Malformed cursor: not base64: %v", err)
-		}
-	}
 	var c queryCursor
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return queryCursor{}, inputErrorf("Malformed cursor: %v", err)
+	if err := cursor.Std.Decode(s, &c); err != nil {
+		return queryCursor{}, inputErrorf("Malformed cursor: it is not one this server made")
 	}
 	if c.Position.UID == "" {
 		return queryCursor{}, inputErrorf("Malformed cursor: it has no position")

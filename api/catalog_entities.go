@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/cursor"
 )
 
 // entitiesAfter is the "after" token of GET /entities' offset paging, as Backstage
@@ -67,22 +67,15 @@ func (s *Server) getEntities(c *gin.Context) error {
 	return nil
 }
 
-func encodeAfter(a entitiesAfter) string {
-	b, _ := json.Marshal(a) // plain ints always marshal
-	return base64.StdEncoding.EncodeToString(b)
-}
+func encodeAfter(a entitiesAfter) string { return cursor.Std.Encode(a) }
 
 func decodeAfter(s string) (entitiesAfter, error) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "+")
 	if s == "" {
 		return entitiesAfter{}, inputErrorf("Invalid after, must not be empty")
 	}
-	raw, err := base64.StdEncoding.DecodeString(s)
 	var a entitiesAfter
-	if err == nil {
-		err = json.Unmarshal(raw, &a)
-	}
-	if err != nil || a.Limit < 0 || a.Offset < 0 {
+	if err := cursor.Std.Decode(s, &a); err != nil || a.Limit < 0 || a.Offset < 0 {
 		return entitiesAfter{}, inputErrorf("Malformed after cursor %q", s)
 	}
 	return a, nil

@@ -46,11 +46,8 @@ func parseFilter(q url.Values) (catalog.Filter, error) {
 	if len(q["filter"]) == 0 {
 		return catalog.Filter{}, nil
 	}
-	f, err := catalog.ParseFilterParams(q["filter"])
-	if err != nil {
-		return catalog.Filter{}, inputErrorf("%s", clientMessage(err))
-	}
-	return f, nil
+	// A malformed filter is a catalog.ErrInvalid error whose message names the problem.
+	return catalog.ParseFilterParams(q["filter"])
 }
 
 // parseOrderFields parses by-query's orderField parameters, "field[,asc|desc]".

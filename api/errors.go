@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // apiError is an error that already knows how it is answered: status, Backstage error name
@@ -40,13 +40,35 @@ type locationInputError struct{ error }
 
 func (e locationInputError) Unwrap() error { return e.error }
 
+// kindAnswer is how an error of one kind is answered.
+type kindAnswer struct {
+	status int
+	name   string // Backstage's error name
+}
+
+// kindAnswers maps every error kind to its status code and Backstage error name: the one
+// table from errkind to HTTP. Other (no kind) is a 500.
+var kindAnswers = map[errkind.Kind]kindAnswer{
+	errkind.NotFound:        {http.StatusNotFound, "NotFoundError"},
+	errkind.Conflict:        {http.StatusConflict, "ConflictError"},
+	errkind.Invalid:         {http.StatusBadRequest, "InputError"},
+	errkind.Forbidden:       {http.StatusForbidden, "NotAllowedError"},
+	errkind.Unauthenticated: {http.StatusUnauthorized, "AuthenticationError"},
+	errkind.Unavailable:     {http.StatusServiceUnavailable, "ServiceUnavailableError"},
+	errkind.RateLimited:     {http.StatusTooManyRequests, "TooManyRequestsError"},
+	errkind.Other:           {http.StatusInternalServerError, "Error"},
+}
+
 // errorResponse is the one place that maps an error to its HTTP status, Backstage error
-// name and client message. 5xx messages are generic; the caller logs the detail.
+// name and client message. The message is the one the error carries explicitly
+// (errkind.Message), or the kind's own words; it is never cut out of the error's text, so
+// driver and library text never reach a client. 5xx messages are generic; the caller logs
+// the detail.
 func errorResponse(err error) (status int, name, msg string) {
 	var ae *apiError
 	var tooBig *http.MaxBytesError
 	var verr *catalog.ValidationError
-	var li locationInputError
+	kind := errkind.Of(err)
 	switch {
 	case errors.As(err, &ae):
 		return ae.status, ae.name, ae.msg
@@ -55,35 +77,21 @@ func errorResponse(err error) (status int, name, msg string) {
 			fmt.Sprintf("request body too large: the limit is %d bytes", tooBig.Limit)
 	case errors.As(err, &verr):
 		return http.StatusBadRequest, "InputError", validationMessage(verr)
-	case errors.Is(err, catalog.ErrInvalid):
-		return http.StatusBadRequest, "InputError", clientMessage(err)
-	case errors.Is(err, catalog.ErrNotFound):
-		return http.StatusNotFound, "NotFoundError", clientMessage(err)
-	case errors.Is(err, catalog.ErrConflict):
-		return http.StatusConflict, "ConflictError", clientMessage(err)
-	case errors.Is(err, catalog.ErrForbidden) && errors.As(err, &li):
-		return http.StatusBadRequest, "InputError", clientMessage(err)
-	case errors.Is(err, catalog.ErrForbidden):
-		return http.StatusForbidden, "NotAllowedError", clientMessage(err)
-	case errors.Is(err, auth.ErrUnauthenticated):
-		return http.StatusUnauthorized, "AuthenticationError", clientMessage(err)
-	case errors.Is(err, auth.ErrForbidden):
-		return http.StatusForbidden, "NotAllowedError", clientMessage(err)
-	case errors.Is(err, auth.ErrNotFound):
-		return http.StatusNotFound, "NotFoundError", clientMessage(err)
-	case errors.Is(err, auth.ErrConflict):
-		return http.StatusConflict, "ConflictError", clientMessage(err)
-	case errors.Is(err, auth.ErrInvalid):
-		return http.StatusBadRequest, "InputError", clientMessage(err)
-	case errors.Is(err, auth.ErrRateLimited):
-		return http.StatusTooManyRequests, "TooManyRequestsError", clientMessage(err)
-	case errors.Is(err, context.DeadlineExceeded):
+	case kind == errkind.Other && errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "ServiceUnavailableError", "the request timed out"
-	case errors.Is(err, context.Canceled):
+	case kind == errkind.Other && errors.Is(err, context.Canceled):
 		return 499, "Error", "the request was cancelled"
-	default:
+	case kind == errkind.Forbidden && errors.As(err, new(locationInputError)):
+		kind = errkind.Invalid
+	}
+	a, ok := kindAnswers[kind]
+	if !ok || kind == errkind.Other {
 		return http.StatusInternalServerError, "Error", "internal server error"
 	}
+	if msg = errkind.Message(err); msg == "" {
+		msg = kind.Error()
+	}
+	return a.status, a.name, msg
 }
 
 // validationMessage lists every problem of a validation error on one line each, so a
@@ -116,20 +124,4 @@ func problemText(p catalog.Problem) string {
 	}
 	b.WriteString(p.Message)
 	return b.String()
-}
-
-// clientMessage is err's message without the sentinel ("…: invalid input", or
-// "unauthenticated: …" in front), which only repeats what the status code and error name already say.
-func clientMessage(err error) string {
-	msg := err.Error()
-	for _, s := range []error{catalog.ErrInvalid, catalog.ErrNotFound, catalog.ErrConflict, catalog.ErrForbidden,
-		auth.ErrUnauthenticated, auth.ErrForbidden, auth.ErrConflict, auth.ErrInvalid, auth.ErrRateLimited} {
-		if m, ok := strings.CutSuffix(msg, ": "+s.Error()); ok {
-			return m
-		}
-		if m, ok := strings.CutPrefix(msg, s.Error()+": "); ok {
-			return m
-		}
-	}
-	return msg
 }

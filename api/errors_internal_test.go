@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 func TestErrorResponse(t *testing.T) {
@@ -16,7 +17,7 @@ func TestErrorResponse(t *testing.T) {
 		{File: "catalog-info.yaml", Line: 7, Entity: "component:default/foo", Field: "spec.owner", Message: "spec.owner is required"},
 		{File: "catalog-info.yaml", Line: 3, Field: "metadata.name", Message: `"bad name!" is not a valid name`},
 	}}
-	forbidden := fmt.Errorf("add location /etc: outside the allowed roots [/srv]: %w", catalog.ErrForbidden)
+	forbidden := errkind.Errorf(catalog.ErrForbidden, "add location /etc: outside the allowed roots [/srv]")
 	tests := []struct {
 		name       string
 		err        error
@@ -24,8 +25,9 @@ func TestErrorResponse(t *testing.T) {
 		wantName   string
 		wantMsg    []string
 	}{
-		{"not found", fmt.Errorf("entity x: %w", catalog.ErrNotFound), 404, "NotFoundError", []string{"entity x"}},
-		{"invalid", fmt.Errorf("filter: %w", catalog.ErrInvalid), 400, "InputError", []string{"filter"}},
+		{"not found", errkind.Errorf(catalog.ErrNotFound, "entity x"), 404, "NotFoundError", []string{"entity x"}},
+		{"invalid", fmt.Errorf("wrapped: %w", errkind.Errorf(catalog.ErrInvalid, "filter")), 400, "InputError", []string{"filter"}},
+		{"message is never cut from the chain", fmt.Errorf("entity x: %w", catalog.ErrNotFound), 404, "NotFoundError", []string{"not found"}},
 		{"validation lists every problem", fmt.Errorf("add: %w", verr), 400, "InputError",
 			[]string{"catalog-info.yaml:7: component:default/foo: spec.owner is required", "catalog-info.yaml:3: metadata.name"}},
 		{"conflict", fmt.Errorf("loc: %w", catalog.ErrConflict), 409, "ConflictError", nil},

@@ -18,6 +18,7 @@ import (
 	"github.com/nextportal/portal/api"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/testenv"
 	"github.com/nextportal/portal/store"
 	"github.com/nextportal/portal/store/storetest"
 )
@@ -249,21 +250,7 @@ func (e *testEnv) snapshot() string {
 // when the folder is absent, but fails under CI=true.
 func sharedData(t *testing.T, env, rel string) string {
 	t.Helper()
-	dir := os.Getenv(env)
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "data", rel)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found (set %s): %v", dir, env, err)
-		}
-		t.Skipf("%s not found (set %s); skipping", dir, env)
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return abs
+	return testenv.Dir(t, env, filepath.Join("..", "..", "shared", "data", rel))
 }
 
 // recorder serves a prepared request; one without an Authorization header is sent as

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -151,7 +152,7 @@ func (s *Server) recordFailedLogin(c *gin.Context, name string) {
 			}
 		}
 	}
-	err := s.auth.Record(ctx, auth.AuditEvent{
+	err := s.auth.Record(context.WithoutCancel(ctx), auth.AuditEvent{ // outlives the request
 		At: time.Now().UTC(), Actor: actorOf(auth.Anonymous()), Action: "login.failed", Target: target,
 		Status: http.StatusUnauthorized, Remote: c.ClientIP(), Details: "password",
 	})

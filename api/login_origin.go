@@ -11,13 +11,18 @@ const crossSiteLogin = "sign-in refused: the request came from another site; ope
 
 // fromOtherSite reports whether a browser sent r on behalf of another site, so that a
 // login it carries could sign the victim's browser in to the attacker's account (login
-// CSRF). Browsers say where a request comes from in Sec-Fetch-Site (only "same-origin"
-// and "none", a navigation the user typed, are the portal's own) and in Origin, which
-// must then name the portal's host. A request with neither header is not a browser's
+// CSRF). Browsers say where a request comes from in Sec-Fetch-Site, which a page cannot
+// set: only "same-origin" and "none" (a navigation the user typed) are the portal's own.
+// A browser without fetch metadata is judged by Origin, which must then name the portal's
+// host. The portal's pages are sent with Referrer-Policy: no-referrer, under which a
+// browser posts its own same-origin forms with "Origin: null", so Origin is only read
+// when Sec-Fetch-Site is absent. A request with neither header is not a browser's
 // cross-site request (scripts and the CLI send none) and is let through.
 func fromOtherSite(r *http.Request) bool {
 	switch strings.ToLower(strings.TrimSpace(r.Header.Get("Sec-Fetch-Site"))) {
-	case "", "same-origin", "none":
+	case "same-origin", "none":
+		return false
+	case "":
 	default:
 		return true
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -42,19 +43,30 @@ var (
 	delEntity = access{action: auth.ActionDeleteEntity, perEntity: true}
 )
 
-// table is every route the server serves. Adding a route means adding it here, with its
-// access, and to the route table test.
+// table is every route the server serves: each capability contributes its list, and they
+// are joined here. A new capability adds its list (say assistantRoutes, in its own file) to
+// this join, with each route's access, and its routes to the route table test.
 func (s *Server) table(u *ui) []route {
+	return slices.Concat(s.systemRoutes(), s.catalogRoutes(), s.authRoutes(), s.searchRoutes(), s.assistantRoutes(), s.uiRoutes(u))
+}
+
+// systemRoutes are health, readiness and metrics.
+func (s *Server) systemRoutes() []route {
 	metricsAccess := access{action: auth.ActionMetrics}
 	if s.deps.MetricsPublic {
 		metricsAccess = public
 	}
-	const cat = catalogPrefix
 	return []route{
 		{http.MethodGet, "/healthz", public, s.healthz},
 		{http.MethodGet, "/readyz", public, s.readyz},
 		{http.MethodGet, "/metrics", metricsAccess, gin.WrapH(s.metrics.handler())},
+	}
+}
 
+// catalogRoutes are Backstage's catalog API.
+func (s *Server) catalogRoutes() []route {
+	const cat = catalogPrefix
+	return []route{
 		{http.MethodGet, cat + "/entities", read, s.handle(s.getEntities)},
 		{http.MethodGet, cat + "/entities/by-query", read, s.handle(s.getEntitiesByQuery)},
 		{http.MethodPost, cat + "/entities/by-query", read, s.handle(s.postEntitiesByQuery)},
@@ -73,7 +85,12 @@ func (s *Server) table(u *ui) []route {
 		{http.MethodGet, cat + "/locations/:id", read, s.handle(s.getLocation)},
 		{http.MethodDelete, cat + "/locations/:id", delLocation, s.handle(s.deleteLocation)},
 		{http.MethodGet, cat + "/locations/by-entity/:kind/:namespace/:name", read, s.handle(s.getLocationByEntity)},
+	}
+}
 
+// authRoutes are the native API's identity routes and the login form.
+func (s *Server) authRoutes() []route {
+	return []route{
 		{http.MethodGet, v1Prefix + "/me", signedIn, s.handleV1(s.getMe)},
 		{http.MethodGet, v1Prefix + "/tokens", ownTokens, s.handleV1(s.getTokens)},
 		{http.MethodPost, v1Prefix + "/tokens", ownTokens, s.handleV1(s.postToken)},
@@ -82,20 +99,34 @@ func (s *Server) table(u *ui) []route {
 		{http.MethodPost, v1Prefix + "/users", admin, s.handleV1(s.postUser)},
 		{http.MethodPatch, v1Prefix + "/users/:name", admin, s.handleV1(s.patchUser)},
 		{http.MethodGet, v1Prefix + "/audit", admin, s.handleV1(s.getAudit)},
+		{http.MethodPost, logoutPath, public, s.postLogout},
+	}
+}
+
+// searchRoutes are native and Backstage-compatible search.
+func (s *Server) searchRoutes() []route {
+	return []route{
 		{http.MethodGet, v1Prefix + "/search", read, s.handleV1(s.getSearch)},
-
 		{http.MethodGet, "/api/search/query", read, s.handle(s.getBackstageSearch)},
+	}
+}
 
-		// The assistant answers any signed-in reader (viewer and up), as they may see.
+// assistantRoutes are the assistant's chat and conversations. The assistant answers any
+// signed-in reader (viewer and up), as they may see.
+func (s *Server) assistantRoutes() []route {
+	return []route{
 		{http.MethodPost, assistantPrefix + "/chat", read, s.handleV1(s.postChat)},
 		{http.MethodGet, assistantPrefix + "/conversations", read, s.handleV1(s.getConversations)},
 		{http.MethodGet, assistantPrefix + "/conversations/:id", read, s.handleV1(s.getConversation)},
 		{http.MethodPost, assistantPrefix + "/conversations/:id/feedback", read, s.handleV1(s.postFeedback)},
+	}
+}
 
+// uiRoutes are the web UI's pages, its login form and static files.
+func (s *Server) uiRoutes(u *ui) []route {
+	return []route{
 		{http.MethodGet, loginPath, public, s.loginPage(u)},
 		{http.MethodPost, loginPath, public, s.postLogin(u)},
-		{http.MethodPost, logoutPath, public, s.postLogout},
-
 		{http.MethodGet, "/", page, s.uiCatalog(u)},
 		{http.MethodGet, "/catalog", page, s.uiCatalog(u)},
 		{http.MethodGet, "/catalog/:namespace/:kind/:name", page, s.uiEntity(u)},

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -67,23 +65,8 @@ func (s *Server) runSearch(c *gin.Context, q indexer.Query) (*indexer.Results, e
 		return nil, &apiError{status: http.StatusServiceUnavailable, name: "ServiceUnavailableError",
 			msg: "search is not available: the server runs without a search index"}
 	}
-	res, err := s.search.Search(c.Request.Context(), q)
-	if errors.Is(err, indexer.ErrInvalidQuery) {
-		return nil, &apiError{status: http.StatusBadRequest, name: "InputError", msg: searchMessage(err), err: err}
-	}
-	return res, err
-}
-
-// searchMessage is an invalid-query error's message without the sentinel's text.
-func searchMessage(err error) string {
-	msg, sentinel := err.Error(), indexer.ErrInvalidQuery.Error()
-	if m, ok := strings.CutSuffix(msg, ": "+sentinel); ok {
-		return m
-	}
-	if m, ok := strings.CutPrefix(msg, sentinel+": "); ok {
-		return m
-	}
-	return msg
+	// Invalid queries are errkind.Invalid errors with a message for the caller: a 400.
+	return s.search.Search(c.Request.Context(), q)
 }
 
 // outSearch converts a page of results to its JSON form, with empty lists and maps

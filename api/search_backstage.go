@@ -2,8 +2,6 @@ package api
 
 import (
 	"crypto/rand"
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nextportal/portal/indexer"
+	pagecursor "github.com/nextportal/portal/internal/cursor"
 )
 
 // defaultBackstagePageLimit is /api/search/query's page size when pageLimit is absent, as
@@ -64,11 +63,7 @@ func parseBackstageSearch(v url.Values) (backstageSearch, error) {
 	}
 	if c := strings.TrimSpace(v.Get("pageCursor")); c != "" {
 		var cur backstageCursor
-		b, err := base64.RawURLEncoding.DecodeString(c)
-		if err == nil {
-			err = json.Unmarshal(b, &cur)
-		}
-		if err != nil || cur.Offset < 0 || cur.Cursor == "" {
+		if err := pagecursor.URL.Decode(c, &cur); err != nil || cur.Offset < 0 || cur.Cursor == "" {
 			return bs, inputErrorf("invalid pageCursor: start again from the first page")
 		}
 		bs.offset, bs.q.Cursor = cur.Offset, cur.Cursor
@@ -166,14 +161,14 @@ func (s *Server) getBackstageSearch(c *gin.Context) error {
 	}
 	tag := rand.Text()
 	pre, post := "<"+tag+">", "</"+tag+">"
-	terms := queryTerms(bs.q.Text)
+	terms := indexer.QueryTerms(bs.q.Text)
 	for i, r := range res.Results {
 		resp.Results = append(resp.Results, backstageResult{
 			Type:     typeOfSource(r.Source),
 			Document: backstageDocument(r, titles),
 			Highlight: backstageHighlight{PreTag: pre, PostTag: post, Fields: map[string]string{
 				"text":     tagRanges(r.Snippet, r.Highlights, pre, post),
-				"title":    tagRanges(r.Title, termRanges(r.Title, terms), pre, post),
+				"title":    tagRanges(r.Title, indexer.TermRanges(r.Title, terms), pre, post),
 				"location": r.URL,
 				"path":     docPath(r),
 			}},
@@ -186,6 +181,5 @@ func (s *Server) getBackstageSearch(c *gin.Context) error {
 
 // encodeBackstageCursor makes a pageCursor.
 func encodeBackstageCursor(offset int, cursor string) string {
-	b, _ := json.Marshal(backstageCursor{Offset: offset, Cursor: cursor}) // always marshals
-	return base64.RawURLEncoding.EncodeToString(b)
+	return pagecursor.URL.Encode(backstageCursor{Offset: offset, Cursor: cursor})
 }

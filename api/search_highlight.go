@@ -3,10 +3,7 @@ package api
 import (
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
-
-	"github.com/nextportal/portal/indexer"
 )
 
 // textPart is a piece of a snippet, marked when it matches the query. The search page
@@ -68,39 +65,4 @@ func tagRanges(text string, ranges [][2]int, pre, post string) string {
 		}
 	}
 	return b.String()
-}
-
-// queryTerms is the set of index terms (stemmed) of a query.
-func queryTerms(q string) map[string]bool {
-	set := map[string]bool{}
-	for _, t := range indexer.Terms(q) {
-		set[t] = true
-	}
-	return set
-}
-
-// termRanges finds the words of text whose stem is one of terms, as byte ranges.
-func termRanges(text string, terms map[string]bool) [][2]int {
-	if len(terms) == 0 {
-		return nil
-	}
-	var out [][2]int
-	start := -1
-	flush := func(end int) {
-		if start >= 0 && terms[indexer.Stem(strings.ToLower(text[start:end]))] {
-			out = append(out, [2]int{start, end})
-		}
-		start = -1
-	}
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		flush(i)
-	}
-	flush(len(text))
-	return out
 }

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -11,6 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/cursor"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // uiPageSize is how many entities the catalog table shows per page.
@@ -230,8 +230,7 @@ func pagerURL(params url.Values, dir string, pos catalog.Position, start int) st
 			}
 		}
 	}
-	b, _ := json.Marshal(pos) // a Position always marshals
-	v.Set(dir, base64.RawURLEncoding.EncodeToString(b))
+	v.Set(dir, cursor.URL.Encode(pos))
 	if start > 1 {
 		v.Set("start", strconv.Itoa(start))
 	}
@@ -243,13 +242,9 @@ func decodeUICursor(s string) (*catalog.Position, error) {
 	if s == "" {
 		return nil, nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
 	var pos catalog.Position
-	if err == nil {
-		err = json.Unmarshal(b, &pos)
-	}
-	if err != nil || len(pos.Values) != 1 || pos.UID == "" {
-		return nil, fmt.Errorf("malformed page cursor; go back to the first page: %w", catalog.ErrInvalid)
+	if err := cursor.URL.Decode(s, &pos); err != nil || len(pos.Values) != 1 || pos.UID == "" {
+		return nil, errkind.Errorf(catalog.ErrInvalid, "malformed page cursor; go back to the first page")
 	}
 	return &pos, nil
 }

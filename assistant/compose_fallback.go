@@ -3,6 +3,7 @@ package assistant
 import (
 	"context"
 	"fmt"
+	"github.com/nextportal/portal/internal/errkind"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -73,7 +74,7 @@ func (f *Fallback) Compose(ctx context.Context, in ComposeInput, emit func(strin
 	case emitted:
 		f.logger.LogAttrs(ctx, slog.LevelWarn, "configured composer failed mid-answer",
 			slog.String("composer", f.primary.Name()), slog.Any("error", err))
-		return Composition{}, fmt.Errorf("%w: %s stopped after it began answering: %w", ErrUnavailable, f.primary.Name(), err)
+		return Composition{}, fmt.Errorf("%w: %w", errkind.Errorf(ErrUnavailable, "%s stopped after it began answering", f.primary.Name()), err)
 	}
 	attrs := []slog.Attr{slog.String("composer", f.primary.Name()), slog.Any("error", err)}
 	if _, down := classify(err); down { // unreachable, timed out, overloaded: not this question's fault
@@ -92,8 +93,9 @@ func (f *Fallback) fallback(ctx context.Context, in ComposeInput, emit func(stri
 		if ctx.Err() != nil {
 			return Composition{}, err
 		}
-		return Composition{}, fmt.Errorf("%w: %s failed (%v), and so did %s: %w",
-			ErrUnavailable, f.primary.Name(), primaryErr, f.local.Name(), err)
+		return Composition{}, fmt.Errorf("%w: %s: %v; %s: %w",
+			errkind.Errorf(ErrUnavailable, "neither %s nor %s could answer", f.primary.Name(), f.local.Name()),
+			f.primary.Name(), primaryErr, f.local.Name(), err)
 	}
 	if c.Composer == "" {
 		c.Composer = f.local.Name()

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/nextportal/portal/internal/errkind"
 	"log/slog"
 	"strings"
 	"time"
@@ -96,7 +97,7 @@ func (s *Service) Registry() *Registry { return s.tools }
 func owner(ctx context.Context) (string, error) {
 	p := auth.FromContext(ctx)
 	if !p.IsAuthenticated() || p.Subject == "" {
-		return "", fmt.Errorf("the assistant needs a signed-in user: %w", ErrInvalid)
+		return "", errkind.Errorf(ErrInvalid, "the assistant needs a signed-in user")
 	}
 	return p.Subject, nil
 }
@@ -112,7 +113,7 @@ func (s *Service) Conversations(ctx context.Context, limit int, cursor string) (
 	case limit == 0:
 		limit = 20
 	case limit < 0 || limit > 100:
-		return nil, "", fmt.Errorf("limit %d: want 1 to 100: %w", limit, ErrInvalid)
+		return nil, "", errkind.Errorf(ErrInvalid, "limit %d: want 1 to 100", limit)
 	}
 	cs, next, err := s.store.Conversations(ctx, who, limit, cursor)
 	if err != nil {
@@ -130,7 +131,7 @@ func (s *Service) Conversation(ctx context.Context, id string) (Conversation, er
 	}
 	c, err := s.store.Conversation(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && c.Owner != who) {
-		return Conversation{}, fmt.Errorf("conversation %q: %w", id, ErrNotFound)
+		return Conversation{}, errkind.Errorf(ErrNotFound, "no conversation %q of yours", id)
 	}
 	if err != nil {
 		return Conversation{}, fmt.Errorf("read conversation %q: %w", id, err)
@@ -142,17 +143,17 @@ func (s *Service) Conversation(ctx context.Context, id string) (Conversation, er
 // their conversation.
 func (s *Service) Feedback(ctx context.Context, f Feedback) error {
 	if f.Rating != 1 && f.Rating != -1 {
-		return fmt.Errorf("rating %d: want 1 (up) or -1 (down): %w", f.Rating, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "rating %d: want 1 (up) or -1 (down)", f.Rating)
 	}
 	if utf8.RuneCountInString(f.Comment) > maxComment {
-		return fmt.Errorf("comment is longer than %d characters: %w", maxComment, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "comment is longer than %d characters", maxComment)
 	}
 	c, err := s.Conversation(ctx, f.ConversationID)
 	if err != nil {
 		return err
 	}
 	if f.Turn < 0 || f.Turn >= len(c.Turns) {
-		return fmt.Errorf("turn %d: the conversation has %d turns: %w", f.Turn, len(c.Turns), ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "turn %d: the conversation has %d turns", f.Turn, len(c.Turns))
 	}
 	f.Owner, f.At, f.Comment = c.Owner, s.now().UTC(), strings.TrimSpace(f.Comment)
 	if err := s.store.AddFeedback(ctx, f); err != nil {
@@ -166,11 +167,11 @@ func checkMessage(m string) (string, error) {
 	m = strings.TrimSpace(m)
 	switch n := utf8.RuneCountInString(m); {
 	case n == 0:
-		return "", fmt.Errorf("message is empty: %w", ErrInvalid)
+		return "", errkind.Errorf(ErrInvalid, "message is empty")
 	case n > MaxMessage:
-		return "", fmt.Errorf("message has %d characters, more than the %d allowed: %w", n, MaxMessage, ErrInvalid)
+		return "", errkind.Errorf(ErrInvalid, "message has %d characters, more than the %d allowed", n, MaxMessage)
 	case !utf8.ValidString(m):
-		return "", fmt.Errorf("message is not valid UTF-8: %w", ErrInvalid)
+		return "", errkind.Errorf(ErrInvalid, "message is not valid UTF-8")
 	}
 	return m, nil
 }

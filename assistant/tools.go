@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/nextportal/portal/internal/errkind"
 	"strings"
 	"sync"
 )
@@ -31,7 +32,7 @@ func (t lookupTool) Call(ctx context.Context, args json.RawMessage) (ToolResult,
 		Query string `json:"query"`
 	}
 	if err := json.Unmarshal(args, &a); err != nil || strings.TrimSpace(a.Query) == "" {
-		return ToolResult{}, fmt.Errorf("catalog_lookup: want {\"query\": \"…\"}: %w", ErrInvalid)
+		return ToolResult{}, errkind.Errorf(ErrInvalid, "catalog_lookup: want {\"query\": \"…\"}")
 	}
 	es, err := t.s.visibleEntities(ctx)
 	if err != nil {
@@ -87,11 +88,11 @@ func (t relationTool) Call(ctx context.Context, args json.RawMessage) (ToolResul
 		Relation string `json:"relation"`
 	}
 	if err := json.Unmarshal(args, &a); err != nil || a.Ref == "" {
-		return ToolResult{}, fmt.Errorf("catalog_relation: want {\"ref\", \"relation\"}: %w", ErrInvalid)
+		return ToolResult{}, errkind.Errorf(ErrInvalid, "catalog_relation: want {\"ref\", \"relation\"}")
 	}
 	in := intent(a.Relation)
 	if !containsIntent(relationNames, in) {
-		return ToolResult{}, fmt.Errorf("catalog_relation: unknown relation %q: %w", a.Relation, ErrInvalid)
+		return ToolResult{}, errkind.Errorf(ErrInvalid, "catalog_relation: unknown relation %q", a.Relation)
 	}
 	e, err := t.s.entity(ctx, a.Ref)
 	if err != nil {
@@ -152,7 +153,7 @@ func (t docSearchTool) Call(ctx context.Context, args json.RawMessage) (ToolResu
 		Limit int    `json:"limit"`
 	}
 	if err := json.Unmarshal(args, &a); err != nil || strings.TrimSpace(a.Query) == "" {
-		return ToolResult{}, fmt.Errorf("doc_search: want {\"query\": \"…\"}: %w", ErrInvalid)
+		return ToolResult{}, errkind.Errorf(ErrInvalid, "doc_search: want {\"query\": \"…\"}")
 	}
 	if a.Limit < 1 || a.Limit > 10 {
 		a.Limit = docHits

@@ -3,20 +3,21 @@ package assistant
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // Sentinel errors of the assistant. The HTTP layer maps them to status codes.
 var (
 	// ErrNotFound means the conversation does not exist or belongs to someone else. (404)
-	ErrNotFound = errors.New("not found")
+	ErrNotFound = errkind.New(errkind.NotFound, "not found")
 	// ErrInvalid means malformed input: an empty or over-long message, a bad rating. (400)
-	ErrInvalid = errors.New("invalid input")
+	ErrInvalid = errkind.New(errkind.Invalid, "invalid input")
 	// ErrUnavailable means a configured model could not be reached and nothing could answer. (503)
-	ErrUnavailable = errors.New("unavailable")
+	ErrUnavailable = errkind.New(errkind.Unavailable, "unavailable")
 )
 
 // Question is one turn asked of the assistant. The asker is auth.FromContext(ctx).

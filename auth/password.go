@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // Password rules.
@@ -33,10 +35,10 @@ var defaultArgon = argonParams{time: 2, memory: 19 * 1024, threads: 1, keyLen: 3
 // checkPassword refuses passwords that are too short or too long.
 func checkPassword(pw string) error {
 	if utf8.RuneCountInString(pw) < MinPasswordLen {
-		return fmt.Errorf("password must be at least %d characters: %w", MinPasswordLen, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "password must be at least %d characters", MinPasswordLen)
 	}
 	if len(pw) > maxPasswordLen {
-		return fmt.Errorf("password must be at most %d bytes: %w", maxPasswordLen, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "password must be at most %d bytes", maxPasswordLen)
 	}
 	return nil
 }

@@ -2,9 +2,10 @@ package auth
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // Role is a principal's coarse permission level.
@@ -23,7 +24,7 @@ func ParseRole(s string) (Role, error) {
 	case RoleViewer, RoleDeveloper, RoleAdmin:
 		return r, nil
 	}
-	return "", fmt.Errorf("role %q: want viewer, developer or admin: %w", s, ErrInvalid)
+	return "", errkind.Errorf(ErrInvalid, "role %q: want viewer, developer or admin", s)
 }
 
 // AtLeast reports whether r grants everything o grants.
@@ -57,7 +58,7 @@ func ParseScope(s string) (Scope, error) {
 	case ScopeRead, ScopeWrite, ScopeAdmin:
 		return sc, nil
 	}
-	return "", fmt.Errorf("scope %q: want read, write or admin: %w", s, ErrInvalid)
+	return "", errkind.Errorf(ErrInvalid, "scope %q: want read, write or admin", s)
 }
 
 // Kind says what sort of caller a Principal is.

@@ -30,6 +30,9 @@ func (e *LimitError) Error() string {
 // Unwrap makes errors.Is(err, ErrRateLimited) true.
 func (e *LimitError) Unwrap() error { return ErrRateLimited }
 
+// PublicMessage is the message a client sees: Error's text, which says when to retry.
+func (e *LimitError) PublicMessage() string { return e.Error() }
+
 // limiter counts failed logins in memory. It is per process: with several replicas an
 // attacker gets each replica's allowance, which still bounds guessing to a few per minute.
 type limiter struct {

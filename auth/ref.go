@@ -1,10 +1,10 @@
 package auth
 
 import (
-	"errors"
-	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // Name formats, as the catalog's (Backstage's) entity names and namespaces; repeated here
@@ -34,11 +34,11 @@ func CanonicalUserRef(s string) (string, error) {
 	}
 	switch {
 	case kind != "user":
-		return "", fmt.Errorf("user ref %q: kind must be user: %w", s, ErrInvalid)
+		return "", errkind.Errorf(ErrInvalid, "user ref %q: kind must be user", s)
 	case len(ns) > maxNameLen || !namespaceRE.MatchString(ns):
-		return "", fmt.Errorf("user ref %q: bad namespace: %w", s, ErrInvalid)
+		return "", errkind.Errorf(ErrInvalid, "user ref %q: bad namespace", s)
 	case !validName(name):
-		return "", fmt.Errorf("user ref %q: bad name: %w", s, ErrInvalid)
+		return "", errkind.Errorf(ErrInvalid, "user ref %q: bad name", s)
 	}
 	return "user:" + ns + "/" + strings.ToLower(name), nil
 }
@@ -49,29 +49,4 @@ func refName(ref string) string {
 		return ref[i+1:]
 	}
 	return ref
-}
-
-// isNotFound reports whether err says something does not exist: auth's ErrNotFound, or a
-// sentinel of the same text from the Directory's package (catalog.ErrNotFound), which auth
-// cannot import because catalog imports auth.
-func isNotFound(err error) bool {
-	if errors.Is(err, ErrNotFound) {
-		return true
-	}
-	for err != nil {
-		switch u := err.(type) {
-		case interface{ Unwrap() []error }:
-			for _, e := range u.Unwrap() {
-				if isNotFound(e) {
-					return true
-				}
-			}
-			return false
-		case interface{ Unwrap() error }:
-			err = u.Unwrap()
-		default:
-			return err.Error() == ErrNotFound.Error()
-		}
-	}
-	return false
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // Audit log paging limits.
@@ -25,7 +27,7 @@ func (p Principal) Actor() string {
 // zero. Actor and Action are required (ErrInvalid).
 func (s *Service) Record(ctx context.Context, e AuditEvent) error {
 	if strings.TrimSpace(e.Actor) == "" || strings.TrimSpace(e.Action) == "" {
-		return fmt.Errorf("record audit event: actor and action are required: %w", ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "record audit event: actor and action are required")
 	}
 	if e.At.IsZero() {
 		e.At = s.now()
@@ -40,7 +42,7 @@ func (s *Service) Record(ctx context.Context, e AuditEvent) error {
 // 1000) with ids below q.BeforeID when it is set.
 func (s *Service) Audit(ctx context.Context, q AuditQuery) ([]AuditEvent, error) {
 	if q.BeforeID < 0 {
-		return nil, fmt.Errorf("read audit log: negative cursor: %w", ErrInvalid)
+		return nil, errkind.Errorf(ErrInvalid, "read audit log: negative cursor")
 	}
 	switch {
 	case q.Limit <= 0:

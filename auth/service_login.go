@@ -5,14 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // errBadLogin is the one answer to every failed password login: no such user, no password,
 // wrong password, disabled.
-var errBadLogin = fmt.Errorf("invalid name or password: %w", ErrUnauthenticated)
+var errBadLogin = errkind.Errorf(ErrUnauthenticated, "invalid name or password")
 
 // errNoCatalogUser is the answer to an OIDC identity that matches no catalog User.
-var errNoCatalogUser = fmt.Errorf("no catalog user for this identity: %w", ErrUnauthenticated)
+var errNoCatalogUser = errkind.Errorf(ErrUnauthenticated, "no catalog user for this identity")
 
 // Login checks a name and password from remote (the client address). Failures are
 // ErrUnauthenticated with one message for every cause (no user, wrong password,
@@ -94,7 +96,8 @@ func (s *Service) resolveIdentity(ctx context.Context, email, userRef string) (s
 		return "", errNoCatalogUser
 	}
 	ref, err := s.o.Directory.UserRefByEmail(ctx, email)
-	if isNotFound(err) || (err == nil && ref == "") {
+	// The Directory's not-found (catalog.ErrNotFound) is of kind NotFound, so ErrNotFound matches it.
+	if errors.Is(err, ErrNotFound) || (err == nil && ref == "") {
 		return "", errNoCatalogUser
 	}
 	if err != nil {
@@ -109,7 +112,7 @@ func (s *Service) oidcPrincipal(ctx context.Context, ref string) (Principal, err
 	u, err := s.o.Store.UserByRef(ctx, ref)
 	switch {
 	case err == nil && u.Disabled:
-		return Principal{}, fmt.Errorf("user disabled: %w", ErrUnauthenticated)
+		return Principal{}, errkind.Errorf(ErrUnauthenticated, "user disabled")
 	case err == nil:
 		return s.principalOf(ctx, u, "oidc")
 	case !errors.Is(err, ErrNotFound):

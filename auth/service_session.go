@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // sweepEvery is how often StartSession deletes expired sessions.
@@ -17,7 +19,7 @@ const sweepEvery = time.Hour
 // (guest, system, static tokens) get ErrInvalid.
 func (s *Service) StartSession(ctx context.Context, p Principal) (cookie, csrf string, expires time.Time, err error) {
 	if (p.Kind != KindUser && p.Kind != KindService) || p.Subject == "" || p.Via == "static-token" {
-		return "", "", time.Time{}, fmt.Errorf("start session: a %s principal cannot have a session: %w", p.Kind, ErrInvalid)
+		return "", "", time.Time{}, errkind.Errorf(ErrInvalid, "start session: a %s principal cannot have a session", p.Kind)
 	}
 	if err := s.sweepSessions(ctx); err != nil {
 		return "", "", time.Time{}, fmt.Errorf("start session: %w", err)
@@ -60,17 +62,17 @@ func (s *Service) sweepSessions(ctx context.Context) error {
 // "session"; its role and groups are read afresh, so changes apply at once.
 func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (Principal, string, error) {
 	if cookie == "" {
-		return Principal{}, "", fmt.Errorf("no session: %w", ErrUnauthenticated)
+		return Principal{}, "", errkind.Errorf(ErrUnauthenticated, "no session")
 	}
 	sess, err := s.o.Store.SessionByHash(ctx, hashSecret(cookie))
 	if errors.Is(err, ErrNotFound) {
-		return Principal{}, "", fmt.Errorf("invalid session: %w", ErrUnauthenticated)
+		return Principal{}, "", errkind.Errorf(ErrUnauthenticated, "invalid session")
 	}
 	if err != nil {
 		return Principal{}, "", fmt.Errorf("read session: %w", err)
 	}
 	if !s.now().Before(sess.ExpiresAt) {
-		return Principal{}, "", fmt.Errorf("session expired: %w", ErrUnauthenticated)
+		return Principal{}, "", errkind.Errorf(ErrUnauthenticated, "session expired")
 	}
 	csrf := csrfOf(cookie)
 	if subtle.ConstantTimeCompare([]byte(hashSecret(csrf)), []byte(sess.CSRF)) != 1 {
@@ -92,13 +94,13 @@ func (s *Service) sessionUser(ctx context.Context, userID string) (Principal, er
 	}
 	u, err := s.o.Store.UserByID(ctx, userID)
 	if errors.Is(err, ErrNotFound) {
-		return Principal{}, fmt.Errorf("invalid session: %w", ErrUnauthenticated)
+		return Principal{}, errkind.Errorf(ErrUnauthenticated, "invalid session")
 	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("read session user: %w", err)
 	}
 	if u.Disabled {
-		return Principal{}, fmt.Errorf("user disabled: %w", ErrUnauthenticated)
+		return Principal{}, errkind.Errorf(ErrUnauthenticated, "user disabled")
 	}
 	return s.principalOf(ctx, u, "session")
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // touchEvery bounds how often a token's last-used time is written.
@@ -17,7 +19,7 @@ const touchEvery = time.Minute
 // maxTokenNameLen bounds a token's name.
 const maxTokenNameLen = 100
 
-var errInvalidToken = fmt.Errorf("invalid token: %w", ErrUnauthenticated)
+var errInvalidToken = errkind.Errorf(ErrUnauthenticated, "invalid token")
 
 // Authenticate checks a bearer token: a static token or an API token (not revoked, not
 // expired, its user not disabled), recording its use. Failures are ErrUnauthenticated with
@@ -44,9 +46,9 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 	now := s.now()
 	switch {
 	case t.RevokedAt != nil:
-		return Principal{}, fmt.Errorf("token revoked: %w", ErrUnauthenticated)
+		return Principal{}, errkind.Errorf(ErrUnauthenticated, "token revoked")
 	case t.ExpiresAt != nil && !now.Before(*t.ExpiresAt):
-		return Principal{}, fmt.Errorf("token expired: %w", ErrUnauthenticated)
+		return Principal{}, errkind.Errorf(ErrUnauthenticated, "token expired")
 	}
 	u, err := s.o.Store.UserByID(ctx, t.UserID)
 	if errors.Is(err, ErrNotFound) {
@@ -56,7 +58,7 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 		return Principal{}, fmt.Errorf("check token %s: %w", t.ID, err)
 	}
 	if u.Disabled {
-		return Principal{}, fmt.Errorf("user disabled: %w", ErrUnauthenticated)
+		return Principal{}, errkind.Errorf(ErrUnauthenticated, "user disabled")
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= touchEvery {
 		if err := s.o.Store.TouchToken(ctx, t.ID, now); err != nil {
@@ -106,18 +108,17 @@ func (s *Service) CreateToken(ctx context.Context, userName, tokenName string, s
 		return "", Token{}, fmt.Errorf("create token %s: %w", tokenName, err)
 	}
 	if ttl < 0 {
-		return "", Token{}, fmt.Errorf("create token %s: negative lifetime: %w", tokenName, ErrInvalid)
+		return "", Token{}, errkind.Errorf(ErrInvalid, "create token %s: negative lifetime", tokenName)
 	}
 	u, err := s.o.Store.UserByName(ctx, userName)
 	if err != nil {
 		return "", Token{}, fmt.Errorf("create token %s: %w", tokenName, err)
 	}
 	if u.Disabled {
-		return "", Token{}, fmt.Errorf("create token %s: user %s is disabled: %w", tokenName, u.Name, ErrForbidden)
+		return "", Token{}, errkind.Errorf(ErrForbidden, "create token %s: user %s is disabled", tokenName, u.Name)
 	}
 	if top := maxScope(u.Role); !scopeAtLeast(top, scope) {
-		return "", Token{}, fmt.Errorf("create token %s: scope %s exceeds what role %s allows (%s): %w",
-			tokenName, scope, u.Role, top, ErrForbidden)
+		return "", Token{}, errkind.Errorf(ErrForbidden, "create token %s: scope %s exceeds what role %s allows (%s)", tokenName, scope, u.Role, top)
 	}
 	secret, err := newSecret(32)
 	if err != nil {
@@ -139,7 +140,7 @@ func (s *Service) CreateToken(ctx context.Context, userName, tokenName string, s
 // checkTokenName refuses empty, long or unprintable token names.
 func checkTokenName(name string) error {
 	if name == "" || len(name) > maxTokenNameLen || strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
-		return fmt.Errorf("token name must be 1 to %d printable characters: %w", maxTokenNameLen, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "token name must be 1 to %d printable characters", maxTokenNameLen)
 	}
 	return nil
 }
@@ -178,7 +179,7 @@ func (s *Service) RevokeToken(ctx context.Context, by Principal, id string) erro
 	var pol Policy
 	if !pol.Allow(by, ActionAdmin, Resource{}) {
 		if !pol.Allow(by, ActionManageOwnTokens, Resource{}) {
-			return fmt.Errorf("revoke token %s: %w", id, ErrForbidden)
+			return errkind.Errorf(ErrForbidden, "revoke token %s", id)
 		}
 		all, err := s.o.Store.Tokens(ctx, "")
 		if err != nil {
@@ -192,11 +193,11 @@ func (s *Service) RevokeToken(ctx context.Context, by Principal, id string) erro
 			}
 		}
 		if !ok {
-			return fmt.Errorf("revoke token %s: %w", id, ErrNotFound)
+			return errkind.Errorf(ErrNotFound, "revoke token %s", id)
 		}
 		if owner != by.Subject {
 			// Another user's token is answered like a missing one, so ids cannot be probed.
-			return fmt.Errorf("revoke token %s: %w", id, ErrNotFound)
+			return errkind.Errorf(ErrNotFound, "revoke token %s", id)
 		}
 	}
 	if err := s.o.Store.RevokeToken(ctx, id, s.now()); err != nil {

@@ -2,8 +2,11 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // NewUser is what AddUser needs.
@@ -30,11 +33,18 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 			return User{}, fmt.Errorf("add user %s: %w", u.Name, err)
 		}
 	}
-	u, err = s.o.Store.CreateUser(ctx, u)
+	created, err := s.o.Store.CreateUser(ctx, u)
+	if errors.Is(err, ErrConflict) {
+		msg := fmt.Sprintf("a user named %s exists already", u.Name)
+		if u.UserRef != "" {
+			msg = fmt.Sprintf("a user named %s, or one linked to %s, exists already", u.Name, u.UserRef)
+		}
+		return User{}, errkind.Errorf(err, "%s", msg)
+	}
 	if err != nil {
 		return User{}, fmt.Errorf("add user %s: %w", nu.Name, err)
 	}
-	return u, nil
+	return created, nil
 }
 
 // newUser checks nu and returns the user to store, without its password hash.
@@ -42,11 +52,10 @@ func (s *Service) newUser(nu NewUser) (User, error) {
 	u := User{Name: strings.TrimSpace(nu.Name), Email: strings.TrimSpace(nu.Email), ServiceAccount: nu.ServiceAccount,
 		CreatedAt: s.now()}
 	if !validName(u.Name) {
-		return User{}, fmt.Errorf("name must be letters and digits separated by - _ or ., at most %d characters: %w",
-			maxNameLen, ErrInvalid)
+		return User{}, errkind.Errorf(ErrInvalid, "name must be letters and digits separated by - _ or ., at most %d characters", maxNameLen)
 	}
 	if u.Email != "" && (!strings.Contains(u.Email, "@") || strings.ContainsAny(u.Email, " \t\r\n")) {
-		return User{}, fmt.Errorf("email %q is not an address: %w", u.Email, ErrInvalid)
+		return User{}, errkind.Errorf(ErrInvalid, "email %q is not an address", u.Email)
 	}
 	role := nu.Role
 	if role == "" {

@@ -8,19 +8,14 @@ import (
 	"strings"
 
 	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // Service is the auth.Directory that resolves identities against the catalog.
 var _ auth.Directory = (*Service)(nil)
 
-// errNoUser is both ErrNotFound and auth.ErrNotFound, for callers of either package.
-var errNoUser error = noUserError{}
-
-type noUserError struct{}
-
-func (noUserError) Error() string { return "not found" }
-
-func (noUserError) Is(target error) bool { return target == ErrNotFound || target == auth.ErrNotFound }
+// errNoUser is of kind NotFound, so both ErrNotFound and auth.ErrNotFound match it.
+var errNoUser = ErrNotFound
 
 // maxGroupDepth bounds the walk up a group tree; cycles stop it earlier.
 const maxGroupDepth = 64
@@ -103,7 +98,7 @@ func (s *Service) UserRefByEmail(ctx context.Context, email string) (string, err
 	case 1:
 		return page.Entities[0].Ref().String(), nil
 	}
-	return "", fmt.Errorf("find user by email: %d catalog users have it: %w", page.Total, ErrConflict)
+	return "", errkind.Errorf(ErrConflict, "find user by email: %d catalog users have it", page.Total)
 }
 
 // HasUser reports whether the catalog holds the User entity with that canonical ref,

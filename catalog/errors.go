@@ -1,19 +1,19 @@
 package catalog
 
-import "errors"
+import "github.com/nextportal/portal/internal/errkind"
 
-// Sentinel errors of the catalog. Adapters translate driver errors into them and the HTTP
-// layer maps them to status codes in one place.
+// Sentinel errors of the catalog, each of one errkind.Kind. The store classifies driver errors
+// by kind (which these match) and the HTTP layer maps kinds to status codes in one place.
 var (
 	// ErrNotFound means the entity or location does not exist (or the caller may not see it).
-	ErrNotFound = errors.New("not found")
+	ErrNotFound = errkind.New(errkind.NotFound, "not found")
 	// ErrConflict means the write collides with existing state, such as a location registered
 	// twice or an entity already managed by another location.
-	ErrConflict = errors.New("conflict")
+	ErrConflict = errkind.New(errkind.Conflict, "conflict")
 	// ErrInvalid means the input is malformed: bad YAML, an entity that fails validation,
 	// a filter with a syntax error.
-	ErrInvalid = errors.New("invalid input")
+	ErrInvalid = errkind.New(errkind.Invalid, "invalid input")
 	// ErrForbidden means the request is well formed but not allowed, such as a file location
 	// outside the configured roots.
-	ErrForbidden = errors.New("forbidden")
+	ErrForbidden = errkind.New(errkind.Forbidden, "forbidden")
 )

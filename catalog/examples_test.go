@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/testenv"
 	"github.com/nextportal/portal/store/storetest"
 )
 
@@ -17,21 +18,7 @@ import (
 // package), skipping the test when it is absent, or failing under CI=true.
 func sharedDir(t *testing.T, env, def string) string {
 	t.Helper()
-	dir := os.Getenv(env)
-	if dir == "" {
-		dir = def
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data %s not found (set %s): %v", dir, env, err)
-		}
-		t.Skipf("shared data %s not found (set %s)", dir, env)
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return abs
+	return testenv.Dir(t, env, def)
 }
 
 // sampleEntity is an entity as it appears in a captured Backstage response.

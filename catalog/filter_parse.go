@@ -1,8 +1,9 @@
 package catalog
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // ParseFilterParams parses Backstage's filter query parameters into a Filter. Each element
@@ -40,12 +41,12 @@ func parseFilterParam(param string) (Filter, error) {
 	for _, cond := range strings.Split(param, ",") {
 		cond = strings.TrimSpace(cond)
 		if cond == "" {
-			return Filter{}, fmt.Errorf("invalid filter %q: empty condition (expected key=value or key, separated by single commas): %w", param, ErrInvalid)
+			return Filter{}, errkind.Errorf(ErrInvalid, "invalid filter %q: empty condition (expected key=value or key, separated by single commas)", param)
 		}
 		key, value, hasValue := strings.Cut(cond, "=")
 		key = strings.TrimSpace(key)
 		if key == "" {
-			return Filter{}, fmt.Errorf("invalid filter %q: condition %q has no key (expected key=value or key): %w", param, cond, ErrInvalid)
+			return Filter{}, errkind.Errorf(ErrInvalid, "invalid filter %q: condition %q has no key (expected key=value or key)", param, cond)
 		}
 		i, seen := byKey[strings.ToLower(key)]
 		if !seen {
@@ -92,10 +93,10 @@ func parseOrder(p string) (Order, error) {
 	}
 	field, dir = strings.TrimSpace(field), strings.ToLower(strings.TrimSpace(dir))
 	if field == "" {
-		return Order{}, fmt.Errorf("invalid order %q: no field (expected field,asc or asc:field): %w", p, ErrInvalid)
+		return Order{}, errkind.Errorf(ErrInvalid, "invalid order %q: no field (expected field,asc or asc:field)", p)
 	}
 	if !isDirection(dir) {
-		return Order{}, fmt.Errorf("invalid order %q: direction %q must be asc or desc: %w", p, dir, ErrInvalid)
+		return Order{}, errkind.Errorf(ErrInvalid, "invalid order %q: direction %q must be asc or desc", p, dir)
 	}
 	return Order{Field: field, Desc: dir == "desc"}, nil
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // catalogFileNames are the files a directory target contributes, at any depth.
@@ -80,9 +82,9 @@ func (rs roots) contains(p string) bool {
 // forbidden is the error for a path outside every root.
 func (rs roots) forbidden(p string) error {
 	if len(rs) == 0 {
-		return fmt.Errorf("file location %s: no file location roots are configured (PORTAL_FILE_LOCATION_ROOTS): %w", p, ErrForbidden)
+		return errkind.Errorf(ErrForbidden, "file location %s: no file location roots are configured (PORTAL_FILE_LOCATION_ROOTS)", p)
 	}
-	return fmt.Errorf("file location %s is outside the allowed roots %s: %w", p, strings.Join(rs, ", "), ErrForbidden)
+	return errkind.Errorf(ErrForbidden, "file location %s is outside the allowed roots %s", p, strings.Join(rs, ", "))
 }
 
 // resolve checks an absolute path against the roots after following symlinks and returns the

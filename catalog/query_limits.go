@@ -1,7 +1,7 @@
 package catalog
 
 import (
-	"fmt"
+	"github.com/nextportal/portal/internal/errkind"
 	"unicode/utf8"
 )
 
@@ -33,11 +33,11 @@ func CheckFilter(f Filter) error {
 	measure(f, 1, &depth, &conds, &values)
 	switch {
 	case depth > MaxFilterDepth:
-		return fmt.Errorf("filter nests %d levels deep: at most %d are allowed: %w", depth, MaxFilterDepth, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "filter nests %d levels deep: at most %d are allowed", depth, MaxFilterDepth)
 	case conds > MaxFilterConditions:
-		return fmt.Errorf("filter has %d conditions: at most %d are allowed: %w", conds, MaxFilterConditions, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "filter has %d conditions: at most %d are allowed", conds, MaxFilterConditions)
 	case values > MaxFilterValues:
-		return fmt.Errorf("filter has %d values: at most %d are allowed: %w", values, MaxFilterValues, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "filter has %d values: at most %d are allowed", values, MaxFilterValues)
 	}
 	return nil
 }
@@ -64,17 +64,17 @@ func measure(f Filter, d int, depth, conds, values *int) {
 // Check returns an error wrapping ErrInvalid when q is beyond the bounds.
 func (q Query) Check() error {
 	if q.Limit > MaxQueryLimit {
-		return fmt.Errorf("limit %d is too large: at most %d are allowed: %w", q.Limit, MaxQueryLimit, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "limit %d is too large: at most %d are allowed", q.Limit, MaxQueryLimit)
 	}
 	if n := len(q.OrderBy); n > MaxOrderFields {
-		return fmt.Errorf("the query sorts by %d order fields: at most %d are allowed: %w", n, MaxOrderFields, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "the query sorts by %d order fields: at most %d are allowed", n, MaxOrderFields)
 	}
 	if q.FullText != nil {
 		if n := utf8.RuneCountInString(q.FullText.Term); n > MaxFullTextChars {
-			return fmt.Errorf("full-text term is %d characters long: at most %d are allowed: %w", n, MaxFullTextChars, ErrInvalid)
+			return errkind.Errorf(ErrInvalid, "full-text term is %d characters long: at most %d are allowed", n, MaxFullTextChars)
 		}
 		if n := len(q.FullText.Fields); n > MaxOrderFields {
-			return fmt.Errorf("full-text filter names %d fields: at most %d are allowed: %w", n, MaxOrderFields, ErrInvalid)
+			return errkind.Errorf(ErrInvalid, "full-text filter names %d fields: at most %d are allowed", n, MaxOrderFields)
 		}
 	}
 	return CheckFilter(q.Filter)
@@ -83,7 +83,7 @@ func (q Query) Check() error {
 // checkFacets returns an error wrapping ErrInvalid when a request counts too many facets.
 func checkFacets(facets []string) error {
 	if n := len(facets); n > MaxFacets {
-		return fmt.Errorf("the request counts %d facets: at most %d are allowed: %w", n, MaxFacets, ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "the request counts %d facets: at most %d are allowed", n, MaxFacets)
 	}
 	return nil
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // maxFileSize bounds one catalog file (or placeholder file) read from disk.
@@ -69,7 +71,7 @@ func readFileLocation(ctx context.Context, rs roots, target string) (readResult,
 	if !isGlob(target) {
 		if _, err := rs.resolve(target); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return readResult{}, fmt.Errorf("read location: file location target %s does not exist: %w", target, ErrInvalid)
+				return readResult{}, errkind.Errorf(ErrInvalid, "read location: file location target %s does not exist", target)
 			}
 			return readResult{}, fmt.Errorf("read location: %w", err)
 		}

@@ -1,8 +1,9 @@
 package catalog
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // DefaultNamespace is the namespace of an entity or reference that names none.
@@ -32,31 +33,31 @@ func (r Ref) String() string {
 func ParseRef(s, defaultKind, defaultNamespace string) (Ref, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return Ref{}, fmt.Errorf("parse entity ref: empty: %w", ErrInvalid)
+		return Ref{}, errkind.Errorf(ErrInvalid, "parse entity ref: empty")
 	}
 	var r Ref
 	rest := s
 	if i := strings.Index(rest, ":"); i >= 0 {
 		r.Kind, rest = rest[:i], rest[i+1:]
 		if r.Kind == "" {
-			return Ref{}, fmt.Errorf("parse entity ref %q: empty kind: %w", s, ErrInvalid)
+			return Ref{}, errkind.Errorf(ErrInvalid, "parse entity ref %q: empty kind", s)
 		}
 	}
 	if i := strings.Index(rest, "/"); i >= 0 {
 		r.Namespace, rest = rest[:i], rest[i+1:]
 		if r.Namespace == "" {
-			return Ref{}, fmt.Errorf("parse entity ref %q: empty namespace: %w", s, ErrInvalid)
+			return Ref{}, errkind.Errorf(ErrInvalid, "parse entity ref %q: empty namespace", s)
 		}
 	}
 	if rest == "" || strings.ContainsAny(rest, ":/") {
-		return Ref{}, fmt.Errorf("parse entity ref %q: bad name: %w", s, ErrInvalid)
+		return Ref{}, errkind.Errorf(ErrInvalid, "parse entity ref %q: bad name", s)
 	}
 	r.Name = rest
 	if r.Kind == "" {
 		r.Kind = defaultKind
 	}
 	if r.Kind == "" {
-		return Ref{}, fmt.Errorf("parse entity ref %q: no kind given and none implied: %w", s, ErrInvalid)
+		return Ref{}, errkind.Errorf(ErrInvalid, "parse entity ref %q: no kind given and none implied", s)
 	}
 	if r.Namespace == "" {
 		r.Namespace = defaultNamespace

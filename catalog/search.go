@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // Limits of Backstage's search table: longer keys are not indexed at all, longer values are
@@ -122,7 +124,7 @@ func checkKeyCase(rows []kv) error {
 		byLower[lk] = r.key
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("entity has keys that differ only in case: %s: %w", strings.Join(bad, ", "), ErrInvalid)
+		return errkind.Errorf(ErrInvalid, "entity has keys that differ only in case: %s", strings.Join(bad, ", "))
 	}
 	return nil
 }

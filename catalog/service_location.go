@@ -7,19 +7,21 @@ import (
 	"github.com/nextportal/portal/auth"
 	"path/filepath"
 	"strings"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // read validates a location's type and target and reads it, turning file problems into a
 // *ValidationError. Nothing is written.
 func (s *Service) read(ctx context.Context, typ, target string) (readResult, error) {
 	if typ != "file" {
-		return readResult{}, fmt.Errorf("unsupported location type %q (only \"file\" is supported): %w", typ, ErrInvalid)
+		return readResult{}, errkind.Errorf(ErrInvalid, "unsupported location type %q (only \"file\" is supported)", typ)
 	}
 	if target == "" {
-		return readResult{}, fmt.Errorf("file location target is empty: %w", ErrInvalid)
+		return readResult{}, errkind.Errorf(ErrInvalid, "file location target is empty")
 	}
 	if !filepath.IsAbs(target) {
-		return readResult{}, fmt.Errorf("file location target %q must be an absolute path: %w", target, ErrInvalid)
+		return readResult{}, errkind.Errorf(ErrInvalid, "file location target %q must be an absolute path", target)
 	}
 	res, err := readFileLocation(ctx, newRoots(s.roots), filepath.Clean(target))
 	if err != nil {

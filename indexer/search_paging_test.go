@@ -92,7 +92,7 @@ func TestSearchInvalid(t *testing.T) {
 		q    indexer.Query
 		want string
 	}{
-		{"limit above 100", indexer.Query{Text: "widget", Limit: 101}, "invalid query: limit 101 is not between 1 and 100"},
+		{"limit above 100", indexer.Query{Text: "widget", Limit: 101}, "limit 101 is not between 1 and 100: invalid query"},
 		{"negative limit", indexer.Query{Text: "widget", Limit: -5}, "limit -5 is not between 1 and 100"},
 		{"unknown mode", indexer.Query{Text: "widget", Mode: "semantic"}, `mode "semantic" is not one of lexical, vector, hybrid`},
 		{"unknown filter", indexer.Query{Text: "widget", Filters: indexer.Filters{"colour": {"red"}}}, `filter "colour" is not one of kind, type, owner`},

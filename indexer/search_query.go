@@ -2,22 +2,21 @@ package indexer
 
 import (
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	pagecursor "github.com/nextportal/portal/internal/cursor"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // ErrInvalidQuery is returned by Search for a query it cannot run: a bad limit, mode,
 // filter or facet field, or a cursor of another query. The wrapping error's message says
 // what is wrong and is meant for the caller.
-var ErrInvalidQuery = errors.New("invalid query")
+var ErrInvalidQuery = errkind.New(errkind.Invalid, "invalid query")
 
 // Bounds of a search.
 const (
@@ -51,7 +50,7 @@ type plan struct {
 
 // invalid returns an error wrapping ErrInvalidQuery with a message for the caller.
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidQuery, fmt.Sprintf(format, args...))
+	return errkind.Errorf(ErrInvalidQuery, format, args...)
 }
 
 // planQuery validates q and resolves its defaults.
@@ -153,22 +152,14 @@ type cursor struct {
 
 // encodeCursor returns the cursor of the page at offset of the query with this key.
 func encodeCursor(offset int, key string) string {
-	b, err := json.Marshal(cursor{Offset: offset, Key: key})
-	if err != nil {
-		panic(err) // an int and a string always marshal
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
+	return pagecursor.URL.Encode(cursor{Offset: offset, Key: key})
 }
 
 // decodeCursor returns the offset a cursor points to, checking it belongs to the query
 // with this key.
 func decodeCursor(s, key string) (int, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return 0, invalid("cursor is malformed")
-	}
 	var c cursor
-	if err := json.Unmarshal(b, &c); err != nil {
+	if err := pagecursor.URL.Decode(s, &c); err != nil {
 		return 0, invalid("cursor is malformed")
 	}
 	if c.Key != key {

@@ -34,7 +34,7 @@ func TestPlanQuery(t *testing.T) {
 			q:    Query{Limit: 1, Facets: []string{FieldTags, FieldKind, FieldTags}},
 			want: plan{mode: ModeHybrid, limit: 1, facets: []string{FieldTags, FieldKind}},
 		},
-		{name: "limit too big", q: Query{Limit: 101}, wantErr: "invalid query: limit 101 is not between 1 and 100"},
+		{name: "limit too big", q: Query{Limit: 101}, wantErr: "limit 101 is not between 1 and 100: invalid query"},
 		{name: "negative limit", q: Query{Limit: -1}, wantErr: "limit -1 is not between 1 and 100"},
 		{name: "unknown mode", q: Query{Mode: "fuzzy"}, wantErr: `mode "fuzzy" is not one of lexical, vector, hybrid`},
 		{name: "unknown filter", q: Query{Filters: Filters{"color": {"red"}}}, wantErr: `filter "color" is not one of kind, type`},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // ErrNotFound is returned for a document that does not exist or that the caller may not see
@@ -20,7 +21,7 @@ func (s *Service) Document(ctx context.Context, id string) (Document, error) {
 		return Document{}, fmt.Errorf("document %s: %w", id, err)
 	}
 	if !ok || !AudienceOf(auth.FromContext(ctx)).CanSee(d.Visibility, d.Allowed) {
-		return Document{}, fmt.Errorf("document %s: %w", id, ErrNotFound)
+		return Document{}, errkind.Errorf(ErrNotFound, "document %s", id)
 	}
 	return d, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/nextportal/portal/internal/errkind"
 
 	"github.com/nextportal/portal/assistant"
 )
@@ -16,7 +17,7 @@ var _ assistant.Store = (*DB)(nil)
 // to now. Its turns, if any, are not stored: AppendTurn adds them.
 func (db *DB) CreateConversation(ctx context.Context, c assistant.Conversation) error {
 	if c.ID == "" || c.Owner == "" {
-		return fmt.Errorf("create conversation: id and owner are required: %w", assistant.ErrInvalid)
+		return errkind.Errorf(assistant.ErrInvalid, "create conversation: id and owner are required")
 	}
 	created := createdAt(c.Created)
 	updated := created
@@ -27,7 +28,7 @@ func (db *DB) CreateConversation(ctx context.Context, c assistant.Conversation) 
 	_, err := db.sql.ExecContext(ctx, `INSERT INTO assistant_conversations (id, owner, title, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5)`, c.ID, c.Owner, c.Title, created, updated)
 	if isUniqueViolation(err) {
-		return fmt.Errorf("create conversation %s: the id is taken: %w", c.ID, assistant.ErrInvalid)
+		return errkind.Errorf(assistant.ErrInvalid, "create conversation %s: the id is taken", c.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("create conversation %s: %w", c.ID, err)
@@ -64,7 +65,7 @@ func (db *DB) AppendTurn(ctx context.Context, conversationID string, t assistant
 	err = tx.QueryRowContext(ctx, `UPDATE assistant_conversations SET turn_count = turn_count + 1, updated_at = $2
 		WHERE id = $1 RETURNING turn_count`, conversationID, at).Scan(&count)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, assistant.ErrNotFound)
+		return errkind.Errorf(assistant.ErrNotFound, "%s", what)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
@@ -84,7 +85,7 @@ func (db *DB) Conversation(ctx context.Context, id string) (assistant.Conversati
 	c, err := scanConversation(db.sql.QueryRowContext(ctx, `SELECT id, owner, title, created_at, updated_at
 		FROM assistant_conversations WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return assistant.Conversation{}, fmt.Errorf("conversation %s: %w", id, assistant.ErrNotFound)
+		return assistant.Conversation{}, errkind.Errorf(assistant.ErrNotFound, "conversation %s", id)
 	}
 	if err != nil {
 		return assistant.Conversation{}, fmt.Errorf("conversation %s: %w", id, err)
@@ -184,10 +185,10 @@ func (db *DB) Conversations(ctx context.Context, owner string, limit int, cursor
 func (db *DB) AddFeedback(ctx context.Context, f assistant.Feedback) error {
 	what := fmt.Sprintf("feedback on turn %d of conversation %s", f.Turn, f.ConversationID)
 	if f.Rating != 1 && f.Rating != -1 {
-		return fmt.Errorf("%s: rating %d is neither 1 nor -1: %w", what, f.Rating, assistant.ErrInvalid)
+		return errkind.Errorf(assistant.ErrInvalid, "%s: rating %d is neither 1 nor -1", what, f.Rating)
 	}
 	if f.Owner == "" {
-		return fmt.Errorf("%s: owner is required: %w", what, assistant.ErrInvalid)
+		return errkind.Errorf(assistant.ErrInvalid, "%s: owner is required", what)
 	}
 	defer db.lockWrites()()
 	// Inserting from the turn's row makes a missing turn insert nothing.
@@ -203,7 +204,7 @@ func (db *DB) AddFeedback(ctx context.Context, f assistant.Feedback) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("%s: %w", what, assistant.ErrNotFound)
+		return errkind.Errorf(assistant.ErrNotFound, "%s", what)
 	}
 	return nil
 }

@@ -2,7 +2,7 @@ package store
 
 import (
 	"encoding/base64"
-	"fmt"
+	"github.com/nextportal/portal/internal/errkind"
 	"strconv"
 	"strings"
 	"time"
@@ -27,12 +27,12 @@ func encodeConversationCursor(k conversationKey) string {
 func decodeConversationCursor(cursor string) (conversationKey, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil {
-		return conversationKey{}, fmt.Errorf("malformed cursor: %w", assistant.ErrInvalid)
+		return conversationKey{}, errkind.Errorf(assistant.ErrInvalid, "malformed cursor")
 	}
 	us, id, ok := strings.Cut(string(raw), ".")
 	micros, err := strconv.ParseInt(us, 10, 64)
 	if !ok || err != nil || id == "" {
-		return conversationKey{}, fmt.Errorf("malformed cursor: %w", assistant.ErrInvalid)
+		return conversationKey{}, errkind.Errorf(assistant.ErrInvalid, "malformed cursor")
 	}
 	return conversationKey{updated: time.UnixMicro(micros).UTC(), id: id}, nil
 }

@@ -48,21 +48,13 @@ func (db *DB) Audit(ctx context.Context, q auth.AuditQuery) ([]auth.AuditEvent, 
 		limit = 100
 	}
 	sqlText += " ORDER BY id DESC " + db.dialect.limitOffset(limit, 0)
-	rows, err := db.sql.QueryContext(ctx, sqlText, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read audit log: %w", err)
-	}
-	defer rows.Close()
-	out := []auth.AuditEvent{}
-	for rows.Next() {
+	out, err := collectRows(ctx, db.sql, sqlText, args, func(sc scanner) (auth.AuditEvent, error) {
 		var e auth.AuditEvent
-		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Target, &e.Status, &e.Remote, &e.Details); err != nil {
-			return nil, fmt.Errorf("read audit log: %w", err)
-		}
+		err := sc.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Target, &e.Status, &e.Remote, &e.Details)
 		e.At = e.At.UTC()
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+		return e, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
 	return out, nil

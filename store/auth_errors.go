@@ -2,41 +2,26 @@ package store
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 var _ auth.Store = (*DB)(nil)
 
-// translateAuth maps driver errors onto auth's sentinels, wrapping with context what: no
-// rows becomes auth.ErrNotFound and a unique violation auth.ErrConflict.
-func translateAuth(what string, err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("%s: %w", what, auth.ErrNotFound)
-	case isUniqueViolation(err):
-		return fmt.Errorf("%s: %w: %w", what, auth.ErrConflict, err)
-	default:
-		return fmt.Errorf("%s: %w", what, err)
-	}
-}
-
 // changed checks that an UPDATE or DELETE touched a row: auth.ErrNotFound when none.
 func changed(what string, res sql.Result, err error) error {
 	if err != nil {
-		return translateAuth(what, err)
+		return translate(what, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("%s: %w", what, auth.ErrNotFound)
+		return errkind.Errorf(auth.ErrNotFound, "%s", what)
 	}
 	return nil
 }

@@ -6,18 +6,19 @@ import (
 	"time"
 
 	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // CreateSession stores s; ErrConflict if a session with its hash exists.
 func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
 	if s.Hash == "" || s.UserID == "" {
-		return fmt.Errorf("create session: hash and user are required: %w", auth.ErrInvalid)
+		return errkind.Errorf(auth.ErrInvalid, "create session: hash and user are required")
 	}
 	defer db.lockWrites()()
 	_, err := db.sql.ExecContext(ctx, `INSERT INTO sessions (hash, user_id, csrf, via, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, s.Hash, s.UserID, s.CSRF, s.Via, createdAt(s.CreatedAt), dbTime(s.ExpiresAt))
 	// The hash identifies a credential, so it stays out of the error.
-	return translateAuth("create session for "+s.UserID, err)
+	return translate("create session for "+s.UserID, err)
 }
 
 // SessionByHash returns the session with that hash, expired ones included, or ErrNotFound.
@@ -26,7 +27,7 @@ func (db *DB) SessionByHash(ctx context.Context, hash string) (auth.Session, err
 	err := db.sql.QueryRowContext(ctx, `SELECT hash, user_id, csrf, via, created_at, expires_at
 		FROM sessions WHERE hash = $1`, hash).Scan(&s.Hash, &s.UserID, &s.CSRF, &s.Via, &s.CreatedAt, &s.ExpiresAt)
 	if err != nil {
-		return auth.Session{}, translateAuth("session by hash", err)
+		return auth.Session{}, translate("session by hash", err)
 	}
 	s.CreatedAt, s.ExpiresAt = s.CreatedAt.UTC(), s.ExpiresAt.UTC()
 	return s, nil

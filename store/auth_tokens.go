@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 const tokenColumns = "id, user_id, name, scope, hash, created_at, expires_at, last_used_at, revoked_at"
@@ -32,7 +33,7 @@ func scanToken(sc scanner) (auth.Token, error) {
 // ErrNotFound when the user does not exist.
 func (db *DB) CreateToken(ctx context.Context, t auth.Token) (auth.Token, error) {
 	if strings.TrimSpace(t.Name) == "" || t.Hash == "" {
-		return auth.Token{}, fmt.Errorf("create token: name and hash are required: %w", auth.ErrInvalid)
+		return auth.Token{}, errkind.Errorf(auth.ErrInvalid, "create token: name and hash are required")
 	}
 	defer db.lockWrites()()
 	t.ID = uuid.NewString()
@@ -42,14 +43,14 @@ func (db *DB) CreateToken(ctx context.Context, t auth.Token) (auth.Token, error)
 		return auth.Token{}, fmt.Errorf("create token %s: %w", t.Name, err)
 	}
 	if n == 0 {
-		return auth.Token{}, fmt.Errorf("create token %s: user %s: %w", t.Name, t.UserID, auth.ErrNotFound)
+		return auth.Token{}, errkind.Errorf(auth.ErrNotFound, "create token %s: user %s", t.Name, t.UserID)
 	}
 	_, err := db.sql.ExecContext(ctx, `INSERT INTO tokens (id, user_id, name, name_key, scope, hash, created_at,
 		expires_at, last_used_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		t.ID, t.UserID, t.Name, strings.ToLower(t.Name), string(t.Scope), t.Hash, t.CreatedAt,
 		nullTime(t.ExpiresAt), nullTime(t.LastUsedAt), nullTime(t.RevokedAt))
 	if err != nil {
-		return auth.Token{}, translateAuth("create token "+t.Name, err)
+		return auth.Token{}, translate("create token "+t.Name, err)
 	}
 	t.ExpiresAt, t.LastUsedAt, t.RevokedAt = timePtr(nullTime(t.ExpiresAt)), timePtr(nullTime(t.LastUsedAt)), timePtr(nullTime(t.RevokedAt))
 	return t, nil
@@ -60,7 +61,7 @@ func (db *DB) CreateToken(ctx context.Context, t auth.Token) (auth.Token, error)
 func (db *DB) TokenByHash(ctx context.Context, hash string) (auth.Token, error) {
 	t, err := scanToken(db.sql.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, hash))
 	// The hash identifies a credential, so it stays out of the error.
-	return t, translateAuth("token by hash", err)
+	return t, translate("token by hash", err)
 }
 
 // Tokens lists a user's tokens (every token when userID is empty), newest first.
@@ -71,20 +72,8 @@ func (db *DB) Tokens(ctx context.Context, userID string) ([]auth.Token, error) {
 		q += ` WHERE user_id = $1`
 		args = append(args, userID)
 	}
-	rows, err := db.sql.QueryContext(ctx, q+` ORDER BY created_at DESC, id DESC`, args...)
+	out, err := collectRows(ctx, db.sql, q+` ORDER BY created_at DESC, id DESC`, args, scanToken)
 	if err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	defer rows.Close()
-	out := []auth.Token{}
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	return out, nil

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 const userColumns = "id, name, email, user_ref, role, password_hash, disabled, service_account, created_at"
@@ -28,7 +29,7 @@ func scanUser(sc scanner) (auth.User, error) {
 // or the catalog user ref is taken.
 func (db *DB) CreateUser(ctx context.Context, u auth.User) (auth.User, error) {
 	if strings.TrimSpace(u.Name) == "" {
-		return auth.User{}, fmt.Errorf("create user: empty name: %w", auth.ErrInvalid)
+		return auth.User{}, errkind.Errorf(auth.ErrInvalid, "create user: empty name")
 	}
 	defer db.lockWrites()()
 	u.ID = uuid.NewString()
@@ -39,7 +40,7 @@ func (db *DB) CreateUser(ctx context.Context, u auth.User) (auth.User, error) {
 		u.ID, u.Name, strings.ToLower(u.Name), u.Email, u.UserRef, string(u.Role), u.PasswordHash,
 		u.Disabled, u.ServiceAccount, u.CreatedAt)
 	if err != nil {
-		return auth.User{}, translateAuth("create user "+u.Name, err)
+		return auth.User{}, translate("create user "+u.Name, err)
 	}
 	return u, nil
 }
@@ -47,42 +48,30 @@ func (db *DB) CreateUser(ctx context.Context, u auth.User) (auth.User, error) {
 // UserByID returns the user with that id, or ErrNotFound.
 func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
 	u, err := scanUser(db.sql.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
-	return u, translateAuth("user "+id, err)
+	return u, translate("user "+id, err)
 }
 
 // UserByName returns the user with that name in any case, or ErrNotFound.
 func (db *DB) UserByName(ctx context.Context, name string) (auth.User, error) {
 	u, err := scanUser(db.sql.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE name_key = $1`,
 		strings.ToLower(name)))
-	return u, translateAuth("user "+name, err)
+	return u, translate("user "+name, err)
 }
 
 // UserByRef returns the user linked to the catalog User userRef, or ErrNotFound.
 func (db *DB) UserByRef(ctx context.Context, userRef string) (auth.User, error) {
 	if userRef == "" {
-		return auth.User{}, fmt.Errorf("user by ref: empty ref: %w", auth.ErrNotFound)
+		return auth.User{}, errkind.Errorf(auth.ErrNotFound, "user by ref: empty ref")
 	}
 	u, err := scanUser(db.sql.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE user_ref = $1`,
 		strings.ToLower(userRef)))
-	return u, translateAuth("user of "+userRef, err)
+	return u, translate("user of "+userRef, err)
 }
 
 // Users lists every user, by name.
 func (db *DB) Users(ctx context.Context) ([]auth.User, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name_key`)
+	out, err := collectRows(ctx, db.sql, `SELECT `+userColumns+` FROM users ORDER BY name_key`, nil, scanUser)
 	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	out := []auth.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	return out, nil

@@ -31,6 +31,10 @@ type Options struct {
 	DataDir string
 	// Logger receives lifecycle messages such as applied migrations; nil means slog.Default().
 	Logger *slog.Logger
+	// NoMigrate opens without applying migrations, for read-only commands that must not
+	// upgrade a production schema: when the database lacks a migration this binary knows,
+	// Open fails with ErrSchemaOutdated.
+	NoMigrate bool
 }
 
 // DB is an open portal database on SQLite or PostgreSQL. It is safe for concurrent use.
@@ -44,7 +48,8 @@ type DB struct {
 	wmu sync.Mutex
 }
 
-// Open connects to the database o names and applies pending migrations before returning.
+// Open connects to the database o names and applies pending migrations before returning
+// (or, with o.NoMigrate, checks that none is pending).
 func Open(ctx context.Context, o Options) (*DB, error) {
 	logger := o.Logger
 	if logger == nil {
@@ -53,16 +58,16 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	logger = logger.With("component", "store")
 	switch {
 	case o.URL == "":
-		return openSQLite(ctx, o.DataDir, logger)
+		return openSQLite(ctx, o.DataDir, o.NoMigrate, logger)
 	case strings.HasPrefix(o.URL, "postgres://"), strings.HasPrefix(o.URL, "postgresql://"):
-		return openPostgres(ctx, o.URL, logger)
+		return openPostgres(ctx, o.URL, o.NoMigrate, logger)
 	default:
 		scheme, _, _ := strings.Cut(o.URL, ":")
 		return nil, fmt.Errorf("open store: unsupported database URL scheme %q (want postgres:// or postgresql://, or no URL for SQLite)", scheme)
 	}
 }
 
-func openSQLite(ctx context.Context, dataDir string, logger *slog.Logger) (*DB, error) {
+func openSQLite(ctx context.Context, dataDir string, noMigrate bool, logger *slog.Logger) (*DB, error) {
 	if dataDir == "" {
 		return nil, errors.New("open sqlite store: no data directory given")
 	}
@@ -81,14 +86,14 @@ func openSQLite(ctx context.Context, dataDir string, logger *slog.Logger) (*DB, 
 	sdb.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	sdb.SetMaxIdleConns(max(4, runtime.NumCPU()))
 	db := &DB{sql: sdb, dialect: sqliteDialect, logger: logger}
-	if err := db.Migrate(ctx); err != nil {
+	if err := db.prepareSchema(ctx, noMigrate); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
 	}
 	return db, nil
 }
 
-func openPostgres(ctx context.Context, rawURL string, logger *slog.Logger) (*DB, error) {
+func openPostgres(ctx context.Context, rawURL string, noMigrate bool, logger *slog.Logger) (*DB, error) {
 	conf, err := pgx.ParseConfig(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres store: %w", err)
@@ -102,7 +107,7 @@ func openPostgres(ctx context.Context, rawURL string, logger *slog.Logger) (*DB,
 	db := &DB{dialect: postgresDialect, logger: logger, pgConf: conf}
 	// Migrate first, on its own connection: pgx learns type OIDs when a connection opens,
 	// so pool connections must only open once the vector extension exists.
-	if err := db.Migrate(ctx); err != nil {
+	if err := db.prepareSchema(ctx, noMigrate); err != nil {
 		return nil, fmt.Errorf("open postgres store: %w", err)
 	}
 	db.sql = stdlib.OpenDB(*conf, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // bulkLoad is how many entity changes make a write a bulk load, after which the engine's
@@ -74,7 +75,7 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 		p := &entities[i]
 		ref := p.Entity.Ref().String()
 		if p.Entity.Kind == "" || p.Entity.Metadata.Name == "" {
-			return res, fmt.Errorf("entity %d has no kind or name: %w", i, catalog.ErrInvalid)
+			return res, errkind.Errorf(catalog.ErrInvalid, "entity %d has no kind or name", i)
 		}
 		if seen[ref] {
 			res.Conflicts = append(res.Conflicts, ref)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -27,21 +28,17 @@ func (db *DB) Facets(ctx context.Context, filter catalog.Filter, facets []string
 		}
 	}
 	b.WriteString(" GROUP BY s.key, s.original_value")
-	rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, fmt.Errorf("facets: %w", err)
-	}
-	defer rows.Close()
 	byKey := map[string][]catalog.FacetCount{}
-	for rows.Next() {
+	err := eachRow(ctx, db.sql, b.String(), b.args, func(r *sql.Rows) error {
 		var key string
 		var fc catalog.FacetCount
-		if err := rows.Scan(&key, &fc.Value, &fc.Count); err != nil {
-			return nil, fmt.Errorf("facets: %w", err)
+		if err := r.Scan(&key, &fc.Value, &fc.Count); err != nil {
+			return err
 		}
 		byKey[key] = append(byKey[key], fc)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("facets: %w", err)
 	}
 	for _, f := range facets {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // builder accumulates SQL text and its $n arguments.
@@ -71,7 +72,7 @@ func checkFilter(f catalog.Filter) error {
 		}
 	}
 	if n > 1 {
-		return fmt.Errorf("filter sets more than one of key, allOf, anyOf and not: %w", catalog.ErrInvalid)
+		return errkind.Errorf(catalog.ErrInvalid, "filter sets more than one of key, allOf, anyOf and not")
 	}
 	return nil
 }
@@ -152,7 +153,7 @@ func (b *builder) operand(f catalog.Filter) error {
 func (b *builder) leaf(key string, values []string) error {
 	key = strings.ToLower(strings.TrimSpace(key))
 	if key == "" {
-		return fmt.Errorf("filter has an empty key: %w", catalog.ErrInvalid)
+		return errkind.Errorf(catalog.ErrInvalid, "filter has an empty key")
 	}
 	vals := make([]string, len(values))
 	for i, v := range values {
@@ -160,7 +161,7 @@ func (b *builder) leaf(key string, values []string) error {
 	}
 	if typ, ok := strings.CutPrefix(key, relationsPrefix); ok {
 		if typ == "" {
-			return fmt.Errorf("filter key %q names no relation type: %w", key, catalog.ErrInvalid)
+			return errkind.Errorf(catalog.ErrInvalid, "filter key %q names no relation type", key)
 		}
 		fmt.Fprintf(b, "SELECT x.uid AS uid FROM relations r JOIN entities x ON x.ref = r.source_ref WHERE lower(r.type) = %s", b.arg(typ))
 		if len(vals) > 0 {

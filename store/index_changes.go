@@ -94,12 +94,7 @@ func (db *DB) chunksOf(ctx context.Context, qr querier, docIDs []string) (map[st
 // scanChunks runs q, which selects id, doc_id, ord, anchor, heading, text, hash, model and,
 // when withVector, vector, and calls fn with each chunk.
 func scanChunks(ctx context.Context, qr querier, q string, args []any, withVector bool, fn func(indexer.StoredChunk)) error {
-	rows, err := qr.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(ctx, qr, q, args, func(rows *sql.Rows) error {
 		var c indexer.StoredChunk
 		var vec vectorScan
 		dest := []any{&c.ID, &c.DocID, &c.Index, &c.Anchor, &c.Heading, &c.Text, &c.Hash, &c.Model}
@@ -111,8 +106,8 @@ func scanChunks(ctx context.Context, qr querier, q string, args []any, withVecto
 		}
 		c.Vector = vec.v
 		fn(c)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // LastSeq returns the highest Seq given so far.

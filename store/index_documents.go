@@ -266,12 +266,7 @@ func (r *docRow) document() (indexer.Document, error) {
 
 // scanDocuments runs q, which selects docColumns, and calls fn with each document.
 func scanDocuments(ctx context.Context, qr querier, q string, args []any, fn func(indexer.Document)) error {
-	rows, err := qr.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(ctx, qr, q, args, func(rows *sql.Rows) error {
 		var r docRow
 		if err := rows.Scan(r.dest()...); err != nil {
 			return err
@@ -281,6 +276,6 @@ func scanDocuments(ctx context.Context, qr querier, q string, args []any, fn fun
 			return err
 		}
 		fn(d)
-	}
-	return rows.Err()
+		return nil
+	})
 }

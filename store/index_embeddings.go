@@ -121,20 +121,11 @@ func (db *DB) chunkModels(ctx context.Context) ([]string, error) {
 			SELECT (SELECT MIN(c.model) FROM index_chunks c WHERE c.model > m.model) FROM m WHERE m.model IS NOT NULL
 		)
 		SELECT model FROM m WHERE model IS NOT NULL`
-	rows, err := db.sql.QueryContext(ctx, q)
+	out, err := collectRows(ctx, db.sql, q, nil, scanString)
 	if err != nil {
 		return nil, fmt.Errorf("list chunk models: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var m string
-		if err := rows.Scan(&m); err != nil {
-			return nil, fmt.Errorf("list chunk models: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SetChunkVectors sets the vectors of model by chunk ID and gives each document whose chunks

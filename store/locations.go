@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 const locationColumns = "l.id, l.type, l.target, l.created_at"
@@ -28,7 +29,7 @@ func scanLocation(sc scanner) (catalog.Location, error) {
 // and target exists.
 func (db *DB) CreateLocation(ctx context.Context, typ, target string) (catalog.Location, error) {
 	if strings.TrimSpace(typ) == "" || strings.TrimSpace(target) == "" {
-		return catalog.Location{}, fmt.Errorf("create location %q: type and target are required: %w", typ+":"+target, catalog.ErrInvalid)
+		return catalog.Location{}, errkind.Errorf(catalog.ErrInvalid, "create location %q: type and target are required", typ+":"+target)
 	}
 	defer db.lockWrites()()
 	l := catalog.Location{ID: uuid.NewString(), Type: typ, Target: target, CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
@@ -36,7 +37,7 @@ func (db *DB) CreateLocation(ctx context.Context, typ, target string) (catalog.L
 	err := db.sql.QueryRowContext(ctx, `INSERT INTO locations (id, type, target, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (type, target) DO NOTHING RETURNING id`, l.ID, l.Type, l.Target, l.CreatedAt).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return catalog.Location{}, fmt.Errorf("create location %s: already registered: %w", l.Key(), catalog.ErrConflict)
+		return catalog.Location{}, errkind.Errorf(catalog.ErrConflict, "create location %s: already registered", l.Key())
 	}
 	if err != nil {
 		return catalog.Location{}, translate("create location "+l.Key(), err)
@@ -46,20 +47,8 @@ func (db *DB) CreateLocation(ctx context.Context, typ, target string) (catalog.L
 
 // Locations lists every location, oldest first.
 func (db *DB) Locations(ctx context.Context) ([]catalog.Location, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+locationColumns+` FROM locations l ORDER BY l.created_at, l.id`)
+	out, err := collectRows(ctx, db.sql, `SELECT `+locationColumns+` FROM locations l ORDER BY l.created_at, l.id`, nil, scanLocation)
 	if err != nil {
-		return nil, fmt.Errorf("list locations: %w", err)
-	}
-	defer rows.Close()
-	out := []catalog.Location{}
-	for rows.Next() {
-		l, err := scanLocation(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list locations: %w", err)
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list locations: %w", err)
 	}
 	return out, nil
@@ -102,7 +91,7 @@ func deleted(what string, res sql.Result, err error) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("%s: %w", what, catalog.ErrNotFound)
+		return errkind.Errorf(catalog.ErrNotFound, "%s", what)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -42,11 +43,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	applied := 0
 	for _, f := range files { // fs.Glob sorts, so 0001 runs before 0002
-		did, err := db.applyMigration(ctx, conn, f)
-		for try := 0; isBusy(err) && try < 50; try++ {
-			time.Sleep(20 * time.Millisecond)
+		var did bool
+		err := retry(ctx, 50, 20*time.Millisecond, isBusy, func() (err error) {
 			did, err = db.applyMigration(ctx, conn, f)
-		}
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w", f, err)
 		}
@@ -55,6 +56,63 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 	}
 	db.logger.Info("migrations applied", "engine", db.dialect.engine, "applied", applied, "known", len(files))
+	return nil
+}
+
+// retry calls op until it succeeds, fails with an error retryable does not accept, or has
+// been retried tries times, waiting wait between calls. It stops waiting when ctx ends and
+// returns ctx's error.
+func retry(ctx context.Context, tries int, wait time.Duration, retryable func(error) bool, op func() error) error {
+	err := op()
+	for try := 0; err != nil && retryable(err) && try < tries; try++ {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%w (retrying after: %w)", ctx.Err(), err)
+		case <-t.C:
+		}
+		err = op()
+	}
+	return err
+}
+
+// ErrSchemaOutdated is Open's error, with Options.NoMigrate, for a database that lacks
+// migrations this binary knows: `portal migrate` (or `portal serve`) upgrades it.
+var ErrSchemaOutdated = errors.New("the database schema is older than this portal binary")
+
+// prepareSchema applies pending migrations, or with noMigrate checks there are none.
+func (db *DB) prepareSchema(ctx context.Context, noMigrate bool) error {
+	if !noMigrate {
+		return db.Migrate(ctx)
+	}
+	conn := db.sql
+	if db.pgConf != nil {
+		conn = stdlib.OpenDB(*db.pgConf) // no vector types yet: the extension may be missing
+		defer conn.Close()
+	}
+	known, err := fs.Glob(migrationFS, "migrations/"+db.dialect.engine+"/*.sql")
+	if err != nil {
+		return fmt.Errorf("check schema: %w", err)
+	}
+	applied := map[string]bool{}
+	if versions, err := collectRows(ctx, conn, `SELECT version FROM schema_migrations`, nil, scanString); err == nil {
+		for _, v := range versions {
+			applied[v] = true
+		}
+	} else if err := conn.PingContext(ctx); err != nil {
+		return fmt.Errorf("check schema: %w", err)
+	} // else: no schema_migrations table, so nothing is applied
+	var missing []string
+	for _, f := range known {
+		if v := strings.TrimSuffix(path.Base(f), ".sql"); !applied[v] {
+			missing = append(missing, v)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: it lacks %d migration(s) (%s); run 'portal migrate' to upgrade it",
+			ErrSchemaOutdated, len(missing), strings.Join(missing, ", "))
+	}
 	return nil
 }
 
@@ -96,18 +154,9 @@ func (db *DB) applyMigration(ctx context.Context, conn *sql.DB, file string) (bo
 
 // AppliedMigrations returns the versions recorded in schema_migrations, in order.
 func (db *DB) AppliedMigrations(ctx context.Context) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
+	out, err := collectRows(ctx, db.sql, `SELECT version FROM schema_migrations ORDER BY version`, nil, scanString)
 	if err != nil {
 		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, fmt.Errorf("read schema_migrations: %w", err)
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -15,23 +15,26 @@ import (
 	"github.com/nextportal/portal/store/storetest"
 )
 
+// rawEngines are both engines as tests that also need the raw database open them: the
+// store's options, and the database/sql driver and DSN of the same database.
+var rawEngines = []struct {
+	name   string
+	opts   func(t *testing.T) store.Options
+	driver func(o store.Options) (string, string)
+}{
+	{"sqlite", func(t *testing.T) store.Options { return store.Options{DataDir: t.TempDir()} },
+		func(o store.Options) (string, string) { return "sqlite", filepath.Join(o.DataDir, "portal.db") }},
+	{"postgres", func(t *testing.T) store.Options { return store.Options{URL: storetest.PostgresURL(t)} },
+		func(o store.Options) (string, string) { return "pgx", o.URL }},
+}
+
 // TestVisibilityBackfill stores entities the way the catalog did before it wrote visibility
 // rows, re-runs migration 0003 and checks each entity got exactly the row the annotation
 // implies (absent: internal; unknown: restricted).
 func TestVisibilityBackfill(t *testing.T) {
-	engines := []struct {
-		name   string
-		opts   func(t *testing.T) store.Options
-		driver func(o store.Options) (string, string)
-	}{
-		{"sqlite", func(t *testing.T) store.Options { return store.Options{DataDir: t.TempDir()} },
-			func(o store.Options) (string, string) { return "sqlite", filepath.Join(o.DataDir, "portal.db") }},
-		{"postgres", func(t *testing.T) store.Options { return store.Options{URL: storetest.PostgresURL(t)} },
-			func(o store.Options) (string, string) { return "pgx", o.URL }},
-	}
 	annotations := map[string]string{"plain": "", "open": "public", "shut": "Restricted", "typo": "secret"}
 	want := map[string]string{"plain": "internal", "open": "public", "shut": "restricted", "typo": "restricted"}
-	for _, e := range engines {
+	for _, e := range rawEngines {
 		t.Run(e.name, func(t *testing.T) {
 			ctx := context.Background()
 			o := e.opts(t)

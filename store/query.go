@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // QueryEntities returns one page of entities matching q, with relations and positions.
@@ -117,19 +118,18 @@ func (db *DB) entitiesByUID(ctx context.Context, positions []catalog.Position) (
 func checkQuery(q catalog.Query) error {
 	switch {
 	case q.Limit < 0 || q.Offset < 0:
-		return fmt.Errorf("negative limit or offset: %w", catalog.ErrInvalid)
+		return errkind.Errorf(catalog.ErrInvalid, "negative limit or offset")
 	case q.After != nil && q.Before != nil:
-		return fmt.Errorf("both after and before positions given: %w", catalog.ErrInvalid)
+		return errkind.Errorf(catalog.ErrInvalid, "both after and before positions given")
 	}
 	for _, o := range q.OrderBy {
 		if strings.TrimSpace(o.Field) == "" {
-			return fmt.Errorf("order with an empty field: %w", catalog.ErrInvalid)
+			return errkind.Errorf(catalog.ErrInvalid, "order with an empty field")
 		}
 	}
 	for _, p := range []*catalog.Position{q.After, q.Before} {
 		if p != nil && len(p.Values) != len(q.OrderBy) {
-			return fmt.Errorf("cursor has %d sort values but the query orders by %d fields: %w",
-				len(p.Values), len(q.OrderBy), catalog.ErrInvalid)
+			return errkind.Errorf(catalog.ErrInvalid, "cursor has %d sort values but the query orders by %d fields", len(p.Values), len(q.OrderBy))
 		}
 	}
 	return nil

@@ -11,7 +11,6 @@ import (
 	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
-	"github.com/nextportal/portal/store"
 )
 
 const askSynopsis = `ask [flags] QUESTION...
@@ -24,35 +23,41 @@ then use POST /api/v1/assistant/chat instead`
 
 func runAsk(ctx context.Context, args []string, env func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("ask", askSynopsis, stderr, env, append(append([]string{}, indexFlags...), chatFlags...)...)
+	fs, envErr := cfg.newFlagSet("ask", askSynopsis, stderr, env, commandSettings["ask"]...)
 	asJSON := fs.Bool("json", false, "print the answer as the API's JSON")
 	asUser := fs.String("as", "", "answer as this local user would see it (admins only; the operator is one)")
 	conv := fs.String("conversation", "", "continue this conversation")
-	db, err := openDB(ctx, &cfg, fs, envErr, args, stderr)
+	var question string
+	err := parseCommand(&cfg, fs, envErr, args, func() error {
+		question = strings.TrimSpace(strings.Join(fs.Args(), " "))
+		if question == "" {
+			return usageError("ask needs a QUESTION")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	question := strings.TrimSpace(strings.Join(fs.Args(), " "))
-	if question == "" {
-		return usageError("ask needs a QUESTION")
-	}
-	cat := catalog.NewService(db, cfg.FileLocationRoots)
-	ctx, err = askerContext(operatorContext(ctx), &cfg, db, cat, *asUser)
+	// ask stores the turn in a conversation, so it writes and may upgrade the schema like index.
+	a, err := newApp(ctx, &cfg, stderr, upgradeSchema)
 	if err != nil {
 		return err
 	}
-	logger := cfg.logger(stderr)
-	ix, err := openIndexer(ctx, &cfg, db, logger, false)
+	defer a.Close()
+	ctx, err = askerContext(operatorContext(ctx), a, *asUser)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	logger := a.logger
+	ix, err := a.searchIndex(ctx, false)
+	if err != nil {
+		return err
+	}
 	composer, err := assistantComposer(&cfg, logger)
 	if err != nil {
 		return err
 	}
-	svc, err := assistant.New(assistant.Deps{Catalog: cat, Search: ix, Store: db, Composer: composer, Logger: logger})
+	svc, err := assistant.New(assistant.Deps{Catalog: a.catalog, Search: ix, Store: a.db, Composer: composer, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -70,14 +75,14 @@ func runAsk(ctx context.Context, args []string, env func(string) string, _ io.Re
 
 // askerContext is the operator's ctx, or with a user name that user's principal: their
 // role and their catalog groups, as a session of theirs would have.
-func askerContext(ctx context.Context, cfg *Config, db *store.DB, cat *catalog.Service, name string) (context.Context, error) {
+func askerContext(ctx context.Context, a *app, name string) (context.Context, error) {
 	if name == "" {
 		return ctx, nil
 	}
 	if !auth.FromContext(ctx).Role.AtLeast(auth.RoleAdmin) {
 		return nil, errors.New("ask --as: only admins may answer as another user")
 	}
-	authSvc, err := newAuthService(cfg, db, cat)
+	authSvc, err := a.authService()
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +99,7 @@ func askerContext(ctx context.Context, cfg *Config, db *store.DB, cat *catalog.S
 		}
 		var groups []string
 		if u.UserRef != "" {
-			gs, err := cat.GroupsOf(ctx, u.UserRef)
+			gs, err := a.catalog.GroupsOf(ctx, u.UserRef)
 			if err != nil && !errors.Is(err, catalog.ErrNotFound) {
 				return nil, fmt.Errorf("ask --as %s: %w", name, err)
 			}

@@ -7,10 +7,6 @@ import (
 	"github.com/nextportal/portal/assistant"
 )
 
-// chatFlags are the settings of the assistant's chat model, besides OPENAI_BASE_URL and
-// OPENAI_API_KEY (in searchFlags); commands that answer questions take them.
-var chatFlags = []string{"chat-model"}
-
 // assistantComposer returns the composer the assistant answers with: the offline local
 // composer, or, when OPENAI_BASE_URL and PORTAL_CHAT_MODEL are both set, the
 // OpenAI-compatible composer in front of it. Then the local composer answers, and the

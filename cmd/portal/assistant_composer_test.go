@@ -38,7 +38,7 @@ func TestAssistantComposer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := defaultConfig()
-			fs, envErr := cfg.newFlagSet("test", "test", io.Discard, func(k string) string { return tt.env[k] }, append(searchFlags, chatFlags...)...)
+			fs, envErr := cfg.newFlagSet("test", "test", io.Discard, func(k string) string { return tt.env[k] }, commandSettings["ask"]...)
 			if err := fs.Parse(nil); err != nil {
 				t.Fatal(err)
 			}

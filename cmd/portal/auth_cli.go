@@ -14,22 +14,24 @@ import (
 	"time"
 
 	"github.com/nextportal/portal/auth"
-	"github.com/nextportal/portal/catalog"
 )
 
-// openAuth parses flags, opens the store and returns the auth service (with the catalog as
-// its directory) for the user and token commands.
-func openAuth(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr error, args []string, stderr io.Writer) (*auth.Service, func(), error) {
-	db, err := openDB(ctx, cfg, fs, envErr, args, stderr)
+// openAuth parses flags, runs checkArgs (before anything touches the database), builds the
+// app and returns its auth service for the user and token commands. Close the app when done.
+func openAuth(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr error, args []string, stderr io.Writer, checkArgs func() error) (*auth.Service, *app, error) {
+	if err := parseCommand(cfg, fs, envErr, args, checkArgs); err != nil {
+		return nil, nil, err
+	}
+	a, err := newApp(ctx, cfg, stderr, upgradeSchema)
 	if err != nil {
 		return nil, nil, err
 	}
-	svc, err := newAuthService(cfg, db, catalog.NewService(db, cfg.FileLocationRoots))
+	svc, err := a.authService()
 	if err != nil {
-		db.Close()
+		a.Close()
 		return nil, nil, err
 	}
-	return svc, func() { db.Close() }, nil
+	return svc, a, nil
 }
 
 // audit records a CLI change; a failure to record is reported, not hidden.
@@ -53,7 +55,7 @@ func runUser(ctx context.Context, args []string, env func(string) string, stdin 
 	}
 	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("user "+args[0], "user "+args[0]+" [flags]", stderr, env, catalogDBFlags...)
+	fs, envErr := cfg.newFlagSet("user "+args[0], "user "+args[0]+" [flags]", stderr, env, commandSettings["user"]...)
 	switch args[0] {
 	case "add":
 		role := fs.String("role", "developer", "role: viewer, developer or admin")
@@ -61,18 +63,20 @@ func runUser(ctx context.Context, args []string, env func(string) string, stdin 
 		userRef := fs.String("user-ref", "", "catalog User entity (default user:default/NAME)")
 		fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (else one is generated and printed once)")
 		service := fs.Bool("service-account", false, "a service account: no password, tokens only")
-		svc, closeDB, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr)
+		var r auth.Role
+		svc, a, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr, func() (err error) {
+			if fs.NArg() != 1 {
+				return usageError("user add takes one NAME, got %d arguments", fs.NArg())
+			}
+			if r, err = auth.ParseRole(*role); err != nil {
+				return usageError("%v", err)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		defer closeDB()
-		if fs.NArg() != 1 {
-			return usageError("user add takes one NAME, got %d arguments", fs.NArg())
-		}
-		r, err := auth.ParseRole(*role)
-		if err != nil {
-			return usageError("%v", err)
-		}
+		defer a.Close()
 		nu := auth.NewUser{Name: fs.Arg(0), Email: *email, UserRef: *userRef, Role: r, ServiceAccount: *service}
 		if nu.UserRef == "" && !*service {
 			nu.UserRef = "user:default/" + fs.Arg(0)
@@ -102,11 +106,11 @@ func runUser(ctx context.Context, args []string, env func(string) string, stdin 
 		}
 		return nil
 	case "list":
-		svc, closeDB, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr)
+		svc, a, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr, nArgs(fs, "user list", 0, ""))
 		if err != nil {
 			return err
 		}
-		defer closeDB()
+		defer a.Close()
 		users, err := svc.Users(ctx)
 		if err != nil {
 			return fmt.Errorf("list users: %w", err)
@@ -125,14 +129,11 @@ func runUser(ctx context.Context, args []string, env func(string) string, stdin 
 		}
 		return tw.Flush()
 	case "disable", "enable":
-		svc, closeDB, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr)
+		svc, a, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr, nArgs(fs, "user "+args[0], 1, "NAME"))
 		if err != nil {
 			return err
 		}
-		defer closeDB()
-		if fs.NArg() != 1 {
-			return usageError("user %s takes one NAME, got %d arguments", args[0], fs.NArg())
-		}
+		defer a.Close()
 		if err := svc.SetDisabled(ctx, fs.Arg(0), args[0] == "disable"); err != nil {
 			return fmt.Errorf("%s user %s: %w", args[0], fs.Arg(0), err)
 		}
@@ -160,25 +161,27 @@ func runToken(ctx context.Context, args []string, env func(string) string, stdin
 	}
 	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("token "+args[0], "token "+args[0]+" [flags]", stderr, env, catalogDBFlags...)
+	fs, envErr := cfg.newFlagSet("token "+args[0], "token "+args[0]+" [flags]", stderr, env, commandSettings["token"]...)
 	switch args[0] {
 	case "create":
 		user := fs.String("user", "", "the user the token acts as (required)")
 		name := fs.String("name", "cli", "a name to recognise the token by")
 		scope := fs.String("scope", "read", "scope: read, write or admin (capped by the user's role)")
 		ttl := fs.Duration("ttl", 90*24*time.Hour, "lifetime; 0 means it never expires")
-		svc, closeDB, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr)
+		var sc auth.Scope
+		svc, a, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr, func() (err error) {
+			if *user == "" || fs.NArg() > 0 {
+				return usageError("token create needs --user NAME and no arguments")
+			}
+			if sc, err = auth.ParseScope(*scope); err != nil {
+				return usageError("%v", err)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		defer closeDB()
-		if *user == "" || fs.NArg() > 0 {
-			return usageError("token create needs --user NAME and no arguments")
-		}
-		sc, err := auth.ParseScope(*scope)
-		if err != nil {
-			return usageError("%v", err)
-		}
+		defer a.Close()
 		raw, t, err := svc.CreateToken(ctx, *user, *name, sc, *ttl)
 		if err != nil {
 			return fmt.Errorf("create token for %s: %w", *user, err)
@@ -191,11 +194,11 @@ func runToken(ctx context.Context, args []string, env func(string) string, stdin
 		return err
 	case "list":
 		user := fs.String("user", "", "only this user's tokens")
-		svc, closeDB, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr)
+		svc, a, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr, nArgs(fs, "token list", 0, ""))
 		if err != nil {
 			return err
 		}
-		defer closeDB()
+		defer a.Close()
 		tokens, err := svc.Tokens(ctx, *user)
 		if err != nil {
 			return fmt.Errorf("list tokens: %w", err)
@@ -216,14 +219,11 @@ func runToken(ctx context.Context, args []string, env func(string) string, stdin
 		}
 		return tw.Flush()
 	case "revoke":
-		svc, closeDB, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr)
+		svc, a, err := openAuth(ctx, &cfg, fs, envErr, args[1:], stderr, nArgs(fs, "token revoke", 1, "ID"))
 		if err != nil {
 			return err
 		}
-		defer closeDB()
-		if fs.NArg() != 1 {
-			return usageError("token revoke takes one ID, got %d arguments", fs.NArg())
-		}
+		defer a.Close()
 		if err := svc.RevokeToken(ctx, auth.System(), fs.Arg(0)); err != nil {
 			return fmt.Errorf("revoke token %s: %w", fs.Arg(0), err)
 		}

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -16,7 +14,6 @@ import (
 
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
-	"github.com/nextportal/portal/store"
 )
 
 const catalogUsage = `Usage: portal catalog <command> [flags]
@@ -30,8 +27,6 @@ The commands work on the database directly (DATABASE_URL, or the SQLite file in
 PORTAL_DATA_DIR), so they work with or without a running server.
 Run 'portal catalog <command> --help' for its flags.
 `
-
-var catalogDBFlags = []string{"data-dir", "database-url", "file-location-roots", "log-format", "log-level"}
 
 func runCatalog(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
@@ -47,30 +42,6 @@ func runCatalog(ctx context.Context, args []string, env func(string) string, std
 		return runCatalogList(ctx, args[1:], env, stdin, stdout, stderr)
 	}
 	return usageError("unknown catalog command %q", args[0])
-}
-
-// openDB parses a command's flags, validates the config and opens the store.
-func openDB(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr error, args []string, stderr io.Writer) (*store.DB, error) {
-	if err := fs.Parse(args); err != nil {
-		return nil, parseError(err)
-	}
-	if err := errors.Join(envErr, cfg.validate()); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: cfg.logger(stderr)})
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	return db, nil
-}
-
-// openCatalog is openDB for the catalog commands: it returns the catalog Service.
-func openCatalog(ctx context.Context, cfg *Config, fs *flag.FlagSet, envErr error, args []string, stderr io.Writer) (*catalog.Service, func(), error) {
-	db, err := openDB(ctx, cfg, fs, envErr, args, stderr)
-	if err != nil {
-		return nil, nil, err
-	}
-	return catalog.NewService(db, cfg.FileLocationRoots), func() { db.Close() }, nil
 }
 
 // operatorContext is the context of a command run by the operator on the portal's machine:
@@ -90,15 +61,16 @@ func catalogConfig() Config {
 func runCatalogImport(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("catalog import", "catalog import [flags] PATH", stderr, env, catalogDBFlags...)
-	svc, closeDB, err := openCatalog(ctx, &cfg, fs, envErr, args, stderr)
+	fs, envErr := cfg.newFlagSet("catalog import", "catalog import [flags] PATH", stderr, env, commandSettings["catalog"]...)
+	if err := parseCommand(&cfg, fs, envErr, args, nArgs(fs, "catalog import", 1, "PATH")); err != nil {
+		return err
+	}
+	a, err := newApp(ctx, &cfg, stderr, upgradeSchema)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
-	if fs.NArg() != 1 {
-		return usageError("catalog import takes one PATH, got %d arguments", fs.NArg())
-	}
+	defer a.Close()
+	svc := a.catalog
 	path, err := filepath.Abs(fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("import %s: %w", fs.Arg(0), err)
@@ -123,21 +95,21 @@ func runCatalogImport(ctx context.Context, args []string, env func(string) strin
 func runCatalogGet(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("catalog get", "catalog get [flags] REF", stderr, env, catalogDBFlags...)
+	fs, envErr := cfg.newFlagSet("catalog get", "catalog get [flags] REF", stderr, env, commandSettings["catalog"]...)
 	output := fs.String("output", "yaml", "output format: yaml or json")
-	svc, closeDB, err := openCatalog(ctx, &cfg, fs, envErr, args, stderr)
-	if err != nil {
+	if err := parseCommand(&cfg, fs, envErr, args, nArgs(fs, "catalog get", 1, "REF")); err != nil {
 		return err
-	}
-	defer closeDB()
-	if fs.NArg() != 1 {
-		return usageError("catalog get takes one REF, got %d arguments", fs.NArg())
 	}
 	ref, err := catalog.ParseRef(fs.Arg(0), "component", catalog.DefaultNamespace)
 	if err != nil {
+		return usageError("%v", err)
+	}
+	a, err := newApp(ctx, &cfg, stderr, currentSchema)
+	if err != nil {
 		return err
 	}
-	e, err := svc.EntityByRef(ctx, ref)
+	defer a.Close()
+	e, err := a.catalog.EntityByRef(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("get %s: %w", ref, err)
 	}
@@ -147,7 +119,7 @@ func runCatalogGet(ctx context.Context, args []string, env func(string) string, 
 func runCatalogList(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("catalog list", "catalog list [flags]", stderr, env, catalogDBFlags...)
+	fs, envErr := cfg.newFlagSet("catalog list", "catalog list [flags]", stderr, env, commandSettings["catalog"]...)
 	var filters listValue
 	fs.Func("filter", "Backstage filter, e.g. kind=component,spec.type=service (repeat for OR)", func(v string) error {
 		filters = append(filters, v)
@@ -156,19 +128,25 @@ func runCatalogList(ctx context.Context, args []string, env func(string) string,
 	limit := fs.Int("limit", 100, "most entities to print")
 	offset := fs.Int("offset", 0, "entities to skip")
 	output := fs.String("output", "table", "output format: table, json or yaml")
-	svc, closeDB, err := openCatalog(ctx, &cfg, fs, envErr, args, stderr)
+	var filter catalog.Filter
+	err := parseCommand(&cfg, fs, envErr, args, func() (err error) {
+		if *limit < 0 || *offset < 0 {
+			return usageError("--limit and --offset must not be negative")
+		}
+		if filter, err = catalog.ParseFilterParams(filters); err != nil {
+			return usageError("%v", err)
+		}
+		return nArgs(fs, "catalog list", 0, "")()
+	})
 	if err != nil {
 		return err
 	}
-	defer closeDB()
-	if *limit < 0 || *offset < 0 {
-		return usageError("--limit and --offset must not be negative")
-	}
-	filter, err := catalog.ParseFilterParams(filters)
+	a, err := newApp(ctx, &cfg, stderr, currentSchema)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
-	page, err := svc.Query(ctx, catalog.Query{Filter: filter, Limit: *limit, Offset: *offset,
+	defer a.Close()
+	page, err := a.catalog.Query(ctx, catalog.Query{Filter: filter, Limit: *limit, Offset: *offset,
 		OrderBy: []catalog.Order{{Field: "kind"}, {Field: "metadata.name"}}})
 	if err != nil {
 		return fmt.Errorf("list: %w", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,47 +67,98 @@ func defaultConfig() Config {
 	}
 }
 
-// setting is one configurable value: its flag, its environment variable and where it goes.
+// setting is one configurable value: its group, its flag, its environment variable and
+// where it goes.
 type setting struct {
+	group            string
 	flag, env, usage string
 	ptr              any // *string, *bool, *int64, *time.Duration, *[]string (colon-separated) or *commaList
 }
 
+// Groups of settings. A command takes whole groups (and, rarely, single settings) by
+// naming them in commandSettings.
+const (
+	groupStore     = "store"     // which database: data dir, DATABASE_URL
+	groupLog       = "log"       // log format and level
+	groupCatalog   = "catalog"   // where file locations may be read
+	groupServer    = "server"    // the HTTP server and its background work
+	groupAuth      = "auth"      // tokens, sessions and OIDC
+	groupSearch    = "search"    // docs folders, embeddings endpoint, fusion
+	groupAssistant = "assistant" // the chat model the assistant answers with
+)
+
+// commandSettings says which settings each command takes, by group or by flag name. A
+// test fails when a name here is neither.
+var commandSettings = map[string][]string{
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant},
+	"migrate":        {groupStore, groupLog},
+	"catalog":        {groupStore, groupLog, groupCatalog},
+	"user":           {groupStore, groupLog, groupCatalog},
+	"token":          {groupStore, groupLog, groupCatalog},
+	"index":          {groupStore, groupLog, groupCatalog, groupSearch},
+	"reindex":        {groupStore, groupLog, groupCatalog, groupSearch},
+	"search":         {groupStore, groupLog, groupCatalog, groupSearch},
+	"eval retrieval": {"database-url", groupLog, "openai-base-url", "openai-api-key", "embed-model", "embed-dims"},
+	"healthcheck":    {"addr"},
+	"eval assistant": {groupLog, "openai-base-url", "openai-api-key", "chat-model"},
+	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant},
+}
+
+// settingsNamed returns the settings that names (groups or flag names) select, in the
+// order settings lists them, or an error naming what matches nothing.
+func (c *Config) settingsNamed(names []string) ([]setting, error) {
+	all := c.settings()
+	var errs []error
+	for _, n := range names {
+		if !slices.ContainsFunc(all, func(s setting) bool { return s.group == n || s.flag == n }) {
+			errs = append(errs, fmt.Errorf("no setting or group of settings named %q", n))
+		}
+	}
+	var out []setting
+	for _, s := range all {
+		if slices.Contains(names, s.group) || slices.Contains(names, s.flag) {
+			out = append(out, s)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
 func (c *Config) settings() []setting {
 	return []setting{
-		{"addr", "PORTAL_ADDR", "address to listen on", &c.Addr},
-		{"data-dir", "PORTAL_DATA_DIR", "directory for the embedded database (portal.db), indexes and demo files", &c.DataDir},
-		{"database-url", "DATABASE_URL", "PostgreSQL URL (postgres://...); empty means the embedded SQLite database", &c.DatabaseURL},
-		{"file-location-roots", "PORTAL_FILE_LOCATION_ROOTS", "colon-separated directories file locations may read from (default: the working directory)", &c.FileLocationRoots},
-		{"demo", "PORTAL_DEMO", "load the demo organisation at start", &c.Demo},
-		{"log-format", "PORTAL_LOG_FORMAT", "log format: text or json", &c.LogFormat},
-		{"log-level", "PORTAL_LOG_LEVEL", "log level: debug, info, warn or error", &c.LogLevel},
-		{"max-body-bytes", "PORTAL_MAX_BODY_BYTES", "largest request body accepted, in bytes", &c.MaxBodyBytes},
-		{"shutdown-timeout", "PORTAL_SHUTDOWN_TIMEOUT", "how long a graceful shutdown waits for requests in flight", &c.ShutdownTimeout},
-		{"refresh-interval", "PORTAL_REFRESH_INTERVAL", "how often every location is re-read; 0 turns periodic refresh off", &c.RefreshInterval},
-		{"static-tokens", "PORTAL_STATIC_TOKENS", "comma-separated NAME:TOKEN[:ROLE[:SCOPE]] tokens for automation (role default viewer, scope default read)", &c.StaticTokens},
-		{"session-ttl", "PORTAL_SESSION_TTL", "how long a browser session lasts", &c.SessionTTL},
-		{"secure-cookies", "PORTAL_SECURE_COOKIES", "mark session cookies Secure (set it when the portal is served over HTTPS)", &c.SecureCookies},
-		{"metrics-public", "PORTAL_METRICS_PUBLIC", "serve /metrics without a token", &c.MetricsPublic},
-		{"trusted-proxies", "PORTAL_TRUSTED_PROXIES", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none)", &c.TrustedProxies},
-		{"oidc-issuer", "PORTAL_OIDC_ISSUER", "OIDC issuer URL; setting it enables single sign-on", &c.OIDCIssuer},
-		{"oidc-client-id", "PORTAL_OIDC_CLIENT_ID", "OIDC client id", &c.OIDCClientID},
-		{"oidc-client-secret", "PORTAL_OIDC_CLIENT_SECRET", "OIDC client secret", &c.OIDCClientSecret},
-		{"oidc-redirect-url", "PORTAL_OIDC_REDIRECT_URL", "OIDC redirect URL, https://portal.example.com/auth/oidc/callback", &c.OIDCRedirectURL},
-		{"oidc-claim", "PORTAL_OIDC_CLAIM", "ID token claim matched to a catalog User: email (spec.profile.email) or a claim holding a user ref", &c.OIDCClaim},
-		{"oidc-role", "PORTAL_OIDC_ROLE", "role of OIDC users without a local account: viewer, developer or admin", &c.OIDCRole},
-		{"docs-dirs", "PORTAL_DOCS_DIRS", "colon-separated folders of markdown docs owned by no entity, indexed for search (entities' TechDocs folders are indexed anyway)", &c.DocsDirs},
-		{"openai-base-url", "OPENAI_BASE_URL", "OpenAI-compatible API base URL including /v1 (e.g. http://localhost:11434/v1); empty means the offline local embedder", &c.OpenAIBaseURL},
-		{"openai-api-key", "OPENAI_API_KEY", "API key for OPENAI_BASE_URL", &c.OpenAIAPIKey},
-		{"embed-model", "PORTAL_EMBED_MODEL", "embedding model at OPENAI_BASE_URL (default text-embedding-3-small)", &c.EmbedModel},
-		{"search-fusion", "PORTAL_SEARCH_FUSION", "how hybrid search fuses BM25 and vectors: convex (bm25/max + λ·cos, the default) or rrf (reciprocal rank fusion)", &c.SearchFusion},
-		{"embed-dims", "PORTAL_EMBED_DIMS", "dimensions of PORTAL_EMBED_MODEL's vectors; 0 means known for OpenAI's models, else asked of the server at start", &c.EmbedDims},
-		{"chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
+		{groupServer, "addr", "PORTAL_ADDR", "address to listen on", &c.Addr},
+		{groupStore, "data-dir", "PORTAL_DATA_DIR", "directory for the embedded database (portal.db), indexes and demo files", &c.DataDir},
+		{groupStore, "database-url", "DATABASE_URL", "PostgreSQL URL (postgres://...); empty means the embedded SQLite database", &c.DatabaseURL},
+		{groupCatalog, "file-location-roots", "PORTAL_FILE_LOCATION_ROOTS", "colon-separated directories file locations may read from (default: the working directory)", &c.FileLocationRoots},
+		{groupServer, "demo", "PORTAL_DEMO", "load the demo organisation at start", &c.Demo},
+		{groupLog, "log-format", "PORTAL_LOG_FORMAT", "log format: text or json", &c.LogFormat},
+		{groupLog, "log-level", "PORTAL_LOG_LEVEL", "log level: debug, info, warn or error", &c.LogLevel},
+		{groupServer, "max-body-bytes", "PORTAL_MAX_BODY_BYTES", "largest request body accepted, in bytes", &c.MaxBodyBytes},
+		{groupServer, "shutdown-timeout", "PORTAL_SHUTDOWN_TIMEOUT", "how long a graceful shutdown waits for requests in flight", &c.ShutdownTimeout},
+		{groupServer, "refresh-interval", "PORTAL_REFRESH_INTERVAL", "how often every location is re-read; 0 turns periodic refresh off", &c.RefreshInterval},
+		{groupAuth, "static-tokens", "PORTAL_STATIC_TOKENS", "comma-separated NAME:TOKEN[:ROLE[:SCOPE]] tokens for automation (role default viewer, scope default read)", &c.StaticTokens},
+		{groupAuth, "session-ttl", "PORTAL_SESSION_TTL", "how long a browser session lasts", &c.SessionTTL},
+		{groupAuth, "secure-cookies", "PORTAL_SECURE_COOKIES", "mark session cookies Secure (set it when the portal is served over HTTPS)", &c.SecureCookies},
+		{groupServer, "metrics-public", "PORTAL_METRICS_PUBLIC", "serve /metrics without a token", &c.MetricsPublic},
+		{groupServer, "trusted-proxies", "PORTAL_TRUSTED_PROXIES", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none)", &c.TrustedProxies},
+		{groupAuth, "oidc-issuer", "PORTAL_OIDC_ISSUER", "OIDC issuer URL; setting it enables single sign-on", &c.OIDCIssuer},
+		{groupAuth, "oidc-client-id", "PORTAL_OIDC_CLIENT_ID", "OIDC client id", &c.OIDCClientID},
+		{groupAuth, "oidc-client-secret", "PORTAL_OIDC_CLIENT_SECRET", "OIDC client secret", &c.OIDCClientSecret},
+		{groupAuth, "oidc-redirect-url", "PORTAL_OIDC_REDIRECT_URL", "OIDC redirect URL, https://portal.example.com/auth/oidc/callback", &c.OIDCRedirectURL},
+		{groupAuth, "oidc-claim", "PORTAL_OIDC_CLAIM", "ID token claim matched to a catalog User: email (spec.profile.email) or a claim holding a user ref", &c.OIDCClaim},
+		{groupAuth, "oidc-role", "PORTAL_OIDC_ROLE", "role of OIDC users without a local account: viewer, developer or admin", &c.OIDCRole},
+		{groupSearch, "docs-dirs", "PORTAL_DOCS_DIRS", "colon-separated folders of markdown docs owned by no entity, indexed for search (entities' TechDocs folders are indexed anyway)", &c.DocsDirs},
+		{groupSearch, "openai-base-url", "OPENAI_BASE_URL", "OpenAI-compatible API base URL including /v1 (e.g. http://localhost:11434/v1); empty means the offline local embedder", &c.OpenAIBaseURL},
+		{groupSearch, "openai-api-key", "OPENAI_API_KEY", "API key for OPENAI_BASE_URL", &c.OpenAIAPIKey},
+		{groupSearch, "embed-model", "PORTAL_EMBED_MODEL", "embedding model at OPENAI_BASE_URL (default text-embedding-3-small)", &c.EmbedModel},
+		{groupSearch, "search-fusion", "PORTAL_SEARCH_FUSION", "how hybrid search fuses BM25 and vectors: convex (bm25/max + λ·cos, the default) or rrf (reciprocal rank fusion)", &c.SearchFusion},
+		{groupSearch, "embed-dims", "PORTAL_EMBED_DIMS", "dimensions of PORTAL_EMBED_MODEL's vectors; 0 means known for OpenAI's models, else asked of the server at start", &c.EmbedDims},
+		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 	}
 }
 
-// newFlagSet returns a flag set for a subcommand that takes the named settings, with their
-// defaults already read from env. Errors in env values are returned after parsing.
+// newFlagSet returns a flag set for a subcommand that takes the named settings (groups or
+// flag names, as in commandSettings), with their defaults already read from env. Errors in
+// env values are returned after parsing.
 func (c *Config) newFlagSet(name, synopsis string, stderr io.Writer, env func(string) string, names ...string) (*flag.FlagSet, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -114,11 +166,12 @@ func (c *Config) newFlagSet(name, synopsis string, stderr io.Writer, env func(st
 		fmt.Fprintf(stderr, "Usage: portal %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()
 	}
+	selected, err := c.settingsNamed(names)
+	if err != nil {
+		panic(fmt.Sprintf("command %s: %v", name, err)) // a programmer's mistake; TestCommandSettings catches it
+	}
 	var errs []error
-	for _, s := range c.settings() {
-		if !slices.Contains(names, s.flag) {
-			continue
-		}
+	for _, s := range selected {
 		if v := env(s.env); v != "" {
 			if err := setValue(s.ptr, v); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", s.env, err))
@@ -306,18 +359,29 @@ func (c *Config) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// redactedURL returns u with any password replaced, for logs.
+// redactedURL returns the database URL u for logs, with every secret it may hold hidden:
+// the userinfo password (url.URL.Redacted) and the password and sslpassword parameters that
+// pgx also reads from the query. A URL that does not parse is not shown at all.
 func redactedURL(u string) string {
-	at := strings.LastIndex(u, "@")
-	scheme := strings.Index(u, "://")
-	if at < 0 || scheme < 0 {
-		return u
+	if u == "" {
+		return ""
 	}
-	userinfo := u[scheme+3 : at]
-	if i := strings.Index(userinfo, ":"); i >= 0 {
-		return u[:scheme+3] + userinfo[:i] + ":xxxxx" + u[at:]
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparseable URL)"
 	}
-	return u
+	q := p.Query()
+	hidden := false
+	for _, k := range []string{"password", "sslpassword"} {
+		if q.Has(k) {
+			q.Set(k, "xxxxx")
+			hidden = true
+		}
+	}
+	if hidden {
+		p.RawQuery = q.Encode()
+	}
+	return p.Redacted()
 }
 
 // staticTokens parses StaticTokens: NAME:TOKEN[:ROLE[:SCOPE]], role default viewer, scope

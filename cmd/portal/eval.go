@@ -13,7 +13,6 @@ import (
 
 	"github.com/nextportal/portal/evals"
 	"github.com/nextportal/portal/indexer"
-	"github.com/nextportal/portal/store"
 )
 
 const evalUsage = `Usage: portal eval <command> [flags]
@@ -64,8 +63,7 @@ type evalRetrievalFlags struct {
 func runEvalRetrieval(ctx context.Context, args []string, env func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
 	cfg.LogLevel = "warn"
-	flags, envErr := cfg.newFlagSet("eval retrieval", "", stderr, env,
-		"database-url", "log-format", "log-level", "openai-base-url", "openai-api-key", "embed-model", "embed-dims")
+	flags, envErr := cfg.newFlagSet("eval retrieval", "", stderr, env, commandSettings["eval retrieval"]...)
 	var f evalRetrievalFlags
 	flags.StringVar(&f.beir, "beir", "", "BEIR dataset folder: corpus.jsonl, queries.jsonl, qrels/test.tsv (required)")
 	flags.StringVar(&f.name, "name", "", "corpus name in document IDs, lowercased (default: the folder's name)")
@@ -105,17 +103,15 @@ func runEvalRetrieval(ctx context.Context, args []string, env func(string) strin
 	}
 	defer os.RemoveAll(tmp)
 	cfg.DataDir = tmp
-	logger := cfg.logger(stderr)
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: tmp, Logger: logger})
-	if err != nil {
-		return fmt.Errorf("eval retrieval: open database: %w", err)
-	}
-	defer db.Close()
-	svc, err := openIndexer(ctx, &cfg, db, logger, false)
+	a, err := newApp(ctx, &cfg, stderr, upgradeSchema)
 	if err != nil {
 		return fmt.Errorf("eval retrieval: %w", err)
 	}
-	defer svc.Close()
+	defer a.Close()
+	svc, err := a.searchIndex(ctx, false)
+	if err != nil {
+		return fmt.Errorf("eval retrieval: %w", err)
+	}
 
 	src := indexer.NewBEIRSource(f.name, f.beir)
 	prog := newIndexProgress(stderr)

@@ -35,7 +35,7 @@ Flags:
 func runEvalAssistant(ctx context.Context, args []string, env func(string) string, _ io.Reader, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
 	cfg.LogLevel = "warn"
-	flags, envErr := cfg.newFlagSet("eval assistant", "", stderr, env, "log-format", "log-level", "openai-base-url", "openai-api-key", "chat-model")
+	flags, envErr := cfg.newFlagSet("eval assistant", "", stderr, env, commandSettings["eval assistant"]...)
 	var (
 		setPath  string
 		withDemo bool

@@ -3,26 +3,24 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 )
 
-// counter shows the progress of work made of steps (the search modes of an eval) on w. On a terminal it redraws one line, at most every 100 ms, with the count done, the
-// total when known and the rate; elsewhere it prints one summary line as each step ends.
+// counter shows the progress of work made of steps (the search modes of an eval) through a
+// liveLine. On a terminal it redraws one line, at most every 100 ms, with the count done,
+// the total when known and the rate; elsewhere it prints one summary line as each step ends.
 type counter struct {
-	w   io.Writer
-	tty bool
+	line *liveLine
 
 	mu          sync.Mutex
 	step, unit  string
 	done, total int
-	start, drew time.Time
+	start       time.Time
 }
 
 func newCounter(w io.Writer) *counter {
-	f, ok := w.(*os.File)
-	return &counter{w: w, tty: ok && isTerminal(f)}
+	return &counter{line: newLiveLine(w, 100*time.Millisecond, 0)}
 }
 
 // set reports that step has done of total units (total 0: unknown). A new step ends the
@@ -36,9 +34,8 @@ func (c *counter) set(step, unit string, done, total int) {
 		c.step, c.unit, c.start = step, unit, now
 	}
 	c.done, c.total = done, total
-	if c.tty && now.Sub(c.drew) >= 100*time.Millisecond {
-		c.drew = now
-		fmt.Fprintf(c.w, "\r\033[K%s%s", c.step, c.countLocked(now))
+	if c.line.tty {
+		c.line.show(c.step+c.countLocked(now), false)
 	}
 }
 
@@ -54,10 +51,7 @@ func (c *counter) endLocked(now time.Time) {
 	if c.step == "" {
 		return
 	}
-	if c.tty {
-		io.WriteString(c.w, "\r\033[K")
-	}
-	fmt.Fprintf(c.w, "%s%s in %s\n", c.step, c.countLocked(now), now.Sub(c.start).Round(time.Millisecond))
+	c.line.println(fmt.Sprintf("%s%s in %s", c.step, c.countLocked(now), now.Sub(c.start).Round(time.Millisecond)))
 }
 
 // countLocked returns ": done/total unit (rate/s)", or "" for a step that counts nothing.

@@ -12,7 +12,7 @@ import (
 
 func runHealthcheck(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
-	fs, envErr := cfg.newFlagSet("healthcheck", "healthcheck [flags]", stderr, env, "addr")
+	fs, envErr := cfg.newFlagSet("healthcheck", "healthcheck [flags]", stderr, env, commandSettings["healthcheck"]...)
 	if err := fs.Parse(args); err != nil {
 		return parseError(err)
 	}

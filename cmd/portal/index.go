@@ -13,7 +13,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/indexer"
 	"github.com/nextportal/portal/store"
 )
@@ -27,8 +26,6 @@ that is interrupted (even killed) is completed by the next. It writes to the dat
 running server picks the changes up within seconds. Run 'portal index --help' for flags.
 `
 
-var indexFlags = append(append([]string{}, catalogDBFlags...), searchFlags...)
-
 func runIndex(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
 		io.WriteString(stdout, indexUsage)
@@ -39,23 +36,21 @@ func runIndex(ctx context.Context, args []string, env func(string) string, stdin
 	}
 	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("index", "index [flags]", stderr, env, indexFlags...)
+	fs, envErr := cfg.newFlagSet("index", "index [flags]", stderr, env, commandSettings["index"]...)
 	beir := fs.String("beir", "", "index the BEIR corpus in this directory (corpus.jsonl) instead of the catalog and docs")
 	name := fs.String("name", "", "name of the BEIR corpus in document ids (default: the directory's name)")
-	db, err := openDB(ctx, &cfg, fs, envErr, args, stderr)
+	if err := parseCommand(&cfg, fs, envErr, args, nArgs(fs, "index", 0, "")); err != nil {
+		return err
+	}
+	a, err := newApp(ctx, &cfg, stderr, upgradeSchema)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if fs.NArg() > 0 {
-		return usageError("index takes no arguments, got %q", fs.Arg(0))
-	}
-	logger := cfg.logger(stderr)
-	ix, err := openIndexer(ctx, &cfg, db, logger, true)
+	defer a.Close()
+	ix, err := a.searchIndex(ctx, true)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
 
 	var sources []indexer.Source
 	if *beir != "" {
@@ -68,8 +63,7 @@ func runIndex(ctx context.Context, args []string, env func(string) string, stdin
 		}
 		sources = []indexer.Source{indexer.NewBEIRSource(*name, dir)}
 	} else {
-		cat := catalog.NewService(db, cfg.FileLocationRoots)
-		sources = searchSources(&cfg, cat, cfg.FileLocationRoots)
+		sources = searchSources(&cfg, a.catalog, cfg.FileLocationRoots)
 	}
 	start := time.Now()
 	p := newIndexProgress(stderr)
@@ -101,23 +95,25 @@ type indexStats struct {
 func runIndexStats(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("index stats", "index stats [flags]", stderr, env, indexFlags...)
+	fs, envErr := cfg.newFlagSet("index stats", "index stats [flags]", stderr, env, commandSettings["index"]...)
 	asJSON := fs.Bool("json", false, "print JSON")
-	db, err := openDB(ctx, &cfg, fs, envErr, args, stderr)
+	if err := parseCommand(&cfg, fs, envErr, args, nArgs(fs, "index stats", 0, "")); err != nil {
+		return err
+	}
+	a, err := newApp(ctx, &cfg, stderr, currentSchema)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ix, err := openIndexer(ctx, &cfg, db, cfg.logger(stderr), false)
+	defer a.Close()
+	ix, err := a.searchIndex(ctx, false)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
 	st, err := ix.Stats(ctx)
 	if err != nil {
 		return fmt.Errorf("index stats: %w", err)
 	}
-	digest, err := indexDigest(ctx, db)
+	digest, err := indexDigest(ctx, a.db)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -11,27 +10,19 @@ import (
 	"github.com/nextportal/portal/indexer"
 )
 
-// indexProgress prints indexer.Progress reports: on a terminal one redrawn line with a bar
-// (when the total is known), counts and the rate; elsewhere (CI logs, pipes) a line at
-// most every two seconds and at each phase change, so logs stay short.
+// indexProgress prints indexer.Progress reports through a liveLine: on a terminal one
+// redrawn line with a bar (when the total is known), counts and the rate; elsewhere (CI
+// logs, pipes) a line at most every two seconds and at each phase change.
 type indexProgress struct {
-	w        io.Writer
-	terminal bool
-	every    time.Duration
+	line *liveLine
 
-	mu        sync.Mutex
-	phase     string
-	start     time.Time // when the current phase began
-	lastPrint time.Time
-	drawn     bool
+	mu    sync.Mutex
+	phase string
+	start time.Time // when the current phase began
 }
 
 func newIndexProgress(w io.Writer) *indexProgress {
-	p := &indexProgress{w: w, every: 2 * time.Second}
-	if f, ok := w.(*os.File); ok && isTerminal(f) {
-		p.terminal, p.every = true, 100*time.Millisecond
-	}
-	return p
+	return &indexProgress{line: newLiveLine(w, 100*time.Millisecond, 2*time.Second)}
 }
 
 // report is the indexer's progress callback.
@@ -44,28 +35,11 @@ func (p *indexProgress) report(pr indexer.Progress) {
 	if changed {
 		p.phase, p.start = key, now
 	}
-	if !changed && now.Sub(p.lastPrint) < p.every && (pr.Total == 0 || pr.Done < pr.Total) {
-		return
-	}
-	p.lastPrint = now
-	line := progressLine(pr, now.Sub(p.start))
-	if p.terminal {
-		fmt.Fprintf(p.w, "\r\033[K%s", line)
-		p.drawn = true
-		return
-	}
-	fmt.Fprintln(p.w, line)
+	p.line.show(progressLine(pr, now.Sub(p.start)), changed || (pr.Total > 0 && pr.Done >= pr.Total))
 }
 
 // done ends the redrawn line, if any; call it before printing results.
-func (p *indexProgress) done() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.drawn {
-		fmt.Fprint(p.w, "\r\033[K")
-		p.drawn = false
-	}
-}
+func (p *indexProgress) done() { p.line.clear() }
 
 // progressLine renders one report: "embed  [=====>     ] 1200/5000 chunks  812/s".
 func progressLine(pr indexer.Progress, elapsed time.Duration) string {

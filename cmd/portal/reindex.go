@@ -10,20 +10,19 @@ import (
 func runReindex(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("reindex", "reindex [flags]\n\nRebuild the search indexes (bleve, and the vector index) from the database, which holds\nevery document, chunk and vector. Stop the server first: it holds the bleve index open", stderr, env, indexFlags...)
-	db, err := openDB(ctx, &cfg, fs, envErr, args, stderr)
+	fs, envErr := cfg.newFlagSet("reindex", "reindex [flags]\n\nRebuild the search indexes (bleve, and the vector index) from the database, which holds\nevery document, chunk and vector. Stop the server first: it holds the bleve index open", stderr, env, commandSettings["reindex"]...)
+	if err := parseCommand(&cfg, fs, envErr, args, nArgs(fs, "reindex", 0, "")); err != nil {
+		return err
+	}
+	a, err := newApp(ctx, &cfg, stderr, upgradeSchema)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if fs.NArg() > 0 {
-		return usageError("reindex takes no arguments, got %q", fs.Arg(0))
-	}
-	ix, err := openIndexer(ctx, &cfg, db, cfg.logger(stderr), false)
+	defer a.Close()
+	ix, err := a.searchIndex(ctx, false)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
 	start := time.Now()
 	p := newIndexProgress(stderr)
 	err = ix.Reindex(ctx, p.report)

@@ -14,7 +14,7 @@ import (
 func runSearch(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx = operatorContext(ctx)
 	cfg := catalogConfig()
-	fs, envErr := cfg.newFlagSet("search", "search [flags] QUERY...\n\nSearch the index as the operator (who sees everything). The server holds the index open\nwhile it runs: then use GET /api/v1/search instead", stderr, env, indexFlags...)
+	fs, envErr := cfg.newFlagSet("search", "search [flags] QUERY...\n\nSearch the index as the operator (who sees everything). The server holds the index open\nwhile it runs: then use GET /api/v1/search instead", stderr, env, commandSettings["search"]...)
 	mode := fs.String("mode", "hybrid", "lexical, vector or hybrid")
 	limit := fs.Int("limit", 10, "results to print (1-100)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
@@ -23,31 +23,37 @@ func runSearch(ctx context.Context, args []string, env func(string) string, stdi
 		filters = append(filters, v)
 		return nil
 	})
-	db, err := openDB(ctx, &cfg, fs, envErr, args, stderr)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if fs.NArg() == 0 {
-		return usageError("search needs a QUERY")
-	}
-	m, ok := indexer.ParseMode(*mode)
-	if !ok {
-		return usageError("mode %q: want lexical, vector or hybrid", *mode)
-	}
-	q := indexer.Query{Text: strings.Join(fs.Args(), " "), Mode: m, Limit: *limit, Filters: indexer.Filters{}}
-	for _, f := range filters {
-		field, value, ok := strings.Cut(f, ":")
-		if !ok {
-			return usageError("filter %q: want FIELD:VALUE", f)
+	var q indexer.Query
+	err := parseCommand(&cfg, fs, envErr, args, func() error {
+		if fs.NArg() == 0 {
+			return usageError("search needs a QUERY")
 		}
-		q.Filters[field] = append(q.Filters[field], value)
-	}
-	ix, err := openIndexer(ctx, &cfg, db, cfg.logger(stderr), false)
+		m, ok := indexer.ParseMode(*mode)
+		if !ok {
+			return usageError("mode %q: want lexical, vector or hybrid", *mode)
+		}
+		q = indexer.Query{Text: strings.Join(fs.Args(), " "), Mode: m, Limit: *limit, Filters: indexer.Filters{}}
+		for _, f := range filters {
+			field, value, ok := strings.Cut(f, ":")
+			if !ok {
+				return usageError("filter %q: want FIELD:VALUE", f)
+			}
+			q.Filters[field] = append(q.Filters[field], value)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	a, err := newApp(ctx, &cfg, stderr, currentSchema)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ix, err := a.searchIndex(ctx, false)
+	if err != nil {
+		return err
+	}
 	res, err := ix.Search(ctx, q)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)

@@ -13,9 +13,6 @@ import (
 	"github.com/nextportal/portal/store"
 )
 
-// searchFlags are the settings of every command that opens the search index.
-var searchFlags = []string{"docs-dirs", "openai-base-url", "openai-api-key", "embed-model", "embed-dims", "search-fusion"}
-
 // defaultEmbedModel is the embedding model asked of an OpenAI-compatible server when
 // PORTAL_EMBED_MODEL is unset.
 const defaultEmbedModel = "text-embedding-3-small"

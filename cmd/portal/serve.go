@@ -12,33 +12,27 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"syscall"
 	"time"
 
 	"github.com/nextportal/portal/api"
 	"github.com/nextportal/portal/auth"
-	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/internal/demo"
-	"github.com/nextportal/portal/store"
 )
-
-var serveFlags = slices.Concat([]string{"addr", "data-dir", "database-url", "file-location-roots", "demo",
-	"log-format", "log-level", "max-body-bytes", "shutdown-timeout", "refresh-interval",
-	"static-tokens", "session-ttl", "secure-cookies", "metrics-public", "trusted-proxies",
-	"oidc-issuer", "oidc-client-id", "oidc-client-secret", "oidc-redirect-url", "oidc-claim", "oidc-role"}, searchFlags, chatFlags)
 
 func runServe(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
-	fs, envErr := cfg.newFlagSet("serve", "serve [flags]", stderr, env, serveFlags...)
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
+	fs, envErr := cfg.newFlagSet("serve", "serve [flags]", stderr, env, commandSettings["serve"]...)
+	if err := parseCommand(&cfg, fs, envErr, args, nArgs(fs, "serve", 0, "")); err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError("serve takes no arguments, got %q", fs.Arg(0))
-	}
-	if err := errors.Join(envErr, cfg.validate()); err != nil {
-		return fmt.Errorf("config: %w", err)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// The portal's own work (the demo import, periodic refresh) sees and may do everything.
+	sysCtx := auth.NewContext(ctx, auth.System())
+	demoPath, err := prepareDemo(&cfg)
+	if err != nil {
+		return err
 	}
 	logger := cfg.logger(stderr)
 	slog.SetDefault(logger)
@@ -46,105 +40,113 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdin
 		"database", engineName(cfg), "database_url", redactedURL(cfg.DatabaseURL),
 		"file_location_roots", cfg.FileLocationRoots, "demo", cfg.Demo,
 		"static_tokens", len(cfg.StaticTokens), "oidc_issuer", cfg.OIDCIssuer, "metrics_public", cfg.MetricsPublic)
-
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	// The portal's own work (the demo import, periodic refresh) sees and may do everything.
-	sysCtx := auth.NewContext(ctx, auth.System())
-
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: logger})
+	a, err := newApp(sysCtx, &cfg, stderr, upgradeSchema)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
-	defer db.Close()
+	defer a.Close()
 
-	roots := cfg.FileLocationRoots
-	var demoPath string
-	if cfg.Demo {
-		demoDir := filepath.Join(cfg.DataDir, "demo")
-		if demoPath, err = demo.Extract(demoDir); err != nil {
-			return fmt.Errorf("demo: %w", err)
-		}
-		roots = append(roots, demoDir)
+	deps, err := a.serverDeps(sysCtx, demoPath, stdout)
+	if err != nil {
+		return err
 	}
-	svc := catalog.NewService(db, roots)
+	return a.serveHTTP(ctx, api.NewServer(deps), stdout)
+}
+
+// prepareDemo extracts the demo organisation under the data dir, when cfg asks for it,
+// and lets file locations read it. It returns the demo's catalog path, or "".
+func prepareDemo(cfg *Config) (string, error) {
+	if !cfg.Demo {
+		return "", nil
+	}
+	demoDir := filepath.Join(cfg.DataDir, "demo")
+	p, err := demo.Extract(demoDir)
+	if err != nil {
+		return "", fmt.Errorf("demo: %w", err)
+	}
+	cfg.FileLocationRoots = append(cfg.FileLocationRoots, demoDir)
+	return p, nil
+}
+
+// serverDeps loads the demo (if any), builds auth and search, starts the background loops
+// (search indexing, periodic refresh) and returns what the HTTP server needs.
+func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer) (api.Deps, error) {
+	cfg := a.cfg
 	if demoPath != "" {
-		added, applied, err := svc.Import(sysCtx, demoPath)
+		added, applied, err := a.catalog.Import(ctx, demoPath)
 		if err != nil {
-			return fmt.Errorf("load demo organisation: %w", err)
+			return api.Deps{}, fmt.Errorf("load demo organisation: %w", err)
 		}
-		logger.Info("demo organisation loaded", "location", added.Location.Target,
+		a.logger.Info("demo organisation loaded", "location", added.Location.Target,
 			"added", applied.Added, "updated", applied.Updated, "unchanged", applied.Unchanged, "removed", applied.Removed)
 	}
-
-	authSvc, err := newAuthService(&cfg, db, svc)
+	authSvc, err := a.authService()
 	if err != nil {
-		return err
+		return api.Deps{}, err
 	}
-	if err := checkLogin(sysCtx, &cfg, authSvc); err != nil {
-		return err
+	if err := checkLogin(ctx, cfg, authSvc); err != nil {
+		return api.Deps{}, err
 	}
 	if cfg.Demo {
-		if err := printDemoToken(sysCtx, authSvc, stdout); err != nil {
-			return err
+		if err := printDemoToken(ctx, authSvc, stdout); err != nil {
+			return api.Deps{}, err
 		}
 	}
-
-	ix, err := openIndexer(ctx, &cfg, db, logger, false)
+	ix, err := a.searchIndex(ctx, false)
 	if err != nil {
-		return err
+		return api.Deps{}, err
 	}
-	defer ix.Close()
-	searcher := newSearchIndexer(ix, searchSources(&cfg, svc, roots), logger)
-	chat, err := newServeAssistant(&cfg, db, svc, ix, logger)
+	searcher := newSearchIndexer(ix, searchSources(cfg, a.catalog, cfg.FileLocationRoots), a.logger)
+	a.goLoop(searcher.run)
+	if cfg.RefreshInterval > 0 {
+		a.goLoop(func(ctx context.Context) {
+			refreshLoop(ctx, a.catalog, cfg.RefreshInterval, a.logger, searcher.refreshed)
+		})
+	}
+	chat, err := newServeAssistant(cfg, a.db, a.catalog, ix, a.logger)
 	if err != nil {
-		return err
+		return api.Deps{}, err
 	}
-
-	deps := api.Deps{Catalog: svc, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: logger, Ready: db.Ping, MaxBodyBytes: cfg.MaxBodyBytes,
-		Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic, SecureCookies: cfg.SecureCookies,
-		TrustedProxies: cfg.TrustedProxies, Assistant: chat}
+	deps := api.Deps{Catalog: a.catalog, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
+		Ready: a.db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic,
+		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, Assistant: chat}
 	if cfg.OIDCIssuer != "" {
 		deps.OIDC = &api.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: string(cfg.OIDCClientSecret),
 			RedirectURL: cfg.OIDCRedirectURL, Claim: cfg.OIDCClaim}
 	}
-	srv := api.NewServer(deps)
-	ln, err := net.Listen("tcp", cfg.Addr)
+	return deps, nil
+}
+
+// serveHTTP serves h on cfg.Addr until ctx ends, then shuts the server down gracefully.
+// The caller's deferred Close then stops the loops, and closes the index and database.
+func (a *app) serveHTTP(ctx context.Context, h http.Handler, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	// The search indexer stops (and its run finishes) before the index is closed.
-	searchCtx, stopSearch := context.WithCancel(sysCtx)
-	searchDone := make(chan struct{})
-	go func() { defer close(searchDone); searcher.run(searchCtx) }()
-	defer func() { stopSearch(); <-searchDone }()
-	if cfg.RefreshInterval > 0 {
-		go refreshLoop(sysCtx, svc, cfg.RefreshInterval, logger, searcher.refreshed)
+		ErrorLog:          slog.NewLogLogger(a.logger.Handler(), slog.LevelWarn),
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 	fmt.Fprintf(stdout, "NEXT Portal is running at %s\n", publicURL(ln.Addr()))
-
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	a.logger.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	logger.Info("stopped")
+	a.logger.Info("stopped")
 	return nil
 }
 

@@ -1,0 +1,47 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// eachRow runs query on qr and calls f for each row, then reports the first error of the
+// query, f, or the iteration. It is the store's one loop over rows.
+func eachRow(ctx context.Context, qr querier, query string, args []any, f func(*sql.Rows) error) error {
+	rows, err := qr.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := f(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// collectRows runs query on qr and returns scan's value of each row, in order: an empty
+// (non-nil) slice when there are none, so lists encode as [].
+func collectRows[T any](ctx context.Context, qr querier, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	out := []T{}
+	err := eachRow(ctx, qr, query, args, func(r *sql.Rows) error {
+		v, err := scan(r)
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// scanString scans a row of one text column.
+func scanString(sc scanner) (string, error) {
+	var s string
+	err := sc.Scan(&s)
+	return s, err
+}
