@@ -79,3 +79,13 @@ func (x *lexicalIndex) stats() (lens, error) {
 	}
 	return parseLens(string(v))
 }
+
+// statsLocked is stats for callers outside the lock.
+func (x *lexicalIndex) statsLocked() (lens, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.idx == nil {
+		return lens{}, errLexicalClosed
+	}
+	return x.stats()
+}

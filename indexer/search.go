@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -110,6 +111,19 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 			return out, fmt.Errorf("lexical search: %w", err)
 		}
 		lex, out.capped = hits, total > uint64(len(hits))
+		if mode == ModeHybrid {
+			// Keyword mode stays plain BM25; hybrid's keyword half uses feedback.
+			expanded, err := s.expand(ctx, terms, lex)
+			if err != nil {
+				return out, err
+			}
+			if len(expanded) != len(terms) {
+				lq.Terms = expanded
+				if lex, _, err = s.lex.search(ctx, lq); err != nil {
+					return out, fmt.Errorf("lexical search with feedback: %w", err)
+				}
+			}
+		}
 		if mode == ModeLexical {
 			out.hits = lex
 			return out, nil
@@ -164,6 +178,7 @@ func (s *Service) fuse(ctx context.Context, lq lexicalQuery, vq VectorQuery, lex
 		shownBy[h.DocID] = h.ChunkID
 	}
 	var fused []ChunkHit
+	agree := overlap(lex, vec, agreementDepth)
 	if s.fusion == FusionRRF {
 		fused = fuseRRF(byDoc(lex), byDoc(vec))
 	} else {
@@ -190,6 +205,10 @@ func (s *Service) fuse(ctx context.Context, lq lexicalQuery, vq VectorQuery, lex
 		if lambda <= 0 {
 			lambda = defaultLambda(vq.Model)
 		}
+		// The vector weight follows the agreement of the two lists: where the embedder
+		// finds what BM25 finds it is trusted, where it disagrees (a corpus it models
+		// poorly) BM25 leads.
+		lambda *= agreementWeight * agree
 		fused = fuseConvex(byDoc(lex), byDoc(vec), lambda)
 	}
 	for i := range fused {
@@ -297,4 +316,35 @@ func isZero(v []float32) bool {
 		}
 	}
 	return true
+}
+
+// Adaptive fusion: the vector weight is defaultLambda × agreementWeight × the share of the
+// top agreementDepth documents the two lists have in common.
+const (
+	agreementDepth  = 10
+	agreementWeight = 1.5
+)
+
+// overlap is the share of the top n documents of a that are also in the top n of b.
+func overlap(a, b []ChunkHit, n int) float64 {
+	top := func(h []ChunkHit) []ChunkHit {
+		h = slices.Clone(h)
+		slices.SortFunc(h, func(x, y ChunkHit) int { return cmp.Compare(y.Score, x.Score) })
+		return h[:min(n, len(h))]
+	}
+	ta, tb := top(a), top(b)
+	if len(ta) == 0 {
+		return 0
+	}
+	in := map[string]bool{}
+	for _, h := range tb {
+		in[h.DocID] = true
+	}
+	k := 0
+	for _, h := range ta {
+		if in[h.DocID] {
+			k++
+		}
+	}
+	return float64(k) / float64(len(ta))
 }
