@@ -5,6 +5,7 @@
 #   make test      go vet + go test ./... (installs the npm deps of the Backstage client test first when npm is there)
 #   make test-pg   make test against PostgreSQL (DATABASE_URL, the server on 127.0.0.1:5432, or a throwaway cluster)
 #   make bench     Go benchmarks, then the HTTP load runs (catalog routes; search over ~100,000 chunks)
+#   make eval      search quality: the four classic IR sets and the demo set, set × mode, ratio to plain BM25
 #   make lint      gofmt, go vet, staticcheck
 #   make clean     remove bin/ and ./.data
 
@@ -22,7 +23,7 @@ CLIENT_DIR := api/testdata/catalog-client
 # npm writes this hidden lockfile on every install; it is older than package-lock.json when the pins change.
 CLIENT_DEPS := $(CLIENT_DIR)/node_modules/.package-lock.json
 
-.PHONY: build run test test-pg bench lint clean npm-deps
+.PHONY: build run test test-pg bench eval lint clean npm-deps
 
 build:
 	$(GO) build -o bin/portal ./cmd/portal
@@ -53,6 +54,10 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/loadtest.sh
 	scripts/searchload.sh
+
+# The IR sets are read from PORTAL_IR_DATA, else ../shared/data/ir beside the repository.
+eval:
+	PORTAL_EVAL=1 $(GO) test ./evals -run '^TestEvalTable$$' -count=1 -v -timeout 60m
 
 lint:
 	@unformatted=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -not -path './.data/*' -print0 | xargs -0 gofmt -l); \

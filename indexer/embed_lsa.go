@@ -141,10 +141,15 @@ func (c *corpusCounts) vocabulary() ([]string, []int) {
 	return terms, df
 }
 
+// lsaVersion names how the model is trained and how text becomes terms; it is part of the
+// model name, so a change re-embeds every chunk. 2: terms from the index's own analyser
+// (Porter2 stems, Snowball stop words, one-letter words kept).
+const lsaVersion = 2
+
 // vocabHash is a short, stable name for the training vocabulary and settings.
 func vocabHash(terms []string, df []int, docs int, seed uint64) string {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%d %d\n", docs, seed)
+	fmt.Fprintf(h, "v%d %d %d\n", lsaVersion, docs, seed)
 	for i, t := range terms {
 		fmt.Fprintf(h, "%s %d\n", t, df[i])
 	}

@@ -16,10 +16,12 @@ const indexedPage = 10_000
 // errLexicalClosed is returned by a lexicalIndex used after Close or a failed reset.
 var errLexicalClosed = errors.New("bleve index is closed")
 
-// indexedDoc is what the index holds of one document: its Hash and its chunk IDs.
+// indexedDoc is what the index holds of one document: its Hash, its chunk IDs and their
+// share of the BM25 statistics.
 type indexedDoc struct {
 	hash   string
 	chunks []string
+	lens   lens
 }
 
 // apply writes changes (in Seq order) to the index in one batch, together with the Seq
@@ -41,14 +43,21 @@ func (x *lexicalIndex) apply(changes []Change) error {
 	if err != nil {
 		return err
 	}
+	stats, err := x.stats()
+	if err != nil {
+		return err
+	}
 	b := x.idx.NewBatch()
 	for _, c := range changes {
-		next, err := applyOne(b, c, state[c.DocID])
+		prev := state[c.DocID]
+		next, err := applyOne(b, c, prev)
 		if err != nil {
 			return err
 		}
+		stats = stats.sub(prev.lens).add(next.lens)
 		state[c.DocID] = next
 	}
+	b.SetInternal([]byte(keyStats), []byte(stats.String()))
 	last := changes[len(changes)-1].Seq
 	b.SetInternal([]byte(keySeq), []byte(strconv.FormatInt(last, 10)))
 	if err := x.idx.Batch(b); err != nil {
@@ -72,10 +81,12 @@ func applyOne(b *bleve.Batch, c Change, prev indexedDoc) (indexedDoc, error) {
 	next := indexedDoc{hash: c.Document.Hash, chunks: make([]string, len(c.Chunks))}
 	for i, ch := range c.Chunks {
 		// Index after Delete of the same id replaces it: a batch keeps the last operation.
-		if err := b.Index(ch.ID, chunkFields(c.Document, ch)); err != nil {
+		fields, l := chunkFields(c.Document, ch)
+		if err := b.Index(ch.ID, fields); err != nil {
 			return prev, fmt.Errorf("index chunk %s: %w", ch.ID, err)
 		}
 		next.chunks[i] = ch.ID
+		next.lens = next.lens.add(l)
 	}
 	return next, nil
 }
@@ -94,7 +105,7 @@ func (x *lexicalIndex) indexed(changes []Change) (map[string]indexedDoc, error) 
 		}
 	}
 	req := bleve.NewSearchRequestOptions(exactTerms(fieldDocID, ids), indexedPage, 0, false)
-	req.Fields = []string{fieldDocHash}
+	req.Fields = []string{fieldDocHash, fieldLens}
 	req.Sort = search.SortOrder{&search.SortDocID{}}
 	for {
 		res, err := x.idx.Search(req)
@@ -108,6 +119,12 @@ func (x *lexicalIndex) indexed(changes []Change) (map[string]indexedDoc, error) 
 			if hash, ok := h.Fields[fieldDocHash].(string); ok {
 				d.hash = hash
 			}
+			stored, _ := h.Fields[fieldLens].(string)
+			l, err := parseLens(stored)
+			if err != nil {
+				return nil, fmt.Errorf("chunk %s: %w", h.ID, err)
+			}
+			d.lens = d.lens.add(l)
 			out[id] = d
 		}
 		req.From += len(res.Hits)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -15,13 +14,13 @@ import (
 
 // lexicalMappingVersion names the mapping below; an index created with another version is
 // rebuilt. Change it whenever the mapping or the documents indexed change.
-const lexicalMappingVersion = "2"
+const lexicalMappingVersion = "3"
 
 // The bleve fields of a chunk, besides one keyword field per FilterFields entry.
 const (
-	fieldText       = "text"       // the chunk text (en)
-	fieldTitle      = "title"      // the document title (en)
-	fieldHeading    = "heading"    // the chunk's heading path (en)
+	fieldBody       = "body"       // the document title, the chunk's heading path and its text (prose)
+	fieldDocBody    = "doc_body"   // the whole document: title and text, on its first chunk only (prose)
+	fieldLens       = "lens"       // stored, not indexed: the lengths the BM25 statistics add (lexical_stats.go)
 	fieldName       = "name"       // the entity name of an entity document, lowercased (keyword, stored)
 	fieldNameParts  = "name_parts" // the same name split into words, for "did you mean"
 	fieldDocID      = "doc_id"     // keyword
@@ -35,29 +34,32 @@ const nameAnalyzer = "name_words"
 
 // newLexicalMapping returns the index mapping of chunks: prose fields analysed in English
 // (stemming, stop words), identifiers as keywords, nothing stored but the entity name,
-// scored with BM25.
+// the hash and the lengths. Prose is scored by bm25Query, not by bleve's own scorer.
 func newLexicalMapping() mapping.IndexMapping {
 	dm := mapping.NewDocumentStaticMapping()
-	for _, f := range []string{fieldText, fieldTitle, fieldHeading} {
-		dm.AddFieldMappingsAt(f, fieldOf(en.AnalyzerName, false))
+	for _, f := range []string{fieldBody, fieldDocBody} {
+		dm.AddFieldMappingsAt(f, fieldOf(proseAnalyzer, false))
 	}
 	dm.AddFieldMappingsAt(fieldName, fieldOf(keyword.Name, true))
 	dm.AddFieldMappingsAt(fieldNameParts, fieldOf(nameAnalyzer, false))
-	hash := fieldOf(keyword.Name, true)
-	hash.Index = false
-	dm.AddFieldMappingsAt(fieldDocHash, hash)
+	for _, f := range []string{fieldDocHash, fieldLens} {
+		stored := fieldOf(keyword.Name, true)
+		stored.Index = false
+		dm.AddFieldMappingsAt(f, stored)
+	}
 	for _, f := range append([]string{fieldDocID, fieldVisibility, fieldAllowed}, FilterFields...) {
 		dm.AddFieldMappingsAt(f, fieldOf(keyword.Name, false))
 	}
 
 	im := mapping.NewIndexMapping()
 	im.DefaultMapping = dm
-	im.DefaultAnalyzer = en.AnalyzerName
+	im.DefaultAnalyzer = proseAnalyzer
 	im.ScoringModel = bleveindex.BM25Scoring
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
 	// AddCustomAnalyzer only fails for an unknown type, which is a programmer bug.
+	addProseAnalyzer(im)
 	if err := im.AddCustomAnalyzer(nameAnalyzer, map[string]any{
 		"type":          custom.Name,
 		"tokenizer":     unicode.Name,
@@ -80,12 +82,13 @@ func fieldOf(analyzer string, store bool) *mapping.FieldMapping {
 	return fm
 }
 
-// chunkFields is the bleve document of chunk c of d.
-func chunkFields(d Document, c StoredChunk) map[string]any {
+// chunkFields is the bleve document of chunk c of d, with the lengths its prose fields add
+// to the BM25 statistics.
+func chunkFields(d Document, c StoredChunk) (map[string]any, lens) {
+	body := chunkProse(d, c)
+	l := lens{chunks: 1, chunkLen: len(Terms(body))}
 	m := map[string]any{
-		fieldText:       c.Text,
-		fieldTitle:      d.Title,
-		fieldHeading:    c.Heading,
+		fieldBody:       body,
 		fieldDocID:      d.ID,
 		fieldDocHash:    d.Hash,
 		fieldVisibility: visibilityTerm(d.Visibility),
@@ -102,12 +105,29 @@ func chunkFields(d Document, c StoredChunk) map[string]any {
 			m[f] = lowered(v)
 		}
 	}
-	// Only the first chunk carries the name, so suggest finds each entity once.
-	if name := entityName(d); name != "" && c.Index == 0 {
-		m[fieldName] = name
-		m[fieldNameParts] = name
+	// Only the first chunk carries the name, so suggest finds each entity once, and the
+	// whole document, so that BM25 scores each document once.
+	if c.Index == 0 {
+		if name := entityName(d); name != "" {
+			m[fieldName] = name
+			m[fieldNameParts] = name
+		}
+		doc := docProse(d)
+		m[fieldDocBody] = doc
+		l.docs, l.docLen = 1, len(Terms(doc))
 	}
-	return m
+	m[fieldLens] = l.String()
+	return m, l
+}
+
+// chunkProse is the prose of chunk c: the document title, the heading path and the text.
+func chunkProse(d Document, c StoredChunk) string {
+	return d.Title + "\n" + c.Heading + "\n" + c.Text
+}
+
+// docProse is the prose of the whole document d: its title and text.
+func docProse(d Document) string {
+	return d.Title + "\n" + d.Text
 }
 
 // visibilityTerm is the indexed visibility: public, restricted, or internal for anything

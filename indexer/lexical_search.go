@@ -11,17 +11,18 @@ import (
 	"github.com/nextportal/portal/auth"
 )
 
-// Query-time boosts of the title and heading clauses against the chunk text.
-const (
-	titleBoost   = 2.0
-	headingBoost = 1.5
-)
-
 // lexicalQuery is one bleve search.
 type lexicalQuery struct {
-	// Text is the user's text, matched (any word) against text, title and heading; blank
-	// matches every chunk that passes the filters.
-	Text     string
+	// Text is the user's text; blank matches every chunk that passes the filters. It is
+	// scored by BM25 as the terms it analyses to, unless Terms is set.
+	Text string
+	// Terms, when set, are the weighted terms to score instead of Text's (feedback).
+	Terms []bm25Term
+	// Docs scores whole documents (each document's first chunk stands for it) rather
+	// than chunks.
+	Docs bool
+	// DocIDs, when not nil, limits the search to the chunks of these documents.
+	DocIDs   []string
 	Filters  Filters
 	Audience Audience
 	// K is how many hits to return; 0 means 10.
@@ -40,14 +41,17 @@ func (x *lexicalIndex) search(ctx context.Context, q lexicalQuery) ([]ChunkHit, 
 	if k <= 0 {
 		k = 10
 	}
-	req := bleve.NewSearchRequestOptions(lexicalBleveQuery(q), k, 0, false)
-	req.Sort = search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}
-
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.idx == nil {
 		return nil, 0, errLexicalClosed
 	}
+	stats, err := x.stats()
+	if err != nil {
+		return nil, 0, err
+	}
+	req := bleve.NewSearchRequestOptions(lexicalBleveQuery(q, stats), k, 0, false)
+	req.Sort = search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search bleve for %q: %w", q.Text, err)
@@ -59,18 +63,31 @@ func (x *lexicalIndex) search(ctx context.Context, q lexicalQuery) ([]ChunkHit, 
 	return hits, res.Total, nil
 }
 
-// lexicalBleveQuery builds the bleve query of q: the text clauses scored, and the filters,
-// audience and chunk ids as an unscored filter, so that the top K are all visible.
-func lexicalBleveQuery(q lexicalQuery) query.Query {
+// lexicalBleveQuery builds the bleve query of q: the terms scored by BM25 with the
+// collection statistics st, and the filters, audience and ids as unscored clauses, so that
+// the top K are all visible.
+func lexicalBleveQuery(q lexicalQuery, st lens) query.Query {
 	bq := bleve.NewBooleanQuery()
-	if strings.TrimSpace(q.Text) == "" {
+	terms := q.Terms
+	if terms == nil {
+		terms = weighTerms(Terms(q.Text))
+	}
+	switch {
+	case len(terms) > 0:
+		field := fieldBody
+		if q.Docs {
+			field = fieldDocBody
+		}
+		bq.AddMust(&bm25Query{field: field, terms: terms, stats: st.level(q.Docs)})
+	case strings.TrimSpace(q.Text) == "":
 		bq.AddMust(bleve.NewMatchAllQuery())
-	} else {
-		bq.AddMust(bleve.NewDisjunctionQuery(
-			matchField(q.Text, fieldText, 1),
-			matchField(q.Text, fieldTitle, titleBoost),
-			matchField(q.Text, fieldHeading, headingBoost),
-		))
+	default:
+		bq.AddMust(bleve.NewMatchNoneQuery()) // only stop words
+	}
+	if q.DocIDs != nil {
+		ids := exactTerms(fieldDocID, q.DocIDs)
+		ids.(*query.DisjunctionQuery).SetBoost(0)
+		bq.AddMust(ids)
 	}
 	var filters []query.Query
 	for _, f := range FilterFields {
@@ -120,12 +137,20 @@ func hiddenQuery(a Audience) query.Query {
 	return hidden
 }
 
-// matchField matches any analysed word of text in field.
-func matchField(text, field string, boost float64) query.Query {
-	m := bleve.NewMatchQuery(text)
-	m.SetField(field)
-	m.SetBoost(boost)
-	return m
+// weighTerms returns each distinct term of terms, in first-seen order, weighted by how
+// often it occurs: BM25 adds a term's score once per query occurrence.
+func weighTerms(terms []string) []bm25Term {
+	var out []bm25Term
+	at := make(map[string]int, len(terms))
+	for _, t := range terms {
+		if i, ok := at[t]; ok {
+			out[i].weight++
+			continue
+		}
+		at[t] = len(out)
+		out = append(out, bm25Term{term: t, weight: 1})
+	}
+	return out
 }
 
 // anyTerm matches documents whose keyword field holds any of values (lowercased).
@@ -145,4 +170,30 @@ func docIDOf(chunkID string) string {
 		return chunkID[:i]
 	}
 	return chunkID
+}
+
+// chunkIDs returns the IDs of every indexed chunk of the documents docIDs.
+func (x *lexicalIndex) chunkIDs(ctx context.Context, docIDs []string) ([]string, error) {
+	req := bleve.NewSearchRequestOptions(exactTerms(fieldDocID, docIDs), indexedPage, 0, false)
+	req.Sort = search.SortOrder{&search.SortDocID{}}
+	req.Score = "none"
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.idx == nil {
+		return nil, errLexicalClosed
+	}
+	var ids []string
+	for {
+		res, err := x.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("find the chunks of %d documents: %w", len(docIDs), err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		req.From += len(res.Hits)
+		if len(res.Hits) == 0 || uint64(req.From) >= res.Total {
+			return ids, nil
+		}
+	}
 }

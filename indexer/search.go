@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -14,9 +15,11 @@ import (
 // page is full whenever enough visible documents match. An invalid query returns an error
 // wrapping ErrInvalidQuery.
 //
-// Each retriever returns the top chunks (at least three times the documents shown up to
-// this page, within 100..1000); hybrid mode fuses them (Options.Fusion), and each
-// document is ranked by its best chunk, which also gives its snippet.
+// Each retriever returns its top candidates (at least three times the documents shown up
+// to this page, within 100..1000): keyword search scores whole documents by BM25, vector
+// search chunks (a document takes its best chunk's similarity); hybrid mode fuses the two
+// per document (Options.Fusion). Each document on the page is shown by its chunk that best
+// matches the query, which gives its anchor and snippet.
 func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	p, err := planQuery(q)
 	if err != nil {
@@ -26,11 +29,11 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 		return nil, fmt.Errorf("search: %w", ErrIndexLocked)
 	}
 	aud := AudienceOf(auth.FromContext(ctx))
-	hits, capped, err := s.retrieve(ctx, p, aud, depth(p.offset, p.limit))
+	r, err := s.retrieve(ctx, p, aud, depth(p.offset, p.limit))
 	if err != nil {
 		return nil, err
 	}
-	ranked := collapse(hits)
+	ranked := collapse(r.hits)
 	stored, err := s.store.DocumentsByIDs(ctx, docIDs(ranked))
 	if err != nil {
 		return nil, fmt.Errorf("read ranked documents: %w", err)
@@ -42,7 +45,10 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 
 	lo, hi := min(p.offset, len(ranked)), min(p.offset+p.limit, len(ranked))
-	page := ranked[lo:hi]
+	page := slices.Clone(ranked[lo:hi])
+	if err := s.pickChunks(ctx, p, aud, r, page); err != nil {
+		return nil, err
+	}
 	chunkIDs := make([]string, len(page))
 	for i, h := range page {
 		chunkIDs[i] = h.ChunkID
@@ -55,7 +61,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	res := &Results{
 		Results:     make([]Result, len(page)),
 		Total:       len(ranked),
-		TotalCapped: capped,
+		TotalCapped: r.capped,
 		Facets:      countFacets(p.facets, docs),
 	}
 	for i, h := range page {
@@ -73,84 +79,209 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	return res, nil
 }
 
-// retrieve returns the candidate chunks of p with their scores (fused in hybrid mode), in
-// no particular order, and whether a retriever stopped at k chunks with more matching.
-func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) ([]ChunkHit, bool, error) {
+// retrieved is what retrieve found: the candidate documents, each as a chunk of it, with
+// their scores (fused in hybrid mode), in no particular order; whether a retriever stopped
+// at k with more matching; and what the page's chunks are chosen by (pick).
+type retrieved struct {
+	hits   []ChunkHit
+	capped bool
+	terms  []bm25Term
+	// cos holds the cosine similarity of the chunks vector search scored, and lambda its
+	// weight against BM25 when picking a document's chunk; nil and 0 outside hybrid mode.
+	cos    map[string]float64
+	lambda float64
+}
+
+// retrieve ranks documents for p. Keyword search scores whole documents by BM25 (a
+// document's evidence is often spread over its sections); vector search scores chunks, and
+// a document takes its best chunk's similarity.
+func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (retrieved, error) {
 	mode := p.mode
 	if p.text == "" {
 		mode = ModeLexical // nothing to embed: list what the filters match
 	}
-	lq := lexicalQuery{Text: p.text, Filters: p.filters, Audience: aud, K: k}
-	var (
-		lex       []ChunkHit
-		lexCapped bool
-	)
+	terms := weighTerms(Terms(p.text))
+	lq := lexicalQuery{Text: p.text, Terms: terms, Docs: true, Filters: p.filters, Audience: aud, K: k}
+	var out retrieved
+	out.terms = terms
+	var lex []ChunkHit
 	if mode != ModeVector {
 		hits, total, err := s.lex.search(ctx, lq)
 		if err != nil {
-			return nil, false, fmt.Errorf("lexical search: %w", err)
+			return out, fmt.Errorf("lexical search: %w", err)
 		}
-		lex, lexCapped = hits, total > uint64(len(hits))
+		lex, out.capped = hits, total > uint64(len(hits))
+		if mode == ModeHybrid {
+			// Keyword mode stays plain BM25; hybrid's keyword half uses feedback.
+			expanded, err := s.expand(ctx, terms, lex)
+			if err != nil {
+				return out, err
+			}
+			if len(expanded) != len(terms) {
+				lq.Terms = expanded
+				if lex, _, err = s.lex.search(ctx, lq); err != nil {
+					return out, fmt.Errorf("lexical search with feedback: %w", err)
+				}
+			}
+		}
 		if mode == ModeLexical {
-			return lex, lexCapped, nil
+			out.hits = lex
+			return out, nil
 		}
 	}
 
 	emb := s.emb.current()
 	vecs, err := emb.Embed(ctx, []string{p.text})
 	if err != nil {
-		return nil, false, fmt.Errorf("embed query with %s: %w", emb.Model(), err)
+		return out, fmt.Errorf("embed query with %s: %w", emb.Model(), err)
 	}
 	if len(vecs) != 1 || isZero(vecs[0]) {
 		// No term of the query is known to the embedder: it cannot rank anything.
-		return lex, lexCapped, nil
+		out.hits = lex
+		return out, nil
 	}
 	vec := vecs[0]
 	vq := VectorQuery{Model: emb.Model(), Vector: vec, K: k, Filter: p.filters, Audience: aud}
 	vhits, err := s.vectors.SearchVectors(ctx, vq)
 	if err != nil {
-		return nil, false, fmt.Errorf("vector search: %w", err)
+		return out, fmt.Errorf("vector search: %w", err)
 	}
 	vhits = slices.DeleteFunc(vhits, func(h ChunkHit) bool { return h.Score <= 0 }) // shares nothing with the query
 	vecCapped := len(vhits) >= k
 	if mode == ModeVector {
-		return vhits, vecCapped, nil
+		out.hits, out.capped = vhits, vecCapped
+		return out, nil
 	}
-	fused, err := s.fuse(ctx, lq, vq, lex, vhits)
-	return fused, lexCapped || vecCapped, err
+	out.capped = out.capped || vecCapped
+	out.cos = make(map[string]float64, len(vhits))
+	for _, h := range vhits {
+		out.cos[h.ChunkID] = h.Score
+	}
+	out.lambda = s.lambda
+	if out.lambda <= 0 {
+		out.lambda = defaultLambda(vq.Model)
+	}
+	out.hits, err = s.fuse(ctx, lq, vq, lex, collapse(vhits), out.cos)
+	return out, err
 }
 
-// fuse combines the lexical and vector candidates. Convex fusion needs both scores of
-// every candidate, so it asks each retriever for the chunks only the other one found.
-func (s *Service) fuse(ctx context.Context, lq lexicalQuery, vq VectorQuery, lex, vec []ChunkHit) ([]ChunkHit, error) {
-	if s.fusion == FusionRRF {
-		return fuseRRF(lex, vec), nil
+// fuse combines the lexical and vector candidates, one hit per document each. Convex
+// fusion needs both scores of every candidate, so it asks each retriever for the
+// documents only the other one found; the similarities it learns go into cos.
+func (s *Service) fuse(ctx context.Context, lq lexicalQuery, vq VectorQuery, lex, vec []ChunkHit, cos map[string]float64) ([]ChunkHit, error) {
+	// A document is shown by its best vector chunk, else by its first chunk.
+	shownBy := make(map[string]string, len(lex)+len(vec))
+	for _, h := range lex {
+		shownBy[h.DocID] = h.ChunkID
 	}
-	lexOnly, vecOnly := difference(lex, vec), difference(vec, lex)
-	if len(lexOnly) > 0 {
-		sims, err := s.vectors.Similarities(ctx, vq.Model, vq.Vector, lexOnly)
-		if err != nil {
-			return nil, fmt.Errorf("score lexical candidates by vector: %w", err)
-		}
-		for _, id := range lexOnly {
-			if sim, ok := sims[id]; ok {
-				vec = append(vec, ChunkHit{ChunkID: id, DocID: docIDOf(id), Score: sim})
+	for _, h := range vec {
+		shownBy[h.DocID] = h.ChunkID
+	}
+	var fused []ChunkHit
+	agree := overlap(lex, vec, agreementDepth)
+	if s.fusion == FusionRRF {
+		fused = fuseRRF(byDoc(lex), byDoc(vec))
+	} else {
+		lexOnly, vecOnly := difference(byDoc(lex), byDoc(vec)), difference(byDoc(vec), byDoc(lex))
+		if len(lexOnly) > 0 {
+			best, err := s.docSimilarities(ctx, vq, lexOnly, cos)
+			if err != nil {
+				return nil, err
+			}
+			for _, h := range best {
+				vec = append(vec, h)
+				shownBy[h.DocID] = h.ChunkID
 			}
 		}
-	}
-	if len(vecOnly) > 0 {
-		lq.ChunkIDs, lq.K = vecOnly, len(vecOnly)
-		hits, _, err := s.lex.search(ctx, lq)
-		if err != nil {
-			return nil, fmt.Errorf("score vector candidates by bm25: %w", err)
+		if len(vecOnly) > 0 {
+			lq.DocIDs, lq.K = vecOnly, len(vecOnly)
+			hits, _, err := s.lex.search(ctx, lq)
+			if err != nil {
+				return nil, fmt.Errorf("score vector candidates by bm25: %w", err)
+			}
+			lex = append(lex, hits...)
 		}
-		lex = append(lex, hits...)
+		lambda := s.lambda
+		if lambda <= 0 {
+			lambda = defaultLambda(vq.Model)
+		}
+		// The vector weight follows the agreement of the two lists: where the embedder
+		// finds what BM25 finds it is trusted, where it disagrees (a corpus it models
+		// poorly) BM25 leads.
+		lambda *= agreementWeight * agree
+		fused = fuseConvex(byDoc(lex), byDoc(vec), lambda)
 	}
-	lambda := s.lambda
-	if lambda <= 0 {
-		lambda = defaultLambda(vq.Model)
+	for i := range fused {
+		fused[i].ChunkID = shownBy[fused[i].DocID]
 	}
-	return fuseConvex(lex, vec, lambda), nil
+	return fused, nil
+}
+
+// docSimilarities returns, for each of docIDs, its chunk most similar to the query vector
+// with that similarity, and records every similarity in cos.
+func (s *Service) docSimilarities(ctx context.Context, vq VectorQuery, docIDs []string, cos map[string]float64) ([]ChunkHit, error) {
+	ids, err := s.lex.chunkIDs(ctx, docIDs)
+	if err != nil {
+		return nil, fmt.Errorf("score lexical candidates by vector: %w", err)
+	}
+	sims, err := s.vectors.Similarities(ctx, vq.Model, vq.Vector, ids)
+	if err != nil {
+		return nil, fmt.Errorf("score lexical candidates by vector: %w", err)
+	}
+	var hits []ChunkHit
+	for _, id := range ids {
+		if sim, ok := sims[id]; ok {
+			cos[id] = sim
+			hits = append(hits, ChunkHit{ChunkID: id, DocID: docIDOf(id), Score: sim})
+		}
+	}
+	return collapse(hits), nil
+}
+
+// byDoc returns hits keyed by document: each ChunkID replaced by its DocID, so that the
+// fusion of per-document lists matches documents.
+func byDoc(hits []ChunkHit) []ChunkHit {
+	out := make([]ChunkHit, len(hits))
+	for i, h := range hits {
+		out[i] = ChunkHit{ChunkID: h.DocID, DocID: h.DocID, Score: h.Score}
+	}
+	return out
+}
+
+// pickChunks sets the chunk each hit of page is shown by: the one of its document that
+// best matches the query, by BM25 over chunks (normalised by the page's best) plus, in
+// hybrid mode, lambda times its cosine similarity when known. A document no chunk of which
+// matches keeps the chunk it has.
+func (s *Service) pickChunks(ctx context.Context, p plan, aud Audience, r retrieved, page []ChunkHit) error {
+	if len(page) == 0 || len(r.terms) == 0 {
+		return nil
+	}
+	docs := docIDs(page)
+	hits, _, err := s.lex.search(ctx, lexicalQuery{Text: p.text, Terms: r.terms, Filters: p.filters, Audience: aud,
+		DocIDs: docs, K: maxDepth})
+	if err != nil {
+		return fmt.Errorf("pick result chunks: %w", err)
+	}
+	var top float64
+	for _, h := range hits {
+		top = max(top, h.Score)
+	}
+	best := make(map[string]ChunkHit, len(page))
+	for _, h := range hits {
+		sc := h.Score / top
+		if r.lambda > 0 {
+			sc += r.lambda * r.cos[h.ChunkID]
+		}
+		if b, ok := best[h.DocID]; !ok || sc > b.Score || (sc == b.Score && h.ChunkID < b.ChunkID) {
+			best[h.DocID] = ChunkHit{ChunkID: h.ChunkID, DocID: h.DocID, Score: sc}
+		}
+	}
+	for i, h := range page {
+		if b, ok := best[h.DocID]; ok {
+			page[i].ChunkID = b.ChunkID
+		}
+	}
+	return nil
 }
 
 // difference returns the chunk IDs of a that b does not hold.
@@ -185,4 +316,35 @@ func isZero(v []float32) bool {
 		}
 	}
 	return true
+}
+
+// Adaptive fusion: the vector weight is defaultLambda × agreementWeight × the share of the
+// top agreementDepth documents the two lists have in common.
+const (
+	agreementDepth  = 10
+	agreementWeight = 1.5
+)
+
+// overlap is the share of the top n documents of a that are also in the top n of b.
+func overlap(a, b []ChunkHit, n int) float64 {
+	top := func(h []ChunkHit) []ChunkHit {
+		h = slices.Clone(h)
+		slices.SortFunc(h, func(x, y ChunkHit) int { return cmp.Compare(y.Score, x.Score) })
+		return h[:min(n, len(h))]
+	}
+	ta, tb := top(a), top(b)
+	if len(ta) == 0 {
+		return 0
+	}
+	in := map[string]bool{}
+	for _, h := range tb {
+		in[h.DocID] = true
+	}
+	k := 0
+	for _, h := range ta {
+		if in[h.DocID] {
+			k++
+		}
+	}
+	return float64(k) / float64(len(ta))
 }

@@ -45,15 +45,6 @@ func tokens(text string) []token {
 	return out
 }
 
-// termOf returns the index term of one token, or "" when Terms would drop it.
-func termOf(tok string) string {
-	f := strings.ToLower(tok)
-	if utf8.RuneCountInString(f) < 2 || stopwords[f] {
-		return ""
-	}
-	return Stem(f)
-}
-
 // queryTerms returns the set of index terms of a query.
 func queryTerms(text string) map[string]bool {
 	set := make(map[string]bool)

@@ -28,7 +28,9 @@ const evalRetrievalUsage = `Usage: portal eval retrieval --beir DIR [--name NAME
 
 Indexes the corpus of a BEIR-format dataset (DIR/corpus.jsonl, DIR/queries.jsonl and
 DIR/qrels/test.tsv), runs every judged query in each mode, and prints nDCG@10, Recall@100 and
-MRR@10 per mode as a table, or as JSON with --json. Progress goes to stderr, results to
+MRR@10 per mode as a table, or as JSON with --json, followed by a bm25 row: plain BM25
+(k1 1.2, b 0.75, Porter2 stems) over the whole documents, computed independently of the
+portal, the keyword search its modes should at least match. Progress goes to stderr, results to
 stdout. Vectors come from the local embedder, or from OPENAI_BASE_URL when it is set.
 
 The index is built in a fresh temporary directory, in SQLite, and removed afterwards. With
@@ -128,6 +130,9 @@ func runEvalRetrieval(ctx context.Context, args []string, env func(string) strin
 	if err != nil {
 		return fmt.Errorf("eval retrieval: %w", err)
 	}
+	if err := addReference(ctx, &rep, ds, f); err != nil {
+		return err
+	}
 	if f.json {
 		return rep.WriteJSON(stdout)
 	}
@@ -160,4 +165,20 @@ func countSearches(search evals.Searcher, prog *counter, total int) evals.Search
 		prog.set("search "+string(mode), "queries", done[mode], total)
 		return ids, err
 	}
+}
+
+// addReference scores plain BM25 over the whole documents of the corpus (evals.BM25) and
+// adds it to rep as the bm25 row, the yardstick of the portal's modes.
+func addReference(ctx context.Context, rep *evals.Report, ds *evals.Dataset, f evalRetrievalFlags) error {
+	docs, err := evals.LoadBEIRCorpus(f.beir)
+	if err != nil {
+		return fmt.Errorf("eval retrieval: %w", err)
+	}
+	toID := func(id string) string { return indexer.BEIRDocID(f.name, id) }
+	ref, err := evals.Evaluate(ctx, ds, evals.NewBM25(docs).Searcher(toID), []indexer.Mode{evals.ModeBM25}, toID)
+	if err != nil {
+		return fmt.Errorf("eval retrieval: reference bm25: %w", err)
+	}
+	rep.Modes = append(rep.Modes, ref.Modes...)
+	return nil
 }

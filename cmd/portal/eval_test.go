@@ -45,7 +45,7 @@ func TestEvalRetrieval(t *testing.T) {
 				}
 				rows[f[1]] = f[3:]
 			}
-			for _, mode := range []string{"lexical", "vector", "hybrid"} {
+			for _, mode := range []string{"lexical", "vector", "hybrid", "bm25"} {
 				if rows[mode] == nil {
 					t.Errorf("no %s row in\n%s", mode, stdout)
 				}
@@ -77,11 +77,13 @@ func TestEvalRetrievalJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
 	}
-	if rep.Dataset != "beir-mini" || len(rep.Modes) != 1 || rep.Modes[0].Mode != "lexical" || rep.Modes[0].Queries != 8 {
-		t.Fatalf("report = %+v, want one lexical mode over 8 queries of beir-mini", rep)
+	if rep.Dataset != "beir-mini" || len(rep.Modes) != 2 || rep.Modes[0].Mode != "lexical" || rep.Modes[1].Mode != "bm25" {
+		t.Fatalf("report = %+v, want lexical then the bm25 reference over beir-mini", rep)
 	}
-	if m := rep.Modes[0]; m.NDCG <= 0 || m.NDCG > 1 || m.Recall < 0.9 || m.MRR <= 0 || m.MRR > 1 {
-		t.Errorf("scores %+v out of range", m)
+	for _, m := range rep.Modes {
+		if m.Queries != 8 || m.NDCG <= 0 || m.NDCG > 1 || m.Recall < 0.9 || m.MRR <= 0 || m.MRR > 1 {
+			t.Errorf("%s: scores %+v out of range", m.Mode, m)
+		}
 	}
 }
 

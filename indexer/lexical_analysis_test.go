@@ -15,7 +15,8 @@ func TestTerms(t *testing.T) {
 	}{
 		{"stemming", "Running connections", []string{"run", "connect"}},
 		{"stopwords dropped", "How do I rotate the password?", []string{"rotat", "password"}},
-		{"one-character tokens dropped", "a b c x2 k8s", []string{"x2", "k8s"}},
+		{"one-character words kept, stop words not", "a b c x2 k8s", []string{"b", "c", "x2", "k8s"}},
+		{"porter2 stems", "generously dying skies", []string{"generous", "die", "sky"}},
 		{"split on punctuation", "orders-service/docs_runbook.md", []string{"order", "servic", "doc", "runbook", "md"}},
 		{"repeats kept, case folded", "Kafka KAFKA kafka", []string{"kafka", "kafka", "kafka"}},
 		{"non-ASCII letters kept", "Zürich café", []string{"zürich", "café"}},

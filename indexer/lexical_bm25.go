@@ -1,0 +1,159 @@
+package indexer
+
+import (
+	"bytes"
+	"context"
+	"math"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Okapi BM25 parameters: the classic k1 = 1.2, b = 0.75, near the best single setting on
+// the classic test collections (issue 10).
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// bm25Term is one analysed query term and its weight: how often the query holds it, or
+// its feedback weight.
+type bm25Term struct {
+	term   string
+	weight float64
+}
+
+// bm25Query scores the documents holding any of its terms in one field by Okapi BM25:
+// Σ weight·idf·tf·(k1+1)/(tf + k1·(1 − b + b·len/avglen)), idf = ln(1 + (N − df + 0.5)/(df + 0.5)).
+// bleve's own BM25 differs on purpose or by accident where it matters for ranking: it takes
+// the square root of tf, multiplies a disjunction by the share of terms matched, and
+// estimates the mean length from the size of the field's dictionary. The collection
+// statistics come from the index's lens (lexical_stats.go); df and the lengths from the
+// postings (bleve stores 1/√len as a norm).
+type bm25Query struct {
+	field string
+	terms []bm25Term
+	stats bm25Stats
+}
+
+// Searcher implements bleve's query.Query.
+func (q *bm25Query) Searcher(ctx context.Context, r bleveindex.IndexReader, _ mapping.IndexMapping, _ search.SearcherOptions) (search.Searcher, error) {
+	s := &bm25Searcher{avgLen: max(q.stats.avgLen, 1)}
+	for _, t := range q.terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t.term), q.field, true, true, false)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		df := float64(tfr.Count())
+		cur, err := tfr.Next(nil)
+		if err != nil || cur == nil || df == 0 {
+			tfr.Close()
+			if err != nil {
+				s.Close()
+				return nil, err
+			}
+			continue
+		}
+		n := max(q.stats.n, df)
+		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+		s.postings = append(s.postings, &bm25Posting{r: tfr, cur: cur, weight: t.weight * idf})
+		s.count += uint64(df)
+	}
+	return s, nil
+}
+
+// bm25Posting is one term's postings with its weight·idf and the current document.
+type bm25Posting struct {
+	r      bleveindex.TermFieldReader
+	cur    *bleveindex.TermFieldDoc // nil when done
+	weight float64
+}
+
+// bm25Searcher walks the union of its postings in document order.
+type bm25Searcher struct {
+	postings []*bm25Posting
+	avgLen   float64
+	count    uint64
+	id       bleveindex.IndexInternalID
+}
+
+// Next returns the next document holding any term, scored.
+func (s *bm25Searcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	var lowest bleveindex.IndexInternalID
+	for _, p := range s.postings {
+		if p.cur != nil && (lowest == nil || bytes.Compare(p.cur.ID, lowest) < 0) {
+			lowest = p.cur.ID
+		}
+	}
+	if lowest == nil {
+		return nil, nil
+	}
+	s.id = append(s.id[:0], lowest...)
+	var score float64
+	for _, p := range s.postings {
+		if p.cur == nil || !bytes.Equal(p.cur.ID, s.id) {
+			continue
+		}
+		tf := float64(p.cur.Freq)
+		length := 1.0
+		if p.cur.Norm > 0 {
+			length = math.Round(1 / (p.cur.Norm * p.cur.Norm))
+		}
+		score += p.weight * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*length/s.avgLen))
+		next, err := p.r.Next(p.cur)
+		if err != nil {
+			return nil, err
+		}
+		p.cur = next
+	}
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = append(dm.IndexInternalID[:0], s.id...)
+	dm.Score = score
+	return dm, nil
+}
+
+// Advance moves every posting to id or past it and returns the next match from there.
+func (s *bm25Searcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	for _, p := range s.postings {
+		if p.cur != nil && bytes.Compare(p.cur.ID, id) < 0 {
+			next, err := p.r.Advance(id, p.cur)
+			if err != nil {
+				return nil, err
+			}
+			p.cur = next
+		}
+	}
+	return s.Next(ctx)
+}
+
+// Close closes every posting reader.
+func (s *bm25Searcher) Close() error {
+	var first error
+	for _, p := range s.postings {
+		if err := p.r.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	s.postings = nil
+	return first
+}
+
+// Weight is 1: the scores are BM25's own, whatever the query norm.
+func (s *bm25Searcher) Weight() float64 { return 1 }
+
+// SetQueryNorm is ignored (see Weight).
+func (s *bm25Searcher) SetQueryNorm(float64) {}
+
+// Count is an upper bound of the matches: the sum of the document frequencies.
+func (s *bm25Searcher) Count() uint64 { return s.count }
+
+// Min is 0: any one term matches.
+func (s *bm25Searcher) Min() int { return 0 }
+
+// Size is a rough estimate of the searcher's memory.
+func (s *bm25Searcher) Size() int { return 64 + 48*len(s.postings) }
+
+// DocumentMatchPoolSize is 1: Next holds no match of its own.
+func (s *bm25Searcher) DocumentMatchPoolSize() int { return 1 }
