@@ -87,7 +87,11 @@ func TestRepublishedContentNeverLeaks(t *testing.T) {
 		var o searchOut
 		env.searchJSON(asViewer, "/api/v1/search?limit=100&q="+q, &o)
 		for _, r := range o.Results {
-			if strings.Contains(r.DocID, "early") || strings.Contains(r.DocID, "thief") || strings.Contains(r.DocID, "zebracrypt") || strings.Contains(r.DocID, "vault") {
+			// early's own entity is public and may match weakly (hybrid always has vector
+			// neighbours); its docs, which are the vault's, may not.
+			earlyDocs := strings.HasPrefix(r.DocID, "doc:") && strings.Contains(r.DocID, "early")
+			if earlyDocs || strings.Contains(r.DocID, "thief") || strings.Contains(r.DocID, "zebracrypt") || strings.Contains(r.DocID, "vault") ||
+				strings.Contains(strings.ToLower(r.Snippet), "quartermaster") {
 				t.Errorf("q=%s: a viewer finds %s", q, r.DocID)
 			}
 		}

@@ -131,7 +131,7 @@ func (s *Service) Conversation(ctx context.Context, id string) (Conversation, er
 	}
 	c, err := s.store.Conversation(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && c.Owner != who) {
-		return Conversation{}, errkind.Errorf(ErrNotFound, "no conversation %q of yours", id)
+		return Conversation{}, errkind.Errorf(ErrNotFound, "conversation %q not found", id)
 	}
 	if err != nil {
 		return Conversation{}, fmt.Errorf("read conversation %q: %w", id, err)

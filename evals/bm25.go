@@ -3,14 +3,13 @@ package evals
 import (
 	"cmp"
 	"context"
+	_ "embed"
 	"maps"
 	"math"
 	"slices"
 	"strings"
 	"unicode"
 
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
 	"github.com/nextportal/portal/indexer"
@@ -121,14 +120,18 @@ func (x *BM25) Searcher(docID func(string) string) Searcher {
 	}
 }
 
-// refStop is the Snowball English stop list (bleve ships it as the stop_en token map).
-var refStop = func() analysis.TokenMap {
-	m := analysis.NewTokenMap()
-	if err := m.LoadBytes(en.EnglishStopWords); err != nil {
-		panic(err) // a constant list
+// refStop is the Snowball English stop list, kept as a file beside the reference so that
+// the reference shares nothing with the search engine it measures.
+var refStop = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(stopwordsEN) {
+		m[w] = true
 	}
 	return m
 }()
+
+//go:embed stopwords_en.txt
+var stopwordsEN string
 
 // refTokens is the reference analysis of text.
 func refTokens(text string) []string {
