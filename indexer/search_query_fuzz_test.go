@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// FuzzDecodeCursor feeds search page cursors to planQuery: a cursor either fails with
+// FuzzSearchCursor feeds search page cursors to planQuery: a cursor either fails with
 // ErrInvalidQuery or yields an offset in range for the very query it was made for, and
 // re-encoding that offset decodes to the same offset.
-func FuzzDecodeCursor(f *testing.F) {
+func FuzzSearchCursor(f *testing.F) {
 	key := queryKey("ledger", ModeHybrid, nil)
 	f.Add(encodeCursor(20, key), "ledger", 0)
 	f.Add(encodeCursor(0, key), "ledger", 5)
