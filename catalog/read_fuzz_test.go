@@ -55,6 +55,9 @@ func FuzzReadFileLocation(f *testing.F) {
 		{component("u") + "  x: {$openapi: https://example.com/x.yaml}\n---\n" + component("v"), "{]"},
 		{"a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "\xff\xfe"},
 		{"kind: Component\nmetadata: {name: nan}\nspec: {x: .nan, y: .inf}\n", "- .nan\n"},
+		{location("[\"./a\\0b\", \"./" + strings.Repeat("x", 300) + "\"]"), ""},
+		{component("z") + "  x: {$text: \"./in\\0c.yaml\"}\n", ""},
+		{location("[./c.yaml/x, ./defs/api.yaml/../../c.yaml]"), ""},
 	} {
 		f.Add([]byte(seed[0]), []byte(seed[1]))
 	}
