@@ -1,6 +1,7 @@
 package indexer_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,7 +66,8 @@ func checkChunks(t *testing.T, chunks []indexer.Chunk, maxChars int) {
 		if n := utf8.RuneCountInString(body); n > maxChars || n == 0 {
 			t.Fatalf("chunk %d body has %d runes, want 1..%d: %q", i, n, maxChars, body)
 		}
-		key := c.Anchor + "\x00" + strings.Join(c.HeadingPath, "\x00")
+		// The section before any heading and an empty heading's both have the anchor "".
+		key := fmt.Sprintf("%d\x00%s\x00%s", len(c.HeadingPath), c.Anchor, strings.Join(c.HeadingPath, "\x00"))
 		if key != prev {
 			if seen[key] {
 				t.Fatalf("chunk %d returns to section %q after leaving it", i, c.Anchor)
