@@ -4,6 +4,7 @@
 #   make run       build, then serve the demo portal on PORTAL_ADDR (default :7007) with data in PORTAL_DATA_DIR (default ./.data)
 #   make test      go vet + go test ./... (installs the npm deps of the Backstage client test first when npm is there)
 #   make test-pg   make test against PostgreSQL (DATABASE_URL, the server on 127.0.0.1:5432, or a throwaway cluster)
+#   make fuzz      run every Go fuzz target for FUZZTIME (default 5m) each, one after another
 #   make bench     Go benchmarks, then the HTTP load runs (catalog routes; search over ~100,000 chunks)
 #   make eval      search quality: the four classic IR sets and the demo set, set × mode, ratio to plain BM25
 #   make lint      gofmt, go vet, staticcheck
@@ -16,6 +17,11 @@ SHELL := /bin/bash
 GO ?= go
 # Extra flags for go test, e.g. `make test GOTESTFLAGS='-race -count=1'`.
 GOTESTFLAGS ?=
+# How long `make fuzz` runs each fuzz target, and `make fuzz-smoke` (part of `make test` under CI=true).
+FUZZTIME ?= 5m
+FUZZ_SMOKE_TIME ?= 2s
+# Packages `make fuzz` covers, e.g. FUZZ_PKGS=./catalog; empty means every package with a FuzzX target.
+FUZZ_PKGS ?=
 PORTAL_DATA_DIR ?= ./.data
 export PORTAL_DATA_DIR
 
@@ -23,7 +29,7 @@ CLIENT_DIR := api/testdata/catalog-client
 # npm writes this hidden lockfile on every install; it is older than package-lock.json when the pins change.
 CLIENT_DEPS := $(CLIENT_DIR)/node_modules/.package-lock.json
 
-.PHONY: build run test test-pg bench eval lint clean npm-deps
+.PHONY: build run test test-pg bench eval lint clean npm-deps fuzz fuzz-smoke
 
 build:
 	$(GO) build -o bin/portal ./cmd/portal
@@ -35,6 +41,14 @@ run: build
 test: npm-deps
 	$(GO) vet ./...
 	$(GO) test $(GOTESTFLAGS) ./...
+	@if [ "$${CI:-}" = true ]; then $(MAKE) --no-print-directory fuzz-smoke; fi
+
+# Plain `go test` runs every fuzz target over its seed corpus; these also mutate inputs.
+fuzz:
+	GO=$(GO) scripts/fuzz.sh $(FUZZTIME) $(FUZZ_PKGS)
+
+fuzz-smoke:
+	GO=$(GO) scripts/fuzz.sh $(FUZZ_SMOKE_TIME)
 
 test-pg:
 	scripts/with-postgres.sh $(MAKE) --no-print-directory test

@@ -38,6 +38,8 @@ func TestParsePredicate(t *testing.T) {
 		{"unsupported matcher", `{"metadata.name":{"$startsWith":"a"}}`, catalog.Filter{}, "unsupported matcher $startsWith"},
 		{"bad in", `{"kind":{"$in":"x"}}`, catalog.Filter{}, "$in: expected an array"},
 		{"null value", `{"kind":null}`, catalog.Filter{}, "query.kind"},
+		{"empty key", `{"$any":[{"":"x"},{"kind":"api"}]}`, catalog.Filter{}, "a key is empty"},
+		{"blank key", `{" ":{"$exists":true}}`, catalog.Filter{}, "a key is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -140,6 +140,10 @@ func logicalPredicate(op string, v any, path string, depth int) (catalog.Filter,
 // valuePredicate converts the matcher of one key: a primitive (equality), $exists, $in or
 // $contains with a primitive.
 func valuePredicate(key string, v any, path string) (catalog.Filter, error) {
+	// An empty key would make a filter that matches everything (catalog.Filter.IsZero).
+	if strings.TrimSpace(key) == "" {
+		return catalog.Filter{}, fmt.Errorf("%s: a key is empty", path)
+	}
 	if s, ok := primitive(v); ok {
 		return catalog.Filter{Key: key, Values: []string{s}}, nil
 	}

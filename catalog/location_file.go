@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/nextportal/portal/internal/errkind"
 )
@@ -94,7 +95,7 @@ func (rs roots) resolve(p string) (string, error) {
 	p = filepath.Clean(p)
 	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
+		if !errors.Is(err, fs.ErrNotExist) && !namesNoFile(err) {
 			return "", fmt.Errorf("resolve %s: %w", p, err)
 		}
 		if !rs.contains(p) && !rs.contains(resolveExistingPrefix(p)) {
@@ -109,6 +110,18 @@ func (rs roots) resolve(p string) (string, error) {
 		return "", rs.forbidden(p)
 	}
 	return real, nil
+}
+
+// namesNoFile reports whether err says a path cannot name a file at all: a file used as a
+// directory, a name too long, a NUL byte or a symlink loop. Such a path, written in a catalog
+// file, is bad input that is reported like a missing file, not a failure of the read.
+func namesNoFile(err error) bool {
+	for _, e := range []error{syscall.ENOTDIR, syscall.ENAMETOOLONG, syscall.EINVAL, syscall.ELOOP} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // resolveExistingPrefix follows symlinks in the longest existing prefix of p, so a missing

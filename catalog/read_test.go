@@ -159,6 +159,10 @@ func TestReadFileLocationProblems(t *testing.T) {
 			[]string{"is not valid JSON"}},
 		{"location target missing", map[string]string{"c.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: l}\nspec:\n  targets: [./nope.yaml]\n"},
 			[]string{"c.yaml:5: location:default/l: spec.targets[0]: "}},
+		{"location target under a file", map[string]string{"c.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: l}\nspec:\n  targets: [./c.yaml/x, \"./a\\0b\", ./" + strings.Repeat("x", 300) + "]\n"},
+			[]string{"spec.targets[0]: ", "spec.targets[1]: ", "spec.targets[2]: "}},
+		{"placeholder path with a NUL", map[string]string{"c.yaml": component("a") + "  x: {$text: \"./in\\0c.txt\"}\n"},
+			[]string{"c.yaml:9: component:default/a: spec.x $text placeholder:"}},
 		{"location unsupported type", map[string]string{"c.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: l}\nspec:\n  type: url\n  target: https://x/y.yaml\n"},
 			[]string{`location type "url" is not supported`}},
 	}

@@ -130,5 +130,10 @@ func parseBEIRLine(line []byte) (string, beirLine, error) {
 	if id = strings.TrimSpace(id); id == "" {
 		return "", l, errors.New(`"_id" is empty`)
 	}
+	// A NUL byte ("\u0000" in JSON) cannot be stored in a PostgreSQL text column, and
+	// cleaning it out could make two ids one.
+	if strings.ContainsRune(id, 0) {
+		return "", l, errors.New(`"_id" holds a NUL character`)
+	}
 	return id, l, nil
 }

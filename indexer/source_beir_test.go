@@ -57,6 +57,7 @@ func TestBEIRSourceErrors(t *testing.T) {
 		{"malformed line", good + "\n\n{\"_id\": \"b\", \"text\": \n", 1, "corpus.jsonl:3: "},
 		{"missing _id", good + "\n{\"text\": \"no id\"}\n", 1, `corpus.jsonl:2: "_id" is missing`},
 		{"empty _id", `{"_id": " ", "text": "x"}`, 0, `corpus.jsonl:1: "_id" is empty`},
+		{"NUL in _id", `{"_id": "a\u0000b", "text": "x"}`, 0, `corpus.jsonl:1: "_id" holds a NUL character`},
 		{"repeated _id", good + "\n" + good + "\n", 1, `corpus.jsonl:2: _id "a" repeats line 1`},
 		{"numeric _id and a long line", good + "\n{\"_id\": 7, \"text\": \"" + strings.Repeat("word ", 200_000) + "\"}\n", 2, ""},
 		{"no trailing newline", good, 1, ""},
