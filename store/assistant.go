@@ -90,31 +90,27 @@ func (db *DB) Conversation(ctx context.Context, id string) (assistant.Conversati
 	if err != nil {
 		return assistant.Conversation{}, fmt.Errorf("conversation %s: %w", id, err)
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT question, answer, focus, at FROM assistant_turns
-		WHERE conversation_id = $1 ORDER BY n`, id)
-	if err != nil {
-		return assistant.Conversation{}, fmt.Errorf("turns of conversation %s: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(ctx, db.sql, `SELECT question, answer, focus, at FROM assistant_turns
+		WHERE conversation_id = $1 ORDER BY n`, []any{id}, func(rows *sql.Rows) error {
 		var t assistant.Turn
 		var answer, focus string
 		if err := rows.Scan(&t.Question, &answer, &focus, &t.At); err != nil {
-			return assistant.Conversation{}, fmt.Errorf("turns of conversation %s: %w", id, err)
+			return err
 		}
 		if err := json.Unmarshal([]byte(answer), &t.Answer); err != nil {
-			return assistant.Conversation{}, fmt.Errorf("turn %d of conversation %s: answer: %w", len(c.Turns), id, err)
+			return fmt.Errorf("turn %d: answer: %w", len(c.Turns), err)
 		}
 		if err := json.Unmarshal([]byte(focus), &t.Focus); err != nil {
-			return assistant.Conversation{}, fmt.Errorf("turn %d of conversation %s: focus: %w", len(c.Turns), id, err)
+			return fmt.Errorf("turn %d: focus: %w", len(c.Turns), err)
 		}
 		if len(t.Focus) == 0 {
 			t.Focus = nil
 		}
 		t.At = t.At.UTC()
 		c.Turns = append(c.Turns, t)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return assistant.Conversation{}, fmt.Errorf("turns of conversation %s: %w", id, err)
 	}
 	return c, nil
@@ -154,21 +150,9 @@ func (db *DB) Conversations(ctx context.Context, owner string, limit int, cursor
 		where += " AND (updated_at < $2 OR (updated_at = $2 AND id < $3))"
 	}
 	// One row more than the page says whether another page follows.
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, owner, title, created_at, updated_at FROM assistant_conversations
-		WHERE `+where+` ORDER BY updated_at DESC, id DESC `+db.dialect.limitOffset(limit+1, 0), args...)
+	out, err := collectRows(ctx, db.sql, `SELECT id, owner, title, created_at, updated_at FROM assistant_conversations
+		WHERE `+where+` ORDER BY updated_at DESC, id DESC `+db.dialect.limitOffset(limit+1, 0), args, scanConversation)
 	if err != nil {
-		return nil, "", fmt.Errorf("list conversations: %w", err)
-	}
-	defer rows.Close()
-	out := []assistant.Conversation{}
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list conversations: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("list conversations: %w", err)
 	}
 	if len(out) <= limit {
@@ -212,22 +196,14 @@ func (db *DB) AddFeedback(ctx context.Context, f assistant.Feedback) error {
 // FeedbackOf returns every rating given in a conversation, by turn then owner; it is how
 // evals read what users said.
 func (db *DB) FeedbackOf(ctx context.Context, conversationID string) ([]assistant.Feedback, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT conversation_id, n, owner, rating, comment, at FROM assistant_feedback
-		WHERE conversation_id = $1 ORDER BY n, owner`, conversationID)
-	if err != nil {
-		return nil, fmt.Errorf("feedback of conversation %s: %w", conversationID, err)
-	}
-	defer rows.Close()
-	out := []assistant.Feedback{}
-	for rows.Next() {
+	out, err := collectRows(ctx, db.sql, `SELECT conversation_id, n, owner, rating, comment, at FROM assistant_feedback
+		WHERE conversation_id = $1 ORDER BY n, owner`, []any{conversationID}, func(sc scanner) (assistant.Feedback, error) {
 		var f assistant.Feedback
-		if err := rows.Scan(&f.ConversationID, &f.Turn, &f.Owner, &f.Rating, &f.Comment, &f.At); err != nil {
-			return nil, fmt.Errorf("feedback of conversation %s: %w", conversationID, err)
-		}
+		err := sc.Scan(&f.ConversationID, &f.Turn, &f.Owner, &f.Rating, &f.Comment, &f.At)
 		f.At = f.At.UTC()
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
+		return f, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("feedback of conversation %s: %w", conversationID, err)
 	}
 	return out, nil

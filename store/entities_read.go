@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -81,19 +82,14 @@ func (db *DB) EntitiesByRefs(ctx context.Context, refs []string, filter catalog.
 
 // queryEntities runs b's query, whose columns are entityColumns, and calls fn for each row.
 func (db *DB) queryEntities(ctx context.Context, b *builder, fn func(catalog.Entity, string)) error {
-	rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(ctx, db.sql, b.String(), b.args, func(rows *sql.Rows) error {
 		e, ref, err := scanEntity(rows)
 		if err != nil {
 			return err
 		}
 		fn(e, ref)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // fillRelations sets the Relations of every entity in byRef (keyed by ref) in one query
@@ -120,21 +116,16 @@ func (db *DB) relationsOf(ctx context.Context, refs []string) (map[string][]cata
 		var b builder
 		fmt.Fprintf(&b, `SELECT DISTINCT source_ref, type, target_ref FROM relations
 			WHERE source_ref IN (%s) ORDER BY source_ref, type, target_ref`, b.list(chunk))
-		rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
-		if err != nil {
-			return nil, fmt.Errorf("read relations: %w", err)
-		}
-		for rows.Next() {
+		err := eachRow(ctx, db.sql, b.String(), b.args, func(rows *sql.Rows) error {
 			var src string
 			var r catalog.Relation
 			if err := rows.Scan(&src, &r.Type, &r.TargetRef); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read relations: %w", err)
+				return err
 			}
 			out[src] = append(out[src], r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, fmt.Errorf("read relations: %w", err)
 		}
 	}
@@ -143,21 +134,14 @@ func (db *DB) relationsOf(ctx context.Context, refs []string) (map[string][]cata
 
 // RelationTargets returns the distinct targets of the relations of type typ, sorted.
 func (db *DB) RelationTargets(ctx context.Context, typ string) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT lower(target_ref) AS t FROM relations WHERE lower(type) = $1 ORDER BY t`,
-		strings.ToLower(strings.TrimSpace(typ)))
+	var out []string // nil when there are none
+	err := eachRow(ctx, db.sql, `SELECT DISTINCT lower(target_ref) AS t FROM relations WHERE lower(type) = $1 ORDER BY t`,
+		[]any{strings.ToLower(strings.TrimSpace(typ))}, func(rows *sql.Rows) error {
+			t, err := scanString(rows)
+			out = append(out, t)
+			return err
+		})
 	if err != nil {
-		return nil, fmt.Errorf("relation targets of %s: %w", typ, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, fmt.Errorf("relation targets of %s: %w", typ, err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("relation targets of %s: %w", typ, err)
 	}
 	return out, nil
@@ -177,22 +161,17 @@ func (db *DB) ExistingRefs(ctx context.Context, refs []string, filter catalog.Fi
 		if err := b.where(db.dialect, filter, nil); err != nil {
 			return nil, fmt.Errorf("existing refs: %w", err)
 		}
-		rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
-		if err != nil {
-			return nil, fmt.Errorf("existing refs: %w", err)
-		}
-		for rows.Next() {
-			var r string
-			if err := rows.Scan(&r); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("existing refs: %w", err)
+		err := eachRow(ctx, db.sql, b.String(), b.args, func(rows *sql.Rows) error {
+			r, err := scanString(rows)
+			if err != nil {
+				return err
 			}
 			for _, g := range given[r] {
 				out[g] = true
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, fmt.Errorf("existing refs: %w", err)
 		}
 	}

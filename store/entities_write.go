@@ -120,21 +120,20 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 
 // locationEntities returns the entities the location emitted before, by ref.
 func locationEntities(ctx context.Context, tx *sql.Tx, locationID string) (map[string]stored, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT ref, uid, hash, parent_ref FROM entities WHERE location_id = $1`, locationID)
-	if err != nil {
-		return nil, fmt.Errorf("read stored entities: %w", err)
-	}
-	defer rows.Close()
 	out := map[string]stored{}
-	for rows.Next() {
+	err := eachRow(ctx, tx, `SELECT ref, uid, hash, parent_ref FROM entities WHERE location_id = $1`, []any{locationID}, func(rows *sql.Rows) error {
 		var ref string
 		var s stored
 		if err := rows.Scan(&ref, &s.uid, &s.hash, &s.parent); err != nil {
-			return nil, fmt.Errorf("read stored entities: %w", err)
+			return err
 		}
 		out[ref] = s
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read stored entities: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // insertEntities inserts new entities, skipping refs that exist already (another location
@@ -274,19 +273,13 @@ func deleteUIDs(ctx context.Context, tx *sql.Tx, d dialect, table, column string
 
 // collectStrings runs b's query and adds the single string column of each row to set.
 func collectStrings(ctx context.Context, tx *sql.Tx, b *builder, set map[string]bool) error {
-	rows, err := tx.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return err
+	return eachRow(ctx, tx, b.String(), b.args, func(rows *sql.Rows) error {
+		s, err := scanString(rows)
+		if err == nil {
+			set[s] = true
 		}
-		set[s] = true
-	}
-	return rows.Err()
+		return err
+	})
 }
 
 // DeleteEntity deletes an entity by uid with its search rows and the relation rows it

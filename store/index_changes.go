@@ -34,13 +34,8 @@ func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]indexer.Ch
 	q := `SELECT ` + docColumns + `, seq, deleted FROM index_documents WHERE seq > $1 ORDER BY seq ` + db.dialect.limitOffset(max(limit, 0), 0)
 	var out []indexer.Change
 	err := db.readIndex(ctx, "read changes after "+strconv.FormatInt(after, 10), func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, q, after)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
 		var live []string
-		for rows.Next() {
+		err := eachRow(ctx, tx, q, []any{after}, func(rows *sql.Rows) error {
 			var c indexer.Change
 			var d docRow
 			if err := rows.Scan(append(d.dest(), &c.Seq, &c.Deleted)...); err != nil {
@@ -48,17 +43,18 @@ func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]indexer.Ch
 			}
 			c.DocID = d.ID
 			if !c.Deleted {
+				var err error
 				if c.Document, err = d.document(); err != nil {
 					return err
 				}
 				live = append(live, d.ID)
 			}
 			out = append(out, c)
-		}
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		rows.Close()
 		byDoc, err := db.chunksOf(ctx, tx, live)
 		if err != nil {
 			return err
@@ -152,21 +148,14 @@ func (db *DB) ChunkTexts(ctx context.Context, fn func(text string) error) error 
 	const q = `SELECT id, text FROM index_chunks WHERE id > $1 ORDER BY id LIMIT $2`
 	after := ""
 	for {
-		rows, err := db.sql.QueryContext(ctx, q, after, chunkTextPage)
-		if err != nil {
-			return fmt.Errorf("read chunk texts: %w", err)
-		}
 		var texts []string
-		for rows.Next() {
+		err := eachRow(ctx, db.sql, q, []any{after, chunkTextPage}, func(rows *sql.Rows) error {
 			var text string
-			if err := rows.Scan(&after, &text); err != nil {
-				rows.Close()
-				return fmt.Errorf("read chunk texts: %w", err)
-			}
+			err := rows.Scan(&after, &text)
 			texts = append(texts, text)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("read chunk texts: %w", err)
 		}
 		for _, t := range texts {

@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/pgvector/pgvector-go"
 )
 
@@ -77,29 +78,25 @@ func (s *vectorScan) Scan(src any) error {
 	return fmt.Errorf("scan vector: unsupported type %T", src)
 }
 
-// parse reads pgvector's text form, [1,2.5,-3e-05].
+// parse reads pgvector's text form, [1,2.5,-3e-05], with pgvector.Vector.Parse (which
+// needs the brackets checked first and refuses "[]", which PostgreSQL never sends).
 func (s *vectorScan) parse(text string) error {
-	inner, ok := strings.CutPrefix(text, "[")
-	inner, ok2 := strings.CutSuffix(inner, "]")
-	if !ok || !ok2 {
+	if len(text) < 2 || text[0] != '[' || text[len(text)-1] != ']' {
 		return fmt.Errorf("scan vector: malformed %.40q", text)
 	}
-	if inner == "" {
+	if text == "[]" {
 		s.v = []float32{}
 		return nil
 	}
-	s.v = make([]float32, 0, strings.Count(inner, ",")+1)
-	for f := range strings.SplitSeq(inner, ",") {
-		x, err := strconv.ParseFloat(f, 32)
-		if err != nil {
-			return fmt.Errorf("scan vector: %w", err)
-		}
-		s.v = append(s.v, float32(x))
+	var v pgvector.Vector
+	if err := v.Parse(text); err != nil {
+		return fmt.Errorf("scan vector: %w", err)
 	}
+	s.v = v.Slice()
 	return nil
 }
 
-// listScan reads a list of strings: a JSON array from SQLite, an array literal
+// listScan reads a list of strings: a JSON array from SQLite, a text[] literal
 // ({a,"b c"}) from PostgreSQL. An empty list reads as nil.
 type listScan struct{ v []string }
 
@@ -139,45 +136,22 @@ func (s *listScan) Scan(src any) error {
 	return nil
 }
 
-// parseTextArray parses a one-dimensional PostgreSQL text[] literal. Elements are quoted
-// (with backslash escapes) when they hold a delimiter, quote, backslash or space; an
-// unquoted NULL is dropped, as the index never stores NULL elements.
-func parseTextArray(s string) ([]string, error) {
-	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
-		return nil, fmt.Errorf("malformed array %.40q", s)
+// typeMaps lends pgx's type maps, which are not safe for concurrent use, to parseTextArray.
+var typeMaps = sync.Pool{New: func() any { return pgtype.NewMap() }}
+
+// parseTextArray parses a one-dimensional PostgreSQL text[] literal with pgx's array
+// scanning; NULL elements are dropped, as the index never stores them.
+func parseTextArray(text string) ([]string, error) {
+	m := typeMaps.Get().(*pgtype.Map)
+	defer typeMaps.Put(m)
+	var elems []*string
+	if err := m.Scan(pgtype.TextArrayOID, pgtype.TextFormatCode, []byte(text), &elems); err != nil {
+		return nil, err
 	}
-	body := s[1 : len(s)-1]
-	var out []string
-	for i := 0; i < len(body); {
-		var elem strings.Builder
-		quoted := body[i] == '"'
-		if quoted {
-			i++
-			for i < len(body) && body[i] != '"' {
-				if body[i] == '\\' && i+1 < len(body) {
-					i++
-				}
-				elem.WriteByte(body[i])
-				i++
-			}
-			if i >= len(body) {
-				return nil, fmt.Errorf("unterminated quote in array %.40q", s)
-			}
-			i++ // closing quote
-		} else {
-			for i < len(body) && body[i] != ',' {
-				elem.WriteByte(body[i])
-				i++
-			}
-		}
-		if quoted || elem.String() != "NULL" {
-			out = append(out, elem.String())
-		}
-		if i < len(body) {
-			if body[i] != ',' {
-				return nil, fmt.Errorf("malformed array %.40q", s)
-			}
-			i++
+	out := make([]string, 0, len(elems))
+	for _, e := range elems {
+		if e != nil {
+			out = append(out, *e)
 		}
 	}
 	return out, nil

@@ -57,20 +57,19 @@ func (db *DB) writeIndex(ctx context.Context, what string, fn func(tx *sql.Tx) e
 // DocumentHashes returns id → Hash of the live documents of source.
 func (db *DB) DocumentHashes(ctx context.Context, source string) (map[string]string, error) {
 	const q = `SELECT id, hash FROM index_documents WHERE source = $1 AND NOT deleted`
-	rows, err := db.sql.QueryContext(ctx, q, source)
+	out := map[string]string{}
+	err := eachRow(ctx, db.sql, q, []any{source}, func(rows *sql.Rows) error {
+		var id, hash string
+		if err := rows.Scan(&id, &hash); err != nil {
+			return err
+		}
+		out[id] = hash
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read document hashes of %s: %w", source, err)
 	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var id, hash string
-		if err := rows.Scan(&id, &hash); err != nil {
-			return nil, fmt.Errorf("read document hashes of %s: %w", source, err)
-		}
-		out[id] = hash
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PutDocument stores d (reviving it if it was deleted) and replaces its chunks, in one

@@ -17,21 +17,16 @@ func (db *DB) CachedEmbeddings(ctx context.Context, model string, hashes []strin
 		var b builder
 		q := `SELECT hash, vector FROM index_embeddings WHERE model = ` + b.arg(model) +
 			` AND hash IN (` + placeholders(&b, part) + `)`
-		rows, err := db.sql.QueryContext(ctx, q, b.args...)
-		if err != nil {
-			return nil, fmt.Errorf("read cached embeddings of %s: %w", model, err)
-		}
-		for rows.Next() {
+		err := eachRow(ctx, db.sql, q, b.args, func(rows *sql.Rows) error {
 			var hash string
 			var vec vectorScan
 			if err := rows.Scan(&hash, &vec); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read cached embeddings of %s: %w", model, err)
+				return err
 			}
 			out[hash] = vec.v
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, fmt.Errorf("read cached embeddings of %s: %w", model, err)
 		}
 	}
@@ -78,22 +73,11 @@ func (db *DB) PendingChunks(ctx context.Context, model string, limit int) ([]ind
 		if m == model {
 			continue
 		}
-		rows, err := db.sql.QueryContext(ctx, q, m)
+		got, err := collectRows(ctx, db.sql, q, []any{m}, scanString)
 		if err != nil {
 			return nil, fmt.Errorf("read chunks not embedded with %s: %w", model, err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read chunks not embedded with %s: %w", model, err)
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read chunks not embedded with %s: %w", model, err)
-		}
+		ids = append(ids, got...)
 	}
 	slices.Sort(ids)
 	if limit > 0 && len(ids) > limit {

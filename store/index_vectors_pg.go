@@ -90,20 +90,19 @@ func (db *DB) EnsureVectorIndex(ctx context.Context, model string, dims int) err
 func hnswIndexes(ctx context.Context, tx *sql.Tx) (map[string]string, error) {
 	const q = `SELECT indexname, indexdef FROM pg_indexes
 		WHERE schemaname = current_schema() AND tablename = 'index_chunks' AND starts_with(indexname, $1)`
-	rows, err := tx.QueryContext(ctx, q, hnswPrefix)
+	out := map[string]string{}
+	err := eachRow(ctx, tx, q, []any{hnswPrefix}, func(rows *sql.Rows) error {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return err
+		}
+		out[name] = def
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list vector indexes: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var name, def string
-		if err := rows.Scan(&name, &def); err != nil {
-			return nil, fmt.Errorf("list vector indexes: %w", err)
-		}
-		out[name] = def
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // quoteLiteral returns s as an SQL string literal (standard_conforming_strings, on since
@@ -223,22 +222,13 @@ func writeFilters(b *builder, f indexer.Filters) {
 
 // scanHits runs b's query, which selects id, doc_id and cosine distance.
 func scanHits(ctx context.Context, tx *sql.Tx, b *builder) ([]indexer.ChunkHit, error) {
-	rows, err := tx.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []indexer.ChunkHit
-	for rows.Next() {
+	return collectRows(ctx, tx, b.String(), b.args, func(sc scanner) (indexer.ChunkHit, error) {
 		var h indexer.ChunkHit
 		var d sql.NullFloat64
-		if err := rows.Scan(&h.ChunkID, &h.DocID, &d); err != nil {
-			return nil, err
-		}
+		err := sc.Scan(&h.ChunkID, &h.DocID, &d)
 		h.Score = similarity(d)
-		out = append(out, h)
-	}
-	return out, rows.Err()
+		return h, err
+	})
 }
 
 // similarity is 1 - cosine distance; a zero vector, whose distance is NaN, scores 0.
@@ -262,21 +252,16 @@ func (db *DB) Similarities(ctx context.Context, model string, vec []float32, ids
 		var b builder
 		q := `SELECT id, vector <=> ` + b.arg(pgvector.NewVector(vec)) + ` FROM index_chunks WHERE model = ` +
 			b.arg(model) + ` AND id IN (` + placeholders(&b, part) + `)`
-		rows, err := db.sql.QueryContext(ctx, q, b.args...)
-		if err != nil {
-			return nil, fmt.Errorf("score chunks of %s: %w", model, dimsMismatch(err))
-		}
-		for rows.Next() {
+		err := eachRow(ctx, db.sql, q, b.args, func(rows *sql.Rows) error {
 			var id string
 			var d sql.NullFloat64
 			if err := rows.Scan(&id, &d); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("score chunks of %s: %w", model, dimsMismatch(err))
+				return err
 			}
 			out[id] = similarity(d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, fmt.Errorf("score chunks of %s: %w", model, dimsMismatch(err))
 		}
 	}

@@ -72,30 +72,24 @@ func (db *DB) pagePositions(ctx context.Context, q catalog.Query) ([]catalog.Pos
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []catalog.Position
-	for rows.Next() {
-		vals := make([]sql.NullString, len(q.OrderBy))
-		dest := []any{new(string)}
+	n := len(q.OrderBy)
+	return collectRows(ctx, db.sql, b.String(), b.args, func(sc scanner) (catalog.Position, error) {
+		vals := make([]sql.NullString, n)
+		pos := catalog.Position{Values: make([]*string, n)}
+		dest := []any{&pos.UID}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+		if err := sc.Scan(dest...); err != nil {
+			return pos, err
 		}
-		pos := catalog.Position{UID: *dest[0].(*string), Values: make([]*string, len(vals))}
 		for i, v := range vals {
 			if v.Valid {
 				pos.Values[i] = &v.String
 			}
 		}
-		out = append(out, pos)
-	}
-	return out, rows.Err()
+		return pos, nil
+	})
 }
 
 // entitiesByUID reads the entities at positions, by uid.

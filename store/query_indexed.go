@@ -96,22 +96,13 @@ func (db *DB) walkNulls(ctx context.Context, q catalog.Query, key string, desc b
 
 // scanPositions runs b, whose rows are a uid and, if valued, one sort value.
 func (db *DB) scanPositions(ctx context.Context, b *builder, valued bool) ([]catalog.Position, error) {
-	rows, err := db.sql.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []catalog.Position
-	for rows.Next() {
+	return collectRows(ctx, db.sql, b.String(), b.args, func(sc scanner) (catalog.Position, error) {
 		p := catalog.Position{Values: make([]*string, 1)}
 		dest := []any{&p.UID}
 		if valued {
 			dest = append(dest, &p.Values[0])
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		err := sc.Scan(dest...)
+		return p, err
+	})
 }
