@@ -143,4 +143,3 @@ func assistantOff() error {
 	return &apiError{status: http.StatusServiceUnavailable, name: "ServiceUnavailableError",
 		msg: "the assistant is not available on this server"}
 }
-

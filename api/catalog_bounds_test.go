@@ -20,7 +20,7 @@ func cursorWith(filter string, limit int) string {
 	if filter != "" {
 		c += `,"filter":` + filter
 	}
-	if limit > 0 {
+	if limit != 0 {
 		c += `,"limit":` + strconv.Itoa(limit)
 	}
 	return url.QueryEscape(base64.StdEncoding.EncodeToString([]byte(c + "}")))
@@ -59,6 +59,8 @@ func TestCatalogQueryBounds(t *testing.T) {
 		{"cursor filter nested 16 deep", "GET", cat + "/entities/by-query?cursor=" + cursorWith(nestedNot(16), 0), "", 200, ""},
 		{"cursor limit too large", "GET", cat + "/entities/by-query?cursor=" + cursorWith("", 1000000), "", 400,
 			"limit 1000000 is too large: at most 1000 are allowed"},
+		{"cursor limit negative", "GET", cat + "/entities/by-query?cursor=" + cursorWith("", -5), "", 400,
+			"limit -5 is negative"},
 		{"1000 filters on by-query", "GET", cat + "/entities/by-query?" + manyFilters(1000), "", 400,
 			"filter has 1000 conditions: at most 100 are allowed"},
 		{"1000 filters on entities", "GET", cat + "/entities?" + manyFilters(1000), "", 400,

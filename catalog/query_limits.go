@@ -63,6 +63,9 @@ func measure(f Filter, d int, depth, conds, values *int) {
 
 // Check returns an error wrapping ErrInvalid when q is beyond the bounds.
 func (q Query) Check() error {
+	if q.Limit < 0 {
+		return errkind.Errorf(ErrInvalid, "limit %d is negative: want 0 (the default) to %d", q.Limit, MaxQueryLimit)
+	}
 	if q.Limit > MaxQueryLimit {
 		return errkind.Errorf(ErrInvalid, "limit %d is too large: at most %d are allowed", q.Limit, MaxQueryLimit)
 	}
