@@ -4,13 +4,14 @@ import (
 	"testing"
 )
 
+// paraphrase is a question and how it should be read: its intent and its subject entity.
+type paraphrase struct{ q, intent, subject string }
+
 // paraphrases were written before the pipeline's answers were looked at: each asks for one
 // relation of one demo entity the way people type, with lower case, missing punctuation,
 // plurals, abbreviations and typos. TestUnderstandParaphrases reports how many the
 // pipeline reads right (intent and subject) and holds a floor.
-var paraphrases = []struct {
-	q, intent, subject string
-}{
+var paraphrases = []paraphrase{
 	{"who owns payments-api", "owner", "component:default/payments-api"},
 	{"Who is the owner of the Payments API service?", "owner", "component:default/payments-api"},
 	{"payment svc owner", "owner", "component:default/payments-api"},
@@ -77,9 +78,16 @@ var paraphrases = []struct {
 const floorUnderstand = 0.8
 
 func TestUnderstandParaphrases(t *testing.T) {
+	checkUnderstanding(t, "paraphrases", paraphrases, floorUnderstand)
+}
+
+// checkUnderstanding reads every question of set and fails when the share read right (the
+// intent, and the subject unless the intent is howto) is below floor.
+func checkUnderstanding(t *testing.T, name string, set []paraphrase, floor float64) {
+	t.Helper()
 	o := newPipelineOrg(t)
 	right := 0
-	for _, p := range paraphrases {
+	for _, p := range set {
 		got, err := o.svc.Explain(as(admin), p.q, nil)
 		if err != nil {
 			t.Fatalf("Explain(%q): %v", p.q, err)
@@ -90,9 +98,9 @@ func TestUnderstandParaphrases(t *testing.T) {
 			t.Logf("%q: got %s %q, want %s %q", p.q, got.Intent, got.Subject, p.intent, p.subject)
 		}
 	}
-	acc := float64(right) / float64(len(paraphrases))
-	t.Logf("understanding: %d of %d paraphrases right (%.2f)", right, len(paraphrases), acc)
-	if acc < floorUnderstand {
-		t.Errorf("understanding accuracy %.2f is below the floor %.2f", acc, floorUnderstand)
+	acc := float64(right) / float64(len(set))
+	t.Logf("%s: %d of %d read right (%.2f)", name, right, len(set), acc)
+	if acc < floor {
+		t.Errorf("%s: understanding accuracy %.2f is below the floor %.2f", name, acc, floor)
 	}
 }
