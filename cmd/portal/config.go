@@ -30,6 +30,7 @@ type Config struct {
 	MaxBodyBytes      int64
 	ShutdownTimeout   time.Duration
 	RefreshInterval   time.Duration
+	PprofAddr         string // where net/http/pprof listens (serve); empty means off
 
 	StaticTokens     commaList // NAME:TOKEN[:ROLE[:SCOPE]] entries; parsed by staticTokens
 	SessionTTL       time.Duration
@@ -135,6 +136,7 @@ func (c *Config) settings() []setting {
 		{groupServer, "max-body-bytes", "PORTAL_MAX_BODY_BYTES", "largest request body accepted, in bytes", &c.MaxBodyBytes},
 		{groupServer, "shutdown-timeout", "PORTAL_SHUTDOWN_TIMEOUT", "how long a graceful shutdown waits for requests in flight", &c.ShutdownTimeout},
 		{groupServer, "refresh-interval", "PORTAL_REFRESH_INTERVAL", "how often every location is re-read; 0 turns periodic refresh off", &c.RefreshInterval},
+		{groupServer, "pprof-addr", "PORTAL_PPROF_ADDR", "address for a net/http/pprof listener (e.g. 127.0.0.1:6060); empty means off. Profiles reveal internals: bind it to loopback", &c.PprofAddr},
 		{groupAuth, "static-tokens", "PORTAL_STATIC_TOKENS", "comma-separated NAME:TOKEN[:ROLE[:SCOPE]] tokens for automation (role default viewer, scope default read)", &c.StaticTokens},
 		{groupAuth, "session-ttl", "PORTAL_SESSION_TTL", "how long a browser session lasts", &c.SessionTTL},
 		{groupAuth, "secure-cookies", "PORTAL_SECURE_COOKIES", "mark session cookies Secure (set it when the portal is served over HTTPS)", &c.SecureCookies},

@@ -120,6 +120,10 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 // serveHTTP serves h on cfg.Addr until ctx ends, then shuts the server down gracefully.
 // The caller's deferred Close then stops the loops, and closes the index and database.
 func (a *app) serveHTTP(ctx context.Context, h http.Handler, stdout io.Writer) error {
+	logFileLimit(a.logger)
+	if err := startPprof(ctx, a.cfg.PprofAddr, a.logger); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
