@@ -1,0 +1,404 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nextportal/portal/internal/errkind"
+)
+
+// Snapshot is the whole stored catalog read at one instant: what a ReadModel is built from.
+type Snapshot struct {
+	// Entities in ascending uid order, each with Relations filled as Store.EntityByRef
+	// fills them (distinct, sorted by type then target; nil when there are none).
+	Entities []SnapshotEntity
+	// Relations is every distinct stored relation row, also those whose source is not a
+	// stored entity (RelationTargets counts them).
+	Relations []RelationRow
+}
+
+// SnapshotEntity is one stored entity with its canonical ref, its parent and its stored
+// search rows (including the metadata.uid row the store adds).
+type SnapshotEntity struct {
+	Entity Entity
+	Ref    string
+	Parent string
+	Search []SearchRow
+}
+
+// SnapshotStore is a Store that can also read its whole catalog at once.
+type SnapshotStore interface {
+	Store
+	CatalogSnapshot(ctx context.Context) (Snapshot, error)
+}
+
+// ReadModel is a Store that answers reads from a derived in-memory model of the catalog and
+// passes writes to the SQL store underneath, which stays the truth. Every write through it
+// that changes entities rebuilds the model from a fresh snapshot before it returns (so a
+// caller reads its own writes), and concurrent writes share rebuilds. Reload rebuilds on
+// demand, e.g. periodically to follow writes made by other replicas. While a rebuild has
+// failed, reads go to the SQL store.
+//
+// Its answers are the SQL store's, byte for byte: the contract suite (store/storetest) and a
+// randomized differential test run against it.
+type ReadModel struct {
+	src    SnapshotStore
+	mu     sync.Mutex // serialises rebuilds
+	wanted atomic.Uint64
+	built  atomic.Uint64
+	cur    atomic.Pointer[model]
+}
+
+// ReadModelStats describes the current model.
+type ReadModelStats struct {
+	Entities  int
+	Rows      int           // search rows held
+	BuildTime time.Duration // how long the last rebuild took (snapshot read and indexing)
+	Ready     bool          // false while reads fall back to SQL after a failed rebuild
+}
+
+// NewReadModel builds the model from src and returns it.
+func NewReadModel(ctx context.Context, src SnapshotStore) (*ReadModel, error) {
+	m := &ReadModel{src: src}
+	if err := m.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Reload rebuilds the model from a fresh snapshot of the store. Callers that arrive while a
+// rebuild they did not see the start of is running wait and rebuild once more.
+func (m *ReadModel) Reload(ctx context.Context) error {
+	want := m.wanted.Add(1)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.built.Load() >= want {
+		return nil // a rebuild that started after this call's write covered it
+	}
+	target := m.wanted.Load()
+	start := time.Now()
+	snap, err := m.src.CatalogSnapshot(context.WithoutCancel(ctx))
+	if err != nil {
+		m.cur.Store(nil)
+		return fmt.Errorf("rebuild catalog read model: %w", err)
+	}
+	md := buildModel(snap)
+	md.buildTime = time.Since(start)
+	m.cur.Store(md)
+	m.built.Store(target)
+	return nil
+}
+
+// Stats describes the current model.
+func (m *ReadModel) Stats() ReadModelStats {
+	md := m.cur.Load()
+	if md == nil {
+		return ReadModelStats{}
+	}
+	return ReadModelStats{Entities: len(md.ents), Rows: md.rows, BuildTime: md.buildTime, Ready: true}
+}
+
+// afterWrite rebuilds the model after a write that changed entities; a failed rebuild leaves
+// reads on SQL and is reported with the write's result.
+func (m *ReadModel) afterWrite(ctx context.Context, err error) error {
+	if err != nil {
+		return err
+	}
+	return m.Reload(ctx)
+}
+
+// ReplaceLocationEntities writes through to the store, then rebuilds when anything changed.
+func (m *ReadModel) ReplaceLocationEntities(ctx context.Context, locationID string, entities []Processed) (ApplyResult, error) {
+	res, err := m.src.ReplaceLocationEntities(ctx, locationID, entities)
+	if err != nil || res.Added+res.Updated+res.Removed == 0 {
+		return res, err
+	}
+	return res, m.afterWrite(ctx, nil)
+}
+
+// DeleteEntity writes through to the store, then rebuilds.
+func (m *ReadModel) DeleteEntity(ctx context.Context, uid string) error {
+	return m.afterWrite(ctx, m.src.DeleteEntity(ctx, uid))
+}
+
+// DeleteLocation writes through to the store, then rebuilds.
+func (m *ReadModel) DeleteLocation(ctx context.Context, id string) error {
+	return m.afterWrite(ctx, m.src.DeleteLocation(ctx, id))
+}
+
+// CreateLocation is the store's; a location alone holds no entities.
+func (m *ReadModel) CreateLocation(ctx context.Context, typ, target string) (Location, error) {
+	return m.src.CreateLocation(ctx, typ, target)
+}
+
+// Locations is the store's.
+func (m *ReadModel) Locations(ctx context.Context) ([]Location, error) { return m.src.Locations(ctx) }
+
+// Location is the store's.
+func (m *ReadModel) Location(ctx context.Context, id string) (Location, error) {
+	return m.src.Location(ctx, id)
+}
+
+// LocationOfEntity is the store's.
+func (m *ReadModel) LocationOfEntity(ctx context.Context, ref string) (Location, error) {
+	return m.src.LocationOfEntity(ctx, ref)
+}
+
+// EntityByRef answers from the model.
+func (m *ReadModel) EntityByRef(ctx context.Context, ref string) (Entity, error) {
+	md := m.cur.Load()
+	if md == nil {
+		return m.src.EntityByRef(ctx, ref)
+	}
+	key := strings.ToLower(ref)
+	i, ok := md.byRef[key]
+	if !ok {
+		return Entity{}, errkind.Errorf(ErrNotFound, "entity by ref %s", key)
+	}
+	return md.ents[i].e, nil
+}
+
+// EntityByUID answers from the model.
+func (m *ReadModel) EntityByUID(ctx context.Context, uid string) (Entity, error) {
+	md := m.cur.Load()
+	if md == nil {
+		return m.src.EntityByUID(ctx, uid)
+	}
+	i, ok := md.byUID[uid]
+	if !ok {
+		return Entity{}, errkind.Errorf(ErrNotFound, "entity by uid %s", uid)
+	}
+	return md.ents[i].e, nil
+}
+
+// ParentRef answers from the model.
+func (m *ReadModel) ParentRef(ctx context.Context, ref string) (string, error) {
+	md := m.cur.Load()
+	if md == nil {
+		return m.src.ParentRef(ctx, ref)
+	}
+	i, ok := md.byRef[strings.ToLower(ref)]
+	if !ok {
+		return "", errkind.Errorf(ErrNotFound, "parent of entity %s", ref)
+	}
+	return md.ents[i].parent, nil
+}
+
+// RelationTargets answers from the model.
+func (m *ReadModel) RelationTargets(ctx context.Context, typ string) ([]string, error) {
+	md := m.cur.Load()
+	if md == nil {
+		return m.src.RelationTargets(ctx, typ)
+	}
+	return slices.Clone(md.relTargets[strings.ToLower(strings.TrimSpace(typ))]), nil
+}
+
+// EntitiesByRefs answers from the model.
+func (m *ReadModel) EntitiesByRefs(ctx context.Context, refs []string, filter Filter) ([]*Entity, error) {
+	md := m.cur.Load()
+	if md == nil {
+		return m.src.EntitiesByRefs(ctx, refs, filter)
+	}
+	if err := checkModelFilter(filter); err != nil {
+		return nil, fmt.Errorf("entities by refs: %w", err)
+	}
+	out := make([]*Entity, len(refs))
+	for j, r := range refs {
+		if i, ok := md.byRef[strings.ToLower(r)]; ok && md.matches(i, filter) {
+			e := md.ents[i].e
+			out[j] = &e
+		}
+	}
+	return out, nil
+}
+
+// ExistingRefs answers from the model.
+func (m *ReadModel) ExistingRefs(ctx context.Context, refs []string, filter Filter) (map[string]bool, error) {
+	md := m.cur.Load()
+	if md == nil {
+		return m.src.ExistingRefs(ctx, refs, filter)
+	}
+	if err := checkModelFilter(filter); err != nil {
+		return nil, fmt.Errorf("existing refs: %w", err)
+	}
+	out := make(map[string]bool, len(refs))
+	for _, r := range refs {
+		i, ok := md.byRef[strings.ToLower(r)]
+		out[r] = ok && md.matches(i, filter)
+	}
+	return out, nil
+}
+
+// Facets answers from the model.
+func (m *ReadModel) Facets(ctx context.Context, filter Filter, facets []string) (map[string][]FacetCount, error) {
+	md := m.cur.Load()
+	if md == nil {
+		return m.src.Facets(ctx, filter, facets)
+	}
+	out := make(map[string][]FacetCount, len(facets))
+	if len(facets) == 0 {
+		return out, nil
+	}
+	var set bitset
+	if !filter.IsZero() {
+		var err error
+		if set, err = md.eval(filter); err != nil {
+			return nil, fmt.Errorf("facets: %w", err)
+		}
+	}
+	for _, f := range facets {
+		counts := map[string]int{}
+		for _, r := range md.byKey[strings.ToLower(f)] {
+			if r.orig != nil && (set == nil || set.has(int(r.idx))) {
+				counts[*r.orig]++
+			}
+		}
+		list := make([]FacetCount, 0, len(counts))
+		for v, n := range counts {
+			list = append(list, FacetCount{Value: v, Count: n})
+		}
+		slices.SortFunc(list, func(a, b FacetCount) int { return strings.Compare(a.Value, b.Value) })
+		out[f] = list
+	}
+	return out, nil
+}
+
+// QueryEntities answers from the model: the filter is a bitset over the entities, the order
+// a permutation of all entities sorted once per snapshot and order, and a cursor a binary
+// search in it.
+func (m *ReadModel) QueryEntities(ctx context.Context, q Query) (Page, error) {
+	md := m.cur.Load()
+	if md == nil {
+		return m.src.QueryEntities(ctx, q)
+	}
+	if err := checkModelQuery(q); err != nil {
+		return Page{}, fmt.Errorf("query entities: %w", err)
+	}
+	set, err := md.eval(q.Filter)
+	if err != nil {
+		return Page{}, fmt.Errorf("query entities: %w", err)
+	}
+	if q.FullText != nil && strings.TrimSpace(q.FullText.Term) != "" {
+		set.and(md.fullText(q.FullText))
+	}
+	page := Page{Total: set.count(), Entities: []Entity{}, Positions: []Position{}}
+	ord := md.order(q.OrderBy)
+	n := len(ord.perm)
+	reverse := q.Before != nil
+	start, step := 0, 1
+	switch {
+	case q.After != nil:
+		// The first entity strictly after the position.
+		start = sortSearch(n, func(k int) bool { return ord.compareTo(k, *q.After) > 0 })
+	case q.Before != nil:
+		// The last entity strictly before the position, walking backwards.
+		start = sortSearch(n, func(k int) bool { return ord.compareTo(k, *q.Before) >= 0 }) - 1
+		step = -1
+	}
+	want := -1
+	if q.Limit > 0 {
+		want = q.Limit + 1 // one more tells whether there are more
+	}
+	var picked []int32
+	skip := q.Offset
+	for k := start; k >= 0 && k < n && want != 0; k += step {
+		i := ord.perm[k]
+		if !set.has(int(i)) {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		picked = append(picked, int32(k))
+		want--
+	}
+	if q.Limit > 0 && len(picked) > q.Limit {
+		page.HasMore = true
+		picked = picked[:q.Limit]
+	}
+	if reverse {
+		slices.Reverse(picked)
+	}
+	for _, k := range picked {
+		i := ord.perm[k]
+		page.Entities = append(page.Entities, md.ents[i].e)
+		page.Positions = append(page.Positions, ord.position(int(k), md.ents[i].e.Metadata.UID))
+	}
+	return page, nil
+}
+
+// sortSearch is sort.Search without the import.
+func sortSearch(n int, f func(int) bool) int {
+	lo, hi := 0, n
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if !f(h) {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo
+}
+
+// checkModelQuery rejects what the SQL store rejects, with its messages.
+func checkModelQuery(q Query) error {
+	switch {
+	case q.Limit < 0 || q.Offset < 0:
+		return errkind.Errorf(ErrInvalid, "negative limit or offset")
+	case q.After != nil && q.Before != nil:
+		return errkind.Errorf(ErrInvalid, "both after and before positions given")
+	}
+	for _, o := range q.OrderBy {
+		if strings.TrimSpace(o.Field) == "" {
+			return errkind.Errorf(ErrInvalid, "order with an empty field")
+		}
+	}
+	for _, p := range []*Position{q.After, q.Before} {
+		if p != nil && len(p.Values) != len(q.OrderBy) {
+			return errkind.Errorf(ErrInvalid, "cursor has %d sort values but the query orders by %d fields", len(p.Values), len(q.OrderBy))
+		}
+	}
+	return checkModelFilter(q.Filter)
+}
+
+// checkModelFilter rejects the filters the SQL store rejects, with its messages.
+func checkModelFilter(f Filter) error {
+	n := 0
+	for _, ok := range []bool{f.Key != "", len(f.AllOf) > 0, len(f.AnyOf) > 0, f.Not != nil} {
+		if ok {
+			n++
+		}
+	}
+	if n > 1 {
+		return errkind.Errorf(ErrInvalid, "filter sets more than one of key, allOf, anyOf and not")
+	}
+	if f.Key != "" {
+		key := strings.ToLower(strings.TrimSpace(f.Key))
+		if key == "" {
+			return errkind.Errorf(ErrInvalid, "filter has an empty key")
+		}
+		if typ, ok := strings.CutPrefix(key, relationsKeyPrefix); ok && typ == "" {
+			return errkind.Errorf(ErrInvalid, "filter key %q names no relation type", key)
+		}
+	}
+	var errs []error
+	for _, sub := range append(slices.Clone(f.AllOf), f.AnyOf...) {
+		errs = append(errs, checkModelFilter(sub))
+	}
+	if f.Not != nil {
+		errs = append(errs, checkModelFilter(*f.Not))
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
