@@ -45,7 +45,7 @@ func TestBackstageCatalogClient(t *testing.T) {
 	}
 
 	db := storetest.New(t)
-	svc := catalog.NewService(db, []string{root})
+	svc := catalog.NewService(testCatalogStore(t, db), []string{root})
 	_, applied, err := svc.Import(auth.NewContext(t.Context(), auth.System()), filepath.Join(root, "catalog", "catalog-info.yaml"))
 	if err != nil {
 		t.Fatalf("import the fixture catalog: %v", err)

@@ -58,6 +58,21 @@ type testClock struct{ offset atomic.Int64 }
 func (c *testClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
+// testCatalogStore returns the catalog store tests serve from: the in-memory read model over
+// db, as `portal serve` runs by default, or db itself when PORTAL_TEST_SQL_ONLY is set (to
+// check that both give the same answers).
+func testCatalogStore(t *testing.T, db *store.DB) catalog.Store {
+	t.Helper()
+	if os.Getenv("PORTAL_TEST_SQL_ONLY") != "" {
+		return db
+	}
+	m, err := catalog.NewReadModel(t.Context(), db)
+	if err != nil {
+		t.Fatalf("catalog read model: %v", err)
+	}
+	return m
+}
+
 // newTestEnv starts a server over a fresh store. Its only file root is a temp dir. Unless
 // d says otherwise it has its own auth.Service with the test principals.
 func newTestEnv(t *testing.T, d api.Deps) *testEnv {
@@ -74,7 +89,7 @@ func newTestEnvOn(t *testing.T, db *store.DB, d api.Deps) *testEnv {
 	if r, err := filepath.EvalSymlinks(root); err == nil {
 		root = r
 	}
-	svc := catalog.NewService(db, []string{root})
+	svc := catalog.NewService(testCatalogStore(t, db), []string{root})
 	clock := &testClock{}
 	authSvc := auth.NewService(auth.Options{Store: db, Directory: svc, Now: clock.Now})
 	d.Catalog = svc

@@ -30,7 +30,9 @@ type Config struct {
 	MaxBodyBytes      int64
 	ShutdownTimeout   time.Duration
 	RefreshInterval   time.Duration
-	PprofAddr         string // where net/http/pprof listens (serve); empty means off
+	PprofAddr         string        // where net/http/pprof listens (serve); empty means off
+	ReadModel         bool          // serve catalog reads from the in-memory read model
+	ReadModelResync   time.Duration // how often serve rebuilds the read model from the database; 0: only after its own writes
 
 	StaticTokens     commaList // NAME:TOKEN[:ROLE[:SCOPE]] entries; parsed by staticTokens
 	SessionTTL       time.Duration
@@ -62,6 +64,8 @@ func defaultConfig() Config {
 		MaxBodyBytes:    1 << 20,
 		ShutdownTimeout: 15 * time.Second,
 		RefreshInterval: 5 * time.Minute,
+		ReadModel:       true,
+		ReadModelResync: time.Minute,
 		SessionTTL:      12 * time.Hour,
 		OIDCClaim:       "email",
 		OIDCRole:        "developer",
@@ -137,6 +141,8 @@ func (c *Config) settings() []setting {
 		{groupServer, "shutdown-timeout", "PORTAL_SHUTDOWN_TIMEOUT", "how long a graceful shutdown waits for requests in flight", &c.ShutdownTimeout},
 		{groupServer, "refresh-interval", "PORTAL_REFRESH_INTERVAL", "how often every location is re-read; 0 turns periodic refresh off", &c.RefreshInterval},
 		{groupServer, "pprof-addr", "PORTAL_PPROF_ADDR", "address for a net/http/pprof listener (e.g. 127.0.0.1:6060); empty means off. Profiles reveal internals: bind it to loopback", &c.PprofAddr},
+		{groupServer, "read-model", "PORTAL_READ_MODEL", "answer catalog reads from an in-memory model of the catalog kept current from the database (false: every read queries the database)", &c.ReadModel},
+		{groupServer, "read-model-resync", "PORTAL_READ_MODEL_RESYNC", "how often the read model is rebuilt from the database, to follow other replicas' writes; 0 means only after this server's own writes", &c.ReadModelResync},
 		{groupAuth, "static-tokens", "PORTAL_STATIC_TOKENS", "comma-separated NAME:TOKEN[:ROLE[:SCOPE]] tokens for automation (role default viewer, scope default read)", &c.StaticTokens},
 		{groupAuth, "session-ttl", "PORTAL_SESSION_TTL", "how long a browser session lasts", &c.SessionTTL},
 		{groupAuth, "secure-cookies", "PORTAL_SECURE_COOKIES", "mark session cookies Secure (set it when the portal is served over HTTPS)", &c.SecureCookies},

@@ -45,6 +45,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdin
 		return err
 	}
 	defer a.Close()
+	if err := a.useReadModel(sysCtx); err != nil {
+		return err
+	}
 
 	deps, err := a.serverDeps(sysCtx, demoPath, stdout)
 	if err != nil {
