@@ -31,6 +31,12 @@ func benchEngines(b *testing.B, fn func(b *testing.B, db *store.DB)) {
 // seedBench stores benchEntities generated components, APIs and groups in one location.
 func seedBench(b *testing.B, db *store.DB) {
 	b.Helper()
+	seedBenchN(b, db, benchEntities)
+}
+
+// seedBenchN stores n generated components, APIs and groups in one location.
+func seedBenchN(b *testing.B, db *store.DB, benchEntities int) {
+	b.Helper()
 	ctx := b.Context()
 	loc, err := db.CreateLocation(ctx, "file", "/bench")
 	if err != nil {

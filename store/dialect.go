@@ -46,7 +46,7 @@ type dialect struct {
 // for ON DELETE CASCADE, BEGIN IMMEDIATE so a transaction holds the write lock from its
 // start, and a time format that sorts as text.
 const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+	"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)&_txlock=immediate&_time_format=sqlite"
 
 var (
 	sqliteDialect = dialect{

@@ -1,0 +1,81 @@
+package store_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/store"
+	"github.com/nextportal/portal/store/storetest"
+)
+
+// BenchmarkReplaceLocation10k stores 10,000 entities of one location into an empty
+// database: the store's part of ingesting a large location.
+func BenchmarkReplaceLocation10k(b *testing.B) {
+	for _, e := range []struct {
+		name string
+		open func(testing.TB) *store.DB
+	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+		b.Run(e.name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				db := e.open(b)
+				b.StartTimer()
+				seedBenchN(b, db, benchEntities)
+			}
+		})
+	}
+}
+
+// BenchmarkReadModelBuild builds the read model over 10,000 and 100,000 entities and
+// reports the heap it holds.
+func BenchmarkReadModelBuild(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("sqlite/%d", n), func(b *testing.B) {
+			db := storetest.SQLite(b)
+			seedBenchN(b, db, n)
+			var m *catalog.ReadModel
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for b.Loop() {
+				var err error
+				if m, err = catalog.NewReadModel(b.Context(), db); err != nil {
+					b.Fatal(err)
+				}
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MiB-held")
+			b.ReportMetric(float64(m.Stats().Entities), "entities")
+		})
+	}
+}
+
+// BenchmarkReadModelQuery is BenchmarkQueryFilterCursor's first page and the facets of
+// kind, answered by the read model, with a viewer's visibility filter.
+func BenchmarkReadModelQuery(b *testing.B) {
+	db := storetest.SQLite(b)
+	seedBench(b, db)
+	m, err := catalog.NewReadModel(b.Context(), db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	restricted := catalog.Filter{Key: catalog.SearchKeyVisibility, Values: []string{"restricted"}}
+	f := catalog.Filter{AllOf: []catalog.Filter{{Key: "kind", Values: []string{"component"}}, {Not: &restricted}}}
+	b.Run("by-query", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := m.QueryEntities(b.Context(), catalog.Query{Filter: f, Limit: 20}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("facets", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := m.Facets(b.Context(), catalog.Filter{Not: &restricted}, []string{"kind"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
