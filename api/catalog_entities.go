@@ -123,7 +123,7 @@ func (s *Server) getEntityByUID(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(c, http.StatusOK, outEntity(e, nil))
+	writeJSONTagged(c, outEntity(e, nil))
 	return nil
 }
 
@@ -169,7 +169,7 @@ func (s *Server) getEntityByName(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(c, http.StatusOK, outEntity(e, nil))
+	writeJSONTagged(c, outEntity(e, nil))
 	return nil
 }
 

@@ -77,6 +77,13 @@ func relativeURL(r *http.Request) string {
 
 // writeJSON writes v as JSON without HTML escaping, like Express's res.json.
 func writeJSON(c *gin.Context, status int, v any) {
+	// A JSON answer may hold what only this caller may see: no cache keeps it.
+	c.Header("Cache-Control", "no-store")
+	writeBody(c, status, encodeJSON(v))
+}
+
+// encodeJSON encodes v as writeJSON sends it.
+func encodeJSON(v any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -84,7 +91,5 @@ func writeJSON(c *gin.Context, status int, v any) {
 		// Only a programmer error (an unencodable type) gets here.
 		panic(err)
 	}
-	// A JSON answer may hold what only this caller may see: no cache keeps it.
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "application/json; charset=utf-8", bytes.TrimRight(buf.Bytes(), "\n"))
+	return bytes.TrimRight(buf.Bytes(), "\n")
 }

@@ -207,6 +207,7 @@ func (m *ReadModel) EntitiesByRefs(ctx context.Context, refs []string, filter Fi
 	if err := checkModelFilter(filter); err != nil {
 		return nil, fmt.Errorf("entities by refs: %w", err)
 	}
+	filter = normalized(filter)
 	out := make([]*Entity, len(refs))
 	for j, r := range refs {
 		if i, ok := md.byRef[strings.ToLower(r)]; ok && md.matches(i, filter) {
@@ -226,6 +227,7 @@ func (m *ReadModel) ExistingRefs(ctx context.Context, refs []string, filter Filt
 	if err := checkModelFilter(filter); err != nil {
 		return nil, fmt.Errorf("existing refs: %w", err)
 	}
+	filter = normalized(filter)
 	out := make(map[string]bool, len(refs))
 	for _, r := range refs {
 		i, ok := md.byRef[strings.ToLower(r)]

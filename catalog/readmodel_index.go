@@ -243,8 +243,17 @@ func (md *model) leaf(key string, values []string) bitset {
 	return b
 }
 
-// matches reports whether entity i matches f (which passed checkModelFilter), testing its
-// own rows: cheaper than a set when only a few entities are asked about.
+// normalized returns f with every leaf's key and values trimmed and lowercased, as the SQL
+// store compares them, so matches need not redo it per entity.
+func normalized(f Filter) Filter {
+	return mapLeaves(f, func(leaf Filter) Filter {
+		key, vals := leafArgs(leaf.Key, leaf.Values)
+		return Filter{Key: key, Values: vals}
+	})
+}
+
+// matches reports whether entity i matches f (normalized, and passed checkModelFilter),
+// testing its own rows: cheaper than a set when only a few entities are asked about.
 func (md *model) matches(i int32, f Filter) bool {
 	switch {
 	case f.Key != "":
@@ -270,12 +279,12 @@ func (md *model) matches(i int32, f Filter) bool {
 	}
 }
 
-func (md *model) leafMatches(i int32, key string, values []string) bool {
-	key, vals := leafArgs(key, values)
+// leafMatches tests a normalized leaf against entity i.
+func (md *model) leafMatches(i int32, key string, vals []string) bool {
 	e := &md.ents[i]
 	if typ, ok := strings.CutPrefix(key, relationsKeyPrefix); ok {
 		for _, r := range e.e.Relations {
-			if strings.ToLower(r.Type) == typ && (len(vals) == 0 || slices.Contains(vals, r.TargetRef)) {
+			if strings.EqualFold(r.Type, typ) && (len(vals) == 0 || slices.Contains(vals, r.TargetRef)) {
 				return true
 			}
 		}

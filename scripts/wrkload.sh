@@ -7,6 +7,7 @@
 # DATABASE_URL is set, on PostgreSQL. Install wrk with scripts/install-wrk.sh.
 #
 #   ENTITIES=10000 CONNS=32 DURATION=10s MANY=5000 scripts/wrkload.sh
+#   READ_MODEL=false scripts/wrkload.sh   # every read from the database, for comparison
 #   PPROF=1 scripts/wrkload.sh   # also saves a 10 s CPU profile of by-query per engine
 set -euo pipefail
 
@@ -61,7 +62,7 @@ run_engine() {
   export PORTAL_DATA_DIR="$work/data-$name" PORTAL_FILE_LOCATION_ROOTS="$work/catalog" DATABASE_URL="$url"
   local port=$((21000 + RANDOM % 2000)) pprof=$((23000 + RANDOM % 2000))
   base="http://127.0.0.1:$port"
-  "$work/portal" serve --addr "127.0.0.1:$port" --pprof-addr "127.0.0.1:$pprof" --refresh-interval 0 --log-level warn \
+  "$work/portal" serve --addr "127.0.0.1:$port" --pprof-addr "127.0.0.1:$pprof" --refresh-interval 0 --log-level warn --read-model="${READ_MODEL:-true}" \
     >"$work/serve-$name.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 300); do
@@ -89,6 +90,17 @@ run_engine() {
     curl -fsS -H "Authorization: Bearer $viewer" "$base/api/search/query?term=$term" | grep -q '"type"' && break
     sleep 0.2
   done
+  # Search indexes the new entities in the background: wait until the server is idle
+  # (under 10% of a core for a second), so indexing does not run during the measurement.
+  local idle0=$SECONDS
+  for _ in $(seq 1 600); do
+    local c1 c2
+    c1=$(awk '{print $14 + $15}' /proc/$pid/stat)
+    sleep 1
+    c2=$(awk '{print $14 + $15}' /proc/$pid/stat)
+    [ $((c2 - c1)) -lt $(($(getconf CLK_TCK) / 10)) ] && break
+  done
+  echo "server idle (background indexing done) $((SECONDS - idle0))s after the entities were queryable"
   echo "load avg before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   bench "by-name" "$conns" "/api/catalog/entities/by-name/component/default/$component"
   bench "by-query kind=component" "$conns" "/api/catalog/entities/by-query?filter=kind=component&limit=20"
@@ -107,7 +119,7 @@ run_engine() {
   pid=""
 }
 
-echo "wrk load run: $n generated entities, $conns connections x $duration per route, viewer token, $(nproc) cores"
+echo "wrk load run: $n generated entities, $conns connections x $duration per route, viewer token, read model ${READ_MODEL:-true}, $(nproc) cores"
 run_engine sqlite
 if [ -n "$pgurl" ]; then
   db="$(sed -E 's#.*/([^/?]+)(\?.*)?$#\1#' <<<"$pgurl")_wrk"
