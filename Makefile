@@ -5,7 +5,8 @@
 #   make test      go vet + go test ./... (installs the npm deps of the Backstage client test first when npm is there)
 #   make test-pg   make test against PostgreSQL (DATABASE_URL, the server on 127.0.0.1:5432, or a throwaway cluster)
 #   make fuzz      run every Go fuzz target for FUZZTIME (default 5m) each, one after another
-#   make bench     Go benchmarks, then the HTTP load runs (catalog routes; search over ~100,000 chunks)
+#   make bench     Go benchmarks, then the HTTP load runs (catalog routes; search over ~100,000 chunks;
+#                  wrk over the four routes compared with Backstage, scripts/wrkload.sh)
 #   make eval      search quality: the four classic IR sets and the demo set, set × mode, ratio to plain BM25
 #   make lint      gofmt, go vet, staticcheck
 #   make clean     remove bin/ and ./.data
@@ -68,6 +69,8 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/loadtest.sh
 	scripts/searchload.sh
+	scripts/install-wrk.sh
+	scripts/wrkload.sh
 
 # The IR sets are read from PORTAL_IR_DATA, else ../shared/data/ir beside the repository.
 eval:
