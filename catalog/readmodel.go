@@ -17,6 +17,8 @@ type Snapshot struct {
 	// Entities in ascending uid order, each with Relations filled as Store.EntityByRef
 	// fills them (distinct, sorted by type then target; nil when there are none).
 	Entities []SnapshotEntity
+	// Version fingerprints the entities' state (SnapshotStore.CatalogVersion).
+	Version string
 	// Relations is every distinct stored relation row, also those whose source is not a
 	// stored entity (RelationTargets counts them).
 	Relations []RelationRow
@@ -31,10 +33,14 @@ type SnapshotEntity struct {
 	Search []SearchRow
 }
 
-// SnapshotStore is a Store that can also read its whole catalog at once.
+// SnapshotStore is a Store that can also read its whole catalog at once, and tell cheaply
+// whether it changed.
 type SnapshotStore interface {
 	Store
 	CatalogSnapshot(ctx context.Context) (Snapshot, error)
+	// CatalogVersion fingerprints the catalog's state; it equals the Version of a snapshot of
+	// the same state and changes with every write to an entity.
+	CatalogVersion(ctx context.Context) (string, error)
 }
 
 // ReadModel is a Store that answers reads from a derived in-memory model of the catalog and
@@ -92,6 +98,22 @@ func (m *ReadModel) Reload(ctx context.Context) error {
 	m.cur.Store(md)
 	m.built.Store(target)
 	return nil
+}
+
+// Resync rebuilds the model when the store changed since it was built (writes made by
+// other replicas, or directly to the database): a cheap fingerprint read when nothing did.
+func (m *ReadModel) Resync(ctx context.Context) error {
+	md := m.cur.Load()
+	if md != nil {
+		v, err := m.src.CatalogVersion(ctx)
+		if err != nil {
+			return fmt.Errorf("resync catalog read model: %w", err)
+		}
+		if v == md.version {
+			return nil
+		}
+	}
+	return m.Reload(ctx)
 }
 
 // Stats describes the current model.

@@ -25,6 +25,7 @@ type model struct {
 	relTargets map[string][]string // lowercased type -> sorted distinct lowercased targets
 	rows       int
 	buildTime  time.Duration
+	version    string
 
 	ordersMu sync.Mutex
 	orders   map[string]*ordering // by orderKey
@@ -56,6 +57,7 @@ func buildModel(snap Snapshot) *model {
 		relTo:      map[string]map[string][]int32{},
 		relTargets: map[string][]string{},
 		orders:     map[string]*ordering{},
+		version:    snap.Version,
 	}
 	// The store returns uids in byte order already; sort defensively so binary searches
 	// and "entity order is uid order" always hold.

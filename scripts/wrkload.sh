@@ -44,10 +44,17 @@ component=$(awk '/^kind: Component/ {c=1} c && /^  name:/ {print $2; exit}' "$wo
 bench() {
   local label=$1 c=$2 path=$3 out
   WRK_TOKEN=$viewer wrk -t2 -c"$c" -d2s -s scripts/wrk-report.lua "$base$path" >/dev/null 2>&1 || true
+  local t0 t1 cpu
+  t0=$(awk '{print $14 + $15}' /proc/$pid/stat)
   out=$(WRK_TOKEN=$viewer wrk -t2 -c"$c" -d"$duration" --timeout 5s -s scripts/wrk-report.lua "$base$path" 2>&1 | awk '/^RESULT/')
+  t1=$(awk '{print $14 + $15}' /proc/$pid/stat)
   read -r _ rps p50 p95 p99 non2xx errs <<<"$out"
-  printf '%-22s c=%-5s %8s req/s  p50 %7sms  p95 %7sms  p99 %7sms  non-2xx %s  socket errors %s\n' \
-    "$label" "$c" "$rps" "$p50" "$p95" "$p99" "$non2xx" "$errs"
+  # The server's own CPU time per request: comparable across runs on a shared machine,
+  # where requests/s mostly says how much CPU the server was given.
+  cpu=$(awk -v d="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v r="$rps" -v s="${duration%s}" \
+    'BEGIN {n = r * s; if (n > 0) printf "%.3f", d / hz * 1000 / n; else print "-"}')
+  printf '%-22s c=%-5s %8s req/s  p50 %7sms  p95 %7sms  p99 %7sms  non-2xx %s  socket errors %s  server CPU %s ms/req\n' \
+    "$label" "$c" "$rps" "$p50" "$p95" "$p99" "$non2xx" "$errs" "$cpu"
 }
 
 # total PATH: the totalItems of a by-query answer as the admin.

@@ -142,7 +142,7 @@ func (c *Config) settings() []setting {
 		{groupServer, "refresh-interval", "PORTAL_REFRESH_INTERVAL", "how often every location is re-read; 0 turns periodic refresh off", &c.RefreshInterval},
 		{groupServer, "pprof-addr", "PORTAL_PPROF_ADDR", "address for a net/http/pprof listener (e.g. 127.0.0.1:6060); empty means off. Profiles reveal internals: bind it to loopback", &c.PprofAddr},
 		{groupServer, "read-model", "PORTAL_READ_MODEL", "answer catalog reads from an in-memory model of the catalog kept current from the database (false: every read queries the database)", &c.ReadModel},
-		{groupServer, "read-model-resync", "PORTAL_READ_MODEL_RESYNC", "how often the read model is rebuilt from the database, to follow other replicas' writes; 0 means only after this server's own writes", &c.ReadModelResync},
+		{groupServer, "read-model-resync", "PORTAL_READ_MODEL_RESYNC", "how often serve checks whether the database changed behind it (other replicas' writes) and then rebuilds the read model; 0 means only after its own writes", &c.ReadModelResync},
 		{groupAuth, "static-tokens", "PORTAL_STATIC_TOKENS", "comma-separated NAME:TOKEN[:ROLE[:SCOPE]] tokens for automation (role default viewer, scope default read)", &c.StaticTokens},
 		{groupAuth, "session-ttl", "PORTAL_SESSION_TTL", "how long a browser session lasts", &c.SessionTTL},
 		{groupAuth, "secure-cookies", "PORTAL_SECURE_COOKIES", "mark session cookies Secure (set it when the portal is served over HTTPS)", &c.SecureCookies},

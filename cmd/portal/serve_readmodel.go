@@ -10,8 +10,8 @@ import (
 
 // useReadModel builds the catalog's in-memory read model over the database, when the
 // configuration asks for it, and makes the app's catalog answer reads from it. Writes go
-// through it to the database (the truth) and rebuild it; a loop rebuilds it every
-// ReadModelResync as well, to follow writes other replicas made to a shared database.
+// through it to the database (the truth) and rebuild it; a loop checks every ReadModelResync
+// whether the database changed otherwise (other replicas sharing it) and rebuilds it then.
 func (a *app) useReadModel(ctx context.Context) error {
 	if !a.cfg.ReadModel {
 		return nil
@@ -34,7 +34,7 @@ func (a *app) useReadModel(ctx context.Context) error {
 				case <-ctx.Done():
 					return
 				case <-t.C:
-					if err := m.Reload(ctx); err != nil {
+					if err := m.Resync(ctx); err != nil {
 						a.logger.Warn("catalog read model: resync failed; reads use the database until the next one", "err", err)
 					}
 				}
