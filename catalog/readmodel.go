@@ -276,17 +276,22 @@ func (m *ReadModel) Facets(ctx context.Context, filter Filter, facets []string) 
 		}
 	}
 	for _, f := range facets {
-		counts := map[string]int{}
-		for _, r := range md.byKey[strings.ToLower(f)] {
-			if r.orig != nil && (set == nil || set.has(int(r.idx))) {
-				counts[*r.orig]++
+		groups := md.facets[strings.ToLower(f)]
+		list := make([]FacetCount, 0, len(groups))
+		for _, g := range groups {
+			n := len(g.idx)
+			if set != nil {
+				n = 0
+				for _, i := range g.idx {
+					if set.has(int(i)) {
+						n++
+					}
+				}
+			}
+			if n > 0 {
+				list = append(list, FacetCount{Value: g.value, Count: n})
 			}
 		}
-		list := make([]FacetCount, 0, len(counts))
-		for v, n := range counts {
-			list = append(list, FacetCount{Value: v, Count: n})
-		}
-		slices.SortFunc(list, func(a, b FacetCount) int { return strings.Compare(a.Value, b.Value) })
 		out[f] = list
 	}
 	return out, nil

@@ -23,6 +23,8 @@ type model struct {
 	relAll     map[string][]int32
 	relTo      map[string]map[string][]int32
 	relTargets map[string][]string // lowercased type -> sorted distinct lowercased targets
+	// facets groups, per key, the rows with an original value by that value (sorted).
+	facets map[string][]facetGroup
 	rows       int
 	buildTime  time.Duration
 	version    string
@@ -35,6 +37,12 @@ type modelEntity struct {
 	e      Entity
 	parent string
 	search []SearchRow
+}
+
+// facetGroup is one original value of a key and the entities of its rows (one per row).
+type facetGroup struct {
+	value string
+	idx   []int32
 }
 
 // keyRow is one search row of a key: its entity, value and original value.
@@ -112,6 +120,25 @@ func buildModel(snap Snapshot) *model {
 	}
 	for _, ts := range md.relTargets {
 		slices.Sort(ts)
+	}
+	md.facets = make(map[string][]facetGroup, len(md.byKey))
+	for key, rows := range md.byKey {
+		at := map[string]int{}
+		var groups []facetGroup
+		for _, r := range rows {
+			if r.orig == nil {
+				continue
+			}
+			g, ok := at[*r.orig]
+			if !ok {
+				g = len(groups)
+				at[*r.orig] = g
+				groups = append(groups, facetGroup{value: *r.orig})
+			}
+			groups[g].idx = append(groups[g].idx, r.idx)
+		}
+		slices.SortFunc(groups, func(a, b facetGroup) int { return strings.Compare(a.value, b.value) })
+		md.facets[key] = groups
 	}
 	return md
 }
