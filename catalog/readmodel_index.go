@@ -24,10 +24,10 @@ type model struct {
 	relTo      map[string]map[string][]int32
 	relTargets map[string][]string // lowercased type -> sorted distinct lowercased targets
 	// facets groups, per key, the rows with an original value by that value (sorted).
-	facets map[string][]facetGroup
-	rows       int
-	buildTime  time.Duration
-	version    string
+	facets    map[string][]facetGroup
+	rows      int
+	buildTime time.Duration
+	version   string
 
 	ordersMu sync.Mutex
 	orders   map[string]*ordering // by orderKey
