@@ -9,7 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/assistant/slack"
 	"github.com/nextportal/portal/internal/errkind"
 )
@@ -75,7 +74,7 @@ func scanSlackJob(sc scanner) (slack.Job, error) {
 		return j, fmt.Errorf("slack job %d: request: %w", j.ID, err)
 	}
 	if answer.Valid {
-		j.Answer = new(assistant.Answer)
+		j.Answer = new(slack.Answered)
 		if err := json.Unmarshal([]byte(answer.String), j.Answer); err != nil {
 			return j, fmt.Errorf("slack job %d: answer: %w", j.ID, err)
 		}
@@ -85,7 +84,7 @@ func scanSlackJob(sc scanner) (slack.Job, error) {
 }
 
 // SaveSlackAnswer keeps a job's composed answer.
-func (db *DB) SaveSlackAnswer(ctx context.Context, id int64, a assistant.Answer) error {
+func (db *DB) SaveSlackAnswer(ctx context.Context, id int64, a slack.Answered) error {
 	b, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("save slack answer %d: %w", id, err)

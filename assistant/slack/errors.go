@@ -13,3 +13,7 @@ var (
 	// ErrUnavailable means the bot is not configured (no signing secret). (503)
 	ErrUnavailable = errkind.New(errkind.Unavailable, "the Slack bot is not configured")
 )
+
+// ErrReplayed means a request whose signature was already accepted within the window: a
+// captured request sent again. Slack's own retries are signed anew. (401)
+var ErrReplayed = errkind.Errorf(ErrUnsigned, "the Slack request was already received")

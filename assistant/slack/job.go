@@ -40,7 +40,14 @@ type Job struct {
 	Created  time.Time
 	// Answer is the composed answer once the assistant has answered, so that a retry after
 	// a failed post sends the same answer instead of asking again.
-	Answer *assistant.Answer
+	Answer *Answered
+}
+
+// Answered is a job's answer as it will be posted.
+type Answered struct {
+	Answer assistant.Answer `json:"answer"`
+	Turn   int              `json:"turn"`   // the answer's turn in its conversation, for feedback
+	Linked bool             `json:"linked"` // the asker is a portal user (else: public answers only)
 }
 
 // Store keeps jobs and which assistant conversation a Slack thread is. The store adapter
@@ -53,7 +60,7 @@ type Store interface {
 	// moves their NextAt to now+lease so that no other worker takes them meanwhile.
 	ClaimSlackJobs(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Job, error)
 	// SaveSlackAnswer keeps the answer of job id; ErrNotFound if there is no such job.
-	SaveSlackAnswer(ctx context.Context, id int64, a assistant.Answer) error
+	SaveSlackAnswer(ctx context.Context, id int64, a Answered) error
 	// RetrySlackJob records a failed attempt of job id: Attempts+1, the error text, and
 	// the time it is due again.
 	RetrySlackJob(ctx context.Context, id int64, nextAt time.Time, lastErr string) error

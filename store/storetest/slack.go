@@ -137,8 +137,8 @@ func testSlackLifecycle(t *testing.T, s slack.Store) {
 		t.Fatalf("claim = %v, %v", js, err)
 	}
 	id := js[0].ID
-	ans := assistant.Answer{ConversationID: "c1", Answer: "team-payments owns it [1]", Composer: "local",
-		Citations: []assistant.Citation{{N: 1, Ref: "component:default/payments-api", Title: "payments-api", URL: "/catalog/default/component/payments-api"}}}
+	ans := slack.Answered{Turn: 2, Linked: true, Answer: assistant.Answer{ConversationID: "c1", Answer: "team-payments owns it [1]", Composer: "local",
+		Citations: []assistant.Citation{{N: 1, Ref: "component:default/payments-api", Title: "payments-api", URL: "/catalog/default/component/payments-api"}}}}
 	if err := s.SaveSlackAnswer(ctx, id, ans); err != nil {
 		t.Fatalf("SaveSlackAnswer: %v", err)
 	}
