@@ -41,4 +41,3 @@ func (s *Server) mcpHandler() gin.HandlerFunc {
 	}
 	return gin.WrapH(mcp.Handler(d, nil))
 }
-
