@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	sdkauth "github.com/modelcontextprotocol/go-sdk/auth"
@@ -87,8 +89,7 @@ func Handler(d Deps, principalOf func(ctx context.Context, token string, r *http
 			return auth.FromContext(r.Context()), nil
 		}
 	}
-	srv := NewServer(d)
-	h := sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return srv },
+	h := sdk.NewStreamableHTTPHandler(newServerCache(d).server,
 		&sdk.StreamableHTTPOptions{Stateless: true, JSONResponse: true, Logger: d.Logger})
 	verify := func(ctx context.Context, token string, r *http.Request) (*sdkauth.TokenInfo, error) {
 		p, err := principalOf(ctx, token, r)
@@ -101,6 +102,34 @@ func Handler(d Deps, principalOf func(ctx context.Context, token string, r *http
 			Extra: map[string]any{principalKey: p}}, nil
 	}
 	return sdkauth.RequireBearerToken(verify, nil)(h)
+}
+
+// serverCache holds the server, rebuilt when the registry's tools change: capabilities may
+// register tools after the HTTP server was built.
+type serverCache struct {
+	d   Deps
+	mu  sync.Mutex
+	key string
+	srv *sdk.Server
+}
+
+func newServerCache(d Deps) *serverCache { return &serverCache{d: d} }
+
+// server returns the server for the registry as it is now.
+func (c *serverCache) server(*http.Request) *sdk.Server {
+	var names []string
+	if c.d.Tools != nil {
+		for _, t := range c.d.Tools.Tools() {
+			names = append(names, t.Name())
+		}
+	}
+	key := strings.Join(names, ",")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.srv == nil || key != c.key {
+		c.srv, c.key = NewServer(c.d), key
+	}
+	return c.srv
 }
 
 // principalOf returns the caller of a tool call, as the bearer check established it.
