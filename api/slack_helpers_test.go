@@ -70,7 +70,7 @@ type fakeSlack struct {
 	userInfos int
 }
 
-func newFakeSlack(t *testing.T) *fakeSlack {
+func newFakeSlack(t testing.TB) *fakeSlack {
 	f := &fakeSlack{emails: map[string]string{
 		slackViewer: "viewer@fernway.example", slackOwner: "owner@fernway.example", slackStranger: "stranger@elsewhere.example"}}
 	mux := http.NewServeMux()
