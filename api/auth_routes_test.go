@@ -83,7 +83,7 @@ func TestRouteAccess(t *testing.T) {
 	// The OIDC routes are served when OIDC is configured; its issuer is down here.
 	// The search routes answer over an empty index of their own.
 	slot := &assistantSlot{}
-	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t), Assistant: slot})
+	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t), Assistant: slot, MCP: true})
 	addAssistant(t, env, slot)
 	ctx := t.Context()
 	const cat = "/api/catalog"
@@ -174,6 +174,18 @@ func TestRouteAccess(t *testing.T) {
 			prep: func(who string) (string, string) {
 				return env.conversationOf(who, "/feedback"), `{"turn":0,"rating":1}`
 			}},
+		// Slack signs its requests instead of presenting portal credentials; without a bot
+		// configured the routes answer 503 to everyone (the signature tests are in
+		// slack_test.go).
+		{method: "POST", route: "/slack/commands", url: "/slack/commands", body: "text=help", want: statuses{503, 503, 503, 503, 503, 503}},
+		{method: "POST", route: "/slack/events", url: "/slack/events", body: `{"type":"url_verification","challenge":"x"}`, want: statuses{503, 503, 503, 503, 503, 503}},
+		{method: "POST", route: "/slack/interactions", url: "/slack/interactions", body: "payload={}", want: statuses{503, 503, 503, 503, 503, 503}},
+		// MCP needs a bearer token: the guest (demo mode, no token) is refused too. These
+		// requests lack the Accept header the protocol asks for, so readers get the MCP
+		// handler's 400; mcp_test.go speaks the protocol with the SDK's client.
+		{method: "POST", route: "/mcp", url: "/mcp", body: mcpInitialize, want: statuses{401, 400, 400, 400, 400, 401}},
+		{method: "GET", route: "/mcp", url: "/mcp", want: statuses{401, 405, 405, 405, 405, 401}},
+		{method: "DELETE", route: "/mcp", url: "/mcp", want: statuses{401, 405, 405, 405, 405, 401}},
 
 		{method: "GET", route: "/login", url: "/login?next=/catalog", want: anyone},
 		{method: "POST", route: "/login", url: "/login", body: `{"name":"pw-user","password":"` + testPassword + `"}`, want: anyone},
@@ -213,6 +225,9 @@ func TestRouteAccess(t *testing.T) {
 		}
 	}
 }
+
+// mcpInitialize is an MCP client's first request.
+const mcpInitialize = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}`
 
 // with is s with every success replaced by code.
 func (s statuses) with(code int) statuses {

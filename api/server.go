@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/indexer"
@@ -49,6 +50,15 @@ type Deps struct {
 	// Assistant serves the chat API and the chat panel; nil answers the API with 503 and
 	// leaves the panel out of the pages.
 	Assistant Assistant
+	// Slack answers the Slack app's requests (/slack/*); nil answers them with 503.
+	Slack SlackBot
+	// MCP serves the Model Context Protocol at /mcp to callers with a portal API token,
+	// over Catalog, Search, Assistant and Tools; false answers /mcp with 503.
+	MCP bool
+	// Tools is the assistant's tool registry, served by /mcp beside its own tools.
+	Tools *assistant.Registry
+	// BaseURL is the portal's public URL, for absolute links in MCP results.
+	BaseURL string
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1

@@ -93,10 +93,12 @@ func New(d Deps) (*Service, error) {
 // Registry returns the service's tools, so capabilities can register theirs.
 func (s *Service) Registry() *Registry { return s.tools }
 
-// owner returns the conversation owner for the principal in ctx.
+// owner returns the conversation owner for the principal in ctx. An anonymous principal
+// with a Subject is someone an integration knows but who has no portal account (a Slack
+// user with no linked user): they own their conversations, and see only public entities.
 func owner(ctx context.Context) (string, error) {
 	p := auth.FromContext(ctx)
-	if !p.IsAuthenticated() || p.Subject == "" {
+	if p.Subject == "" || (!p.IsAuthenticated() && p.Kind != auth.KindAnonymous) {
 		return "", errkind.Errorf(ErrInvalid, "the assistant needs a signed-in user")
 	}
 	return p.Subject, nil

@@ -53,6 +53,11 @@ type Config struct {
 	EmbedDims     int64
 	SearchFusion  string
 	ChatModel     string // the assistant's chat model at OpenAIBaseURL; empty means the local composer
+
+	PortalBaseURL      string // the portal's public URL, for links in Slack answers and MCP results
+	SlackSigningSecret secret // the Slack app's signing secret; setting it turns the Slack bot on
+	SlackBotToken      secret // the Slack app's bot token (xoxb-…), for users.info and chat.postMessage
+	SlackAPIURL        string // Slack's Web API base URL
 }
 
 func defaultConfig() Config {
@@ -69,6 +74,7 @@ func defaultConfig() Config {
 		SessionTTL:      12 * time.Hour,
 		OIDCClaim:       "email",
 		OIDCRole:        "developer",
+		SlackAPIURL:     "https://slack.com/api/",
 	}
 }
 
@@ -90,12 +96,13 @@ const (
 	groupAuth      = "auth"      // tokens, sessions and OIDC
 	groupSearch    = "search"    // docs folders, embeddings endpoint, fusion
 	groupAssistant = "assistant" // the chat model the assistant answers with
+	groupSlack     = "slack"     // the Slack bot
 )
 
 // commandSettings says which settings each command takes, by group or by flag name. A
 // test fails when a name here is neither.
 var commandSettings = map[string][]string{
-	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant},
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack},
 	"migrate":        {groupStore, groupLog},
 	"catalog":        {groupStore, groupLog, groupCatalog},
 	"user":           {groupStore, groupLog, groupCatalog},
@@ -161,6 +168,10 @@ func (c *Config) settings() []setting {
 		{groupSearch, "search-fusion", "PORTAL_SEARCH_FUSION", "how hybrid search fuses BM25 and vectors: convex (bm25/max + λ·cos, the default) or rrf (reciprocal rank fusion)", &c.SearchFusion},
 		{groupSearch, "embed-dims", "PORTAL_EMBED_DIMS", "dimensions of PORTAL_EMBED_MODEL's vectors; 0 means known for OpenAI's models, else asked of the server at start", &c.EmbedDims},
 		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
+		{groupServer, "base-url", "PORTAL_BASE_URL", "the portal's public URL (https://portal.example.com), for links in Slack answers and MCP results", &c.PortalBaseURL},
+		{groupSlack, "slack-signing-secret", "SLACK_SIGNING_SECRET", "the Slack app's signing secret; setting it serves the Slack bot at /slack/*", &c.SlackSigningSecret},
+		{groupSlack, "slack-bot-token", "SLACK_BOT_TOKEN", "the Slack app's bot token (xoxb-…): users.info and chat.postMessage", &c.SlackBotToken},
+		{groupSlack, "slack-api-url", "SLACK_API_URL", "Slack's Web API base URL", &c.SlackAPIURL},
 	}
 }
 
@@ -350,10 +361,30 @@ func (c *Config) validate() error {
 	if c.ChatModel != "" && c.OpenAIBaseURL == "" {
 		errs = append(errs, errors.New("chat model: PORTAL_CHAT_MODEL needs OPENAI_BASE_URL, the server that runs it"))
 	}
+	errs = append(errs, c.validateSlack()...)
 	if c.ShutdownTimeout < 0 || c.RefreshInterval < 0 || c.SessionTTL <= 0 {
 		errs = append(errs, errors.New("timeouts and intervals must not be negative, and the session TTL must be positive"))
 	}
 	return errors.Join(errs...)
+}
+
+// validateSlack checks the Slack bot's settings: all or nothing, with absolute URLs.
+func (c *Config) validateSlack() []error {
+	var errs []error
+	isHTTP := func(u string) bool { return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") }
+	if c.PortalBaseURL != "" && !isHTTP(c.PortalBaseURL) {
+		errs = append(errs, fmt.Errorf("portal base url %q: want http://… or https://…", c.PortalBaseURL))
+	}
+	if !isHTTP(c.SlackAPIURL) {
+		errs = append(errs, fmt.Errorf("slack api url %q: want http://… or https://…", c.SlackAPIURL))
+	}
+	if (c.SlackSigningSecret == "") != (c.SlackBotToken == "") {
+		errs = append(errs, errors.New("slack: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN go together: set both to run the Slack bot, or neither"))
+	}
+	if c.SlackSigningSecret != "" && c.PortalBaseURL == "" {
+		errs = append(errs, errors.New("slack: the Slack bot needs PORTAL_BASE_URL to link answers to the portal"))
+	}
+	return errs
 }
 
 // logger builds the process logger from the config.

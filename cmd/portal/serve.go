@@ -112,7 +112,16 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 	}
 	deps := api.Deps{Catalog: a.catalog, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
 		Ready: a.db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic,
-		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, Assistant: chat}
+		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, Assistant: chat,
+		MCP: true, Tools: chat.Registry(), BaseURL: cfg.PortalBaseURL}
+	bot, err := newServeSlack(cfg, chat, authSvc, a.db, a.logger)
+	if err != nil {
+		return api.Deps{}, err
+	}
+	if bot != nil {
+		deps.Slack = bot
+		a.goLoop(bot.Run)
+	}
 	if cfg.OIDCIssuer != "" {
 		deps.OIDC = &api.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: string(cfg.OIDCClientSecret),
 			RedirectURL: cfg.OIDCRedirectURL, Claim: cfg.OIDCClaim}

@@ -41,6 +41,16 @@ var rules = []rule{
 		forbid:  []string{"github.com/sashabaranov/go-openai"},
 	},
 	{
+		name:    "only assistant/slack imports slack-go",
+		applies: not(under("assistant/slack")),
+		forbid:  []string{"github.com/slack-go/slack"},
+	},
+	{
+		name:    "only assistant/mcp imports the MCP SDK",
+		applies: not(under("assistant/mcp")),
+		forbid:  []string{"github.com/modelcontextprotocol/go-sdk"},
+	},
+	{
 		name:       "domain packages never depend on gin, pgx, sqlite or the store",
 		applies:    under(domain...),
 		forbid:     []string{"github.com/gin-gonic/", "github.com/jackc/pgx", "modernc.org/sqlite", module + "/store"},
