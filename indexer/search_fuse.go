@@ -149,10 +149,17 @@ type searchTuning struct {
 	vecFeedback float64
 }
 
-// tuning is the configuration search uses.
+// tuning is the configuration search uses, chosen with TestTuneHybrid by
+// leave-one-collection-out over med, cisi, cacm and npl (nDCG@10 as a ratio to plain
+// BM25): it wins three of the four folds on the mean of the other three sets and all four
+// on their minimum. Against the previous setting (feedback query weight 0.8, vector weight
+// 1.5 × agreement) it gives med 1.069 (was 1.086), cisi 1.044 (1.069), cacm 0.974 (0.923),
+// npl 1.000 (1.009): the same mean, a much better worst set. RM3 costs cacm in every
+// setting tried (10 documents, 10 terms, weight 0.8 alone: 0.953), so it is mixed in
+// lightly; vector feedback lowered every set and is off.
 var tuning = searchTuning{
-	fbDocs: 10, fbTerms: 10, fbOrigW: 0.8,
-	agreeBase: 0, agreeWeight: 1.5, agreeDepth: 10,
+	fbDocs: 10, fbTerms: 10, fbOrigW: 0.9,
+	agreeBase: 0.2, agreeWeight: 0.5, agreeDepth: 10,
 	vecFeedback: 0,
 }
 
