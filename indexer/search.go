@@ -105,6 +105,7 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 	var out retrieved
 	out.terms = terms
 	var lex []ChunkHit
+	var fbTexts []string
 	if mode != ModeVector {
 		hits, total, err := s.lex.search(ctx, lq)
 		if err != nil {
@@ -113,7 +114,8 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 		lex, out.capped = hits, total > uint64(len(hits))
 		if mode == ModeHybrid {
 			// Keyword mode stays plain BM25; hybrid's keyword half uses feedback.
-			expanded, err := s.expand(ctx, terms, lex)
+			expanded, texts, err := s.expand(ctx, terms, lex)
+			fbTexts = texts
 			if err != nil {
 				return out, err
 			}
@@ -141,6 +143,13 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 		return out, nil
 	}
 	vec := vecs[0]
+	if tuning.vecFeedback > 0 && len(fbTexts) > 0 {
+		fb, err := emb.Embed(ctx, fbTexts)
+		if err != nil {
+			return out, fmt.Errorf("embed feedback documents with %s: %w", emb.Model(), err)
+		}
+		vec = rocchio(vec, fb, tuning.vecFeedback)
+	}
 	vq := VectorQuery{Model: emb.Model(), Vector: vec, K: k, Filter: p.filters, Audience: aud}
 	vhits, err := s.vectors.SearchVectors(ctx, vq)
 	if err != nil {
@@ -178,7 +187,7 @@ func (s *Service) fuse(ctx context.Context, lq lexicalQuery, vq VectorQuery, lex
 		shownBy[h.DocID] = h.ChunkID
 	}
 	var fused []ChunkHit
-	agree := overlap(lex, vec, agreementDepth)
+	agree := overlap(lex, vec, tuning.agreeDepth)
 	if s.fusion == FusionRRF {
 		fused = fuseRRF(byDoc(lex), byDoc(vec))
 	} else {
@@ -208,7 +217,7 @@ func (s *Service) fuse(ctx context.Context, lq lexicalQuery, vq VectorQuery, lex
 		// The vector weight follows the agreement of the two lists: where the embedder
 		// finds what BM25 finds it is trusted, where it disagrees (a corpus it models
 		// poorly) BM25 leads.
-		lambda *= agreementWeight * agree
+		lambda *= tuning.agreeBase + tuning.agreeWeight*agree
 		fused = fuseConvex(byDoc(lex), byDoc(vec), lambda)
 	}
 	for i := range fused {
@@ -317,13 +326,6 @@ func isZero(v []float32) bool {
 	}
 	return true
 }
-
-// Adaptive fusion: the vector weight is defaultLambda × agreementWeight × the share of the
-// top agreementDepth documents the two lists have in common.
-const (
-	agreementDepth  = 10
-	agreementWeight = 1.5
-)
 
 // overlap is the share of the top n documents of a that are also in the top n of b.
 func overlap(a, b []ChunkHit, n int) float64 {

@@ -16,27 +16,26 @@ import (
 // The depth, term count and mix are kept conservative: a deep or heavy expansion drifts
 // away from the query on collections with short documents (cacm, npl).
 const (
-	fbDocs   = 10  // feedback documents
-	fbTerms  = 10  // expansion terms kept
-	fbOrigW  = 0.8 // weight of the original query in the mix
 	fbMinDoc = 2   // an expansion term must occur in at least this many feedback documents
 	fbMu     = 1.0 // Dirichlet prior of a document's term distribution, in mean document lengths
 )
 
 // expand returns the RM3 query of terms given the first-pass document hits (best first),
-// or terms unchanged when there is too little to learn from.
-func (s *Service) expand(ctx context.Context, terms []bm25Term, first []ChunkHit) ([]bm25Term, error) {
-	if len(terms) == 0 || len(first) < fbDocs {
-		return terms, nil
+// or terms unchanged when there is too little to learn from, and the texts of the feedback
+// documents, best first.
+func (s *Service) expand(ctx context.Context, terms []bm25Term, first []ChunkHit) ([]bm25Term, []string, error) {
+	fbDocs, fbTerms, fbOrigW := tuning.fbDocs, tuning.fbTerms, tuning.fbOrigW
+	if len(terms) == 0 || len(first) < fbDocs || fbDocs == 0 {
+		return terms, nil, nil
 	}
 	top := first[:fbDocs]
 	ids, err := s.lex.chunkIDs(ctx, docIDs(top))
 	if err != nil {
-		return nil, fmt.Errorf("feedback: %w", err)
+		return nil, nil, fmt.Errorf("feedback: %w", err)
 	}
 	chunks, err := s.store.ChunksByIDs(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("feedback: read chunks: %w", err)
+		return nil, nil, fmt.Errorf("feedback: read chunks: %w", err)
 	}
 	texts := make(map[string][]string, len(top))
 	for _, id := range ids {
@@ -44,22 +43,26 @@ func (s *Service) expand(ctx context.Context, terms []bm25Term, first []ChunkHit
 			texts[c.DocID] = append(texts[c.DocID], c.Heading, c.Text)
 		}
 	}
+	fbTexts := make([]string, 0, len(top))
+	for _, h := range top {
+		fbTexts = append(fbTexts, strings.Join(texts[h.DocID], "\n"))
+	}
 	var total float64
 	for _, h := range top {
 		total += h.Score
 	}
 	if total <= 0 {
-		return terms, nil
+		return terms, fbTexts, nil
 	}
 	st, err := s.lex.statsLocked()
 	if err != nil {
-		return nil, fmt.Errorf("feedback: %w", err)
+		return nil, nil, fmt.Errorf("feedback: %w", err)
 	}
 	mu := fbMu * st.level(true).avgLen
 	rel := map[string]float64{}
 	docsWith := map[string]int{}
-	for _, h := range top {
-		toks := Terms(strings.Join(texts[h.DocID], "\n"))
+	for i, h := range top {
+		toks := Terms(fbTexts[i])
 		if len(toks) == 0 {
 			continue
 		}
@@ -85,7 +88,7 @@ func (s *Service) expand(ctx context.Context, terms []bm25Term, first []ChunkHit
 		qSum += t.weight
 	}
 	if relSum <= 0 {
-		return terms, nil
+		return terms, fbTexts, nil
 	}
 	mixed := map[string]float64{}
 	for _, t := range terms {
@@ -99,5 +102,5 @@ func (s *Service) expand(ctx context.Context, terms []bm25Term, first []ChunkHit
 		// Scaled back to the query's length, so BM25 scores keep their usual size.
 		out = append(out, bm25Term{term: t, weight: mixed[t] * qSum})
 	}
-	return out, nil
+	return out, fbTexts, nil
 }
