@@ -3,6 +3,7 @@ package scaffolder
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -207,7 +208,7 @@ func renderFile(r *Renderer, f sourceFile, vars map[string]any, ext string, verb
 	}
 	out, err := r.RenderString(string(f.data), vars)
 	if err != nil {
-		return "", nil, err
+		return "", nil, fmt.Errorf("%w: %w", errkindf("file %s cannot be rendered: %s", f.rel, lastCause(err)), err)
 	}
 	return dst, []byte(out), nil
 }

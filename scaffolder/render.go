@@ -108,7 +108,7 @@ func (r *Renderer) RenderString(s string, vars map[string]any) (string, error) {
 		if errors.Is(err, errTooBig) {
 			return "", errkindf("template %q: output larger than %d bytes", truncate(s, 80), maxRenderBytes)
 		}
-		return "", fmt.Errorf("%w: %s", errkindf("template %q cannot be evaluated", truncate(s, 80)), oneLine(err))
+		return "", fmt.Errorf("%w: %s", errkindf("template %q cannot be evaluated: %s", truncate(s, 80), lastCause(err)), oneLine(err))
 	}
 	return w.buf.String(), nil
 }
@@ -181,6 +181,15 @@ func (w *limitWriter) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = (*limitWriter)(nil)
+
+// lastCause is the innermost reason of an engine error ("Can't use Getitem on None").
+func lastCause(err error) string {
+	msg := oneLine(err)
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return truncate(msg, 200)
+}
 
 func oneLine(err error) string {
 	s := strings.Join(strings.Fields(err.Error()), " ")

@@ -75,7 +75,7 @@ func (r *run) step(ctx context.Context, step Step, vars map[string]any) (map[str
 	}
 	action, ok := r.svc.action(step.Action)
 	if !ok {
-		return nil, errkindf("Template action with ID '%s' is not registered. This portal cannot run it; map it to publish:git in PORTAL_SCAFFOLDER_ACTION_MAP if it publishes a repository.", step.Action)
+		return nil, &stepError{action: step.Action, err: errkindf("Template action with ID '%s' is not registered. This portal cannot run it; map it to publish:git in PORTAL_SCAFFOLDER_ACTION_MAP if it publishes a repository.", step.Action)}
 	}
 	items := []map[string]any{nil}
 	if step.Each != nil {
@@ -94,14 +94,14 @@ func (r *run) step(ctx context.Context, step Step, vars map[string]any) (map[str
 		}
 		rendered, err := r.svc.renderer.RenderValue(step.Input, iv)
 		if err != nil {
-			return nil, err
+			return nil, &stepError{action: step.Action, err: err}
 		}
 		input, _ := rendered.(map[string]any)
 		if input == nil {
 			input = map[string]any{}
 		}
 		if err := action.validateInput(input); err != nil {
-			return nil, err
+			return nil, &stepError{action: step.Action, err: err}
 		}
 		if r.dryRun && !action.SupportsDryRun {
 			r.emit(EventLog, map[string]any{"message": "Skipping because " + action.ID + " does not support dry-run", "stepId": step.ID})
@@ -112,7 +112,7 @@ func (r *run) step(ctx context.Context, step Step, vars map[string]any) (map[str
 			svc: r.svc, output: map[string]any{},
 			log: func(msg string) { r.emit(EventLog, map[string]any{"message": msg, "stepId": step.ID}) }}
 		if err := action.Handler(ctx, ac); err != nil {
-			return nil, err
+			return nil, &stepError{action: step.Action, err: err}
 		}
 		for k, v := range ac.output {
 			if item != nil {
@@ -184,6 +184,10 @@ func truthy(v any) bool {
 // publicError is the message a task log shows for err: the message written for clients,
 // or the error's text for failures of our own making.
 func publicError(err error) string {
+	var se *stepError
+	if errors.As(err, &se) {
+		return se.action + ": " + publicError(se.err)
+	}
 	if errors.Is(err, context.Canceled) {
 		return "the run was cancelled"
 	}
@@ -192,3 +196,12 @@ func publicError(err error) string {
 	}
 	return err.Error()
 }
+
+// stepError is a step's failure, named by the action that failed.
+type stepError struct {
+	action string
+	err    error
+}
+
+func (e *stepError) Error() string { return e.action + ": " + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }

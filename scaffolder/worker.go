@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"path/filepath"
 	"os"
 	"time"
 )
@@ -137,7 +139,11 @@ func (s *Service) runInWorkspace(ctx context.Context, task Task, secrets map[str
 		return nil, err
 	}
 	defer ws.Close()
-	r := &run{svc: s, spec: task.Spec, secrets: secrets, ws: ws, emit: emit}
+	spec := task.Spec
+	if u, err := url.Parse(spec.TemplateInfo.BaseURL); err == nil && u.Scheme == "file" && spec.TemplateInfo.Dir == "" {
+		spec.TemplateInfo.Dir = filepath.Clean(filepath.FromSlash(u.Path))
+	}
+	r := &run{svc: s, spec: spec, secrets: secrets, ws: ws, emit: emit}
 	return r.execute(ctx)
 }
 
