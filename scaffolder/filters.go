@@ -95,7 +95,7 @@ func filterPick(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.V
 	}
 	key := params.First()
 	if key == nil || key.IsNil() {
-		return exec.AsValue(errkindf("pick: a key is required"))
+		return exec.AsValue(errkindf("pick() needs a key"))
 	}
 	v, ok := in.Get(key.String())
 	if !ok {
@@ -127,7 +127,7 @@ func boundedRange(_ *exec.Evaluator, params *exec.VarArgs) *exec.Value {
 	var nums []int
 	for _, a := range params.Args {
 		if !a.IsInteger() {
-			return exec.AsValue(errkindf("range: integer arguments only"))
+			return exec.AsValue(errkindf("range() takes integer arguments only"))
 		}
 		nums = append(nums, a.Integer())
 	}
@@ -140,14 +140,14 @@ func boundedRange(_ *exec.Evaluator, params *exec.VarArgs) *exec.Value {
 	case 3:
 		start, stop, step = nums[0], nums[1], nums[2]
 	default:
-		return exec.AsValue(errkindf("range: want 1 to 3 arguments"))
+		return exec.AsValue(errkindf("range() takes 1 to 3 arguments"))
 	}
 	if step == 0 {
-		return exec.AsValue(errkindf("range: step is zero"))
+		return exec.AsValue(errkindf("range() step is zero"))
 	}
 	n := (stop - start) / step
 	if n > maxRangeItems {
-		return exec.AsValue(errkindf("range: more than %d items", maxRangeItems))
+		return exec.AsValue(errkindf("range() of more than %d items is refused", maxRangeItems))
 	}
 	var out []int
 	for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {

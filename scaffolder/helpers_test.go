@@ -2,6 +2,7 @@ package scaffolder_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,6 +43,7 @@ func newTestEnv(t *testing.T, dataRoots ...string) *testEnv {
 		WorkDir: e.work, ReposDir: e.repos, FileRoots: roots,
 		ActionAliases: map[string]string{"publish:github": "publish:git", "publish:gitlab": "publish:git", "publish:bitbucket": "publish:git"},
 		MaxEach:       20,
+		Logger:        slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		t.Fatalf("NewService: %v", err)

@@ -15,6 +15,8 @@ import (
 	"github.com/nikolalohinski/gonja/v2/exec"
 	"github.com/nikolalohinski/gonja/v2/loaders"
 	"github.com/nikolalohinski/gonja/v2/parser"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // Rendering bounds: a template may not grow its output, or a range() list, past these.
@@ -184,7 +186,11 @@ var _ io.Writer = (*limitWriter)(nil)
 
 // lastCause is the innermost reason of an engine error ("Can't use Getitem on None").
 func lastCause(err error) string {
-	msg := oneLine(err)
+	var own *errkind.Error
+	if errors.As(err, &own) {
+		return own.Msg
+	}
+	msg := strings.TrimSuffix(strings.Join(strings.Fields(err.Error()), " "), ": "+ErrInvalid.Error())
 	if i := strings.LastIndex(msg, ": "); i >= 0 {
 		msg = msg[i+2:]
 	}
