@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"path/filepath"
 	"os"
+	"path/filepath"
 	"time"
 )
 
