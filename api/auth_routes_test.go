@@ -59,6 +59,10 @@ var (
 	docPages   = statuses{303, 404, 404, 404, 404, 404}
 	admins     = statuses{401, 403, 403, 403, 200, 403}
 	tokenUsers = statuses{401, 403, 200, 200, 200, 403}
+	// scaffolderReaders and scaffolderRunners are scaffolder routes while the scaffolder
+	// is off: readers (runners: developers) get 503, the others are turned away first.
+	scaffolderReaders = statuses{401, 503, 503, 503, 503, 503}
+	scaffolderRunners = statuses{401, 403, 503, 503, 503, 503}
 	// oidcDown is a public OIDC route while the issuer cannot be reached.
 	oidcDown = statuses{502, 502, 502, 502, 502, 502}
 )
@@ -174,6 +178,18 @@ func TestRouteAccess(t *testing.T) {
 			prep: func(who string) (string, string) {
 				return env.conversationOf(who, "/feedback"), `{"turn":0,"rating":1}`
 			}},
+
+		// The scaffolder is off in this environment: callers the route admits get 503, so
+		// the rows check who is turned away first (api/scaffolder_test.go runs it for real).
+		{method: "GET", route: "/api/scaffolder/v2/actions", url: "/api/scaffolder/v2/actions", want: scaffolderReaders},
+		{method: "GET", route: "/api/scaffolder/v2/templates/:namespace/:kind/:name/parameter-schema", url: "/api/scaffolder/v2/templates/default/template/t/parameter-schema", want: scaffolderReaders},
+		{method: "POST", route: "/api/scaffolder/v2/tasks", url: "/api/scaffolder/v2/tasks", body: `{"templateRef":"template:default/t","values":{}}`, want: scaffolderRunners},
+		{method: "GET", route: "/api/scaffolder/v2/tasks", url: "/api/scaffolder/v2/tasks", want: scaffolderReaders},
+		{method: "GET", route: "/api/scaffolder/v2/tasks/:id", url: "/api/scaffolder/v2/tasks/x", want: scaffolderReaders},
+		{method: "GET", route: "/api/scaffolder/v2/tasks/:id/events", url: "/api/scaffolder/v2/tasks/x/events", want: scaffolderReaders},
+		{method: "GET", route: "/api/scaffolder/v2/tasks/:id/eventstream", url: "/api/scaffolder/v2/tasks/x/eventstream", want: scaffolderReaders},
+		{method: "POST", route: "/api/scaffolder/v2/tasks/:id/cancel", url: "/api/scaffolder/v2/tasks/x/cancel", want: scaffolderRunners},
+		{method: "POST", route: "/api/scaffolder/v2/dry-run", url: "/api/scaffolder/v2/dry-run", body: `{"templateRef":"template:default/t"}`, want: scaffolderRunners},
 
 		{method: "GET", route: "/login", url: "/login?next=/catalog", want: anyone},
 		{method: "POST", route: "/login", url: "/login", body: `{"name":"pw-user","password":"` + testPassword + `"}`, want: anyone},

@@ -10,6 +10,7 @@ import (
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/indexer"
+	"github.com/nextportal/portal/scaffolder"
 )
 
 // defaultMaxBodyBytes is the request body limit when Deps.MaxBodyBytes is 0.
@@ -49,6 +50,9 @@ type Deps struct {
 	// Assistant serves the chat API and the chat panel; nil answers the API with 503 and
 	// leaves the panel out of the pages.
 	Assistant Assistant
+	// Scaffolder runs software templates; nil answers its API with 503 and leaves the
+	// Create page out.
+	Scaffolder *scaffolder.Service
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1
