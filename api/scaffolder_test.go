@@ -177,4 +177,3 @@ func TestScaffolderReadRoutes(t *testing.T) {
 		t.Errorf("dry run with bad values = %d %s", w.Code, w.Body)
 	}
 }
-
