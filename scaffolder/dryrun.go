@@ -63,6 +63,9 @@ func (s *Service) DryRun(ctx context.Context, req DryRunRequest) (DryRunResult, 
 	if !canRun(p) {
 		return DryRunResult{}, errkind.Errorf(ErrForbidden, "running a template needs the developer role")
 	}
+	if err := os.MkdirAll(s.cfg.WorkDir, 0o700); err != nil {
+		return DryRunResult{}, fmt.Errorf("dry run: create work folder: %w", err)
+	}
 	scratch, err := os.MkdirTemp(s.cfg.WorkDir, "dryrun-")
 	if err != nil {
 		return DryRunResult{}, fmt.Errorf("dry run: create workspace: %w", err)

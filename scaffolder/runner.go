@@ -47,7 +47,7 @@ func (r *run) execute(ctx context.Context) (map[string]any, error) {
 		}
 		out, err := r.step(ctx, step, vars)
 		if err != nil {
-			r.emit(EventLog, map[string]any{"message": err.Error(), "stepId": step.ID, "status": string(StatusFailed)})
+			r.emit(EventLog, map[string]any{"message": publicError(err), "stepId": step.ID, "status": string(StatusFailed)})
 			return nil, err
 		}
 		steps[step.ID] = map[string]any{"output": out}

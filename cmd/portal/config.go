@@ -50,6 +50,10 @@ type Config struct {
 	EmbedDims     int64
 	SearchFusion  string
 	ChatModel     string // the assistant's chat model at OpenAIBaseURL; empty means the local composer
+
+	ScaffolderActionMap commaList // FROM=publish:git entries: actions run as publish:git
+	ScaffolderWorkers   int64
+	ScaffolderReposDir  string // where publish:git creates repositories; default DATA_DIR/scaffolder/repos
 }
 
 func defaultConfig() Config {
@@ -64,6 +68,8 @@ func defaultConfig() Config {
 		SessionTTL:      12 * time.Hour,
 		OIDCClaim:       "email",
 		OIDCRole:        "developer",
+
+		ScaffolderWorkers: 2,
 	}
 }
 
@@ -85,12 +91,14 @@ const (
 	groupAuth      = "auth"      // tokens, sessions and OIDC
 	groupSearch    = "search"    // docs folders, embeddings endpoint, fusion
 	groupAssistant = "assistant" // the chat model the assistant answers with
+	groupScaffold  = "scaffolder" // template runs: workers, publish mapping, repositories
 )
 
 // commandSettings says which settings each command takes, by group or by flag name. A
 // test fails when a name here is neither.
 var commandSettings = map[string][]string{
-	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant},
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupScaffold},
+	"template":       {groupStore, groupLog, groupCatalog, groupScaffold},
 	"migrate":        {groupStore, groupLog},
 	"catalog":        {groupStore, groupLog, groupCatalog},
 	"user":           {groupStore, groupLog, groupCatalog},
@@ -152,6 +160,9 @@ func (c *Config) settings() []setting {
 		{groupSearch, "embed-model", "PORTAL_EMBED_MODEL", "embedding model at OPENAI_BASE_URL (default text-embedding-3-small)", &c.EmbedModel},
 		{groupSearch, "search-fusion", "PORTAL_SEARCH_FUSION", "how hybrid search fuses BM25 and vectors: convex (bm25/max + λ·cos, the default) or rrf (reciprocal rank fusion)", &c.SearchFusion},
 		{groupSearch, "embed-dims", "PORTAL_EMBED_DIMS", "dimensions of PORTAL_EMBED_MODEL's vectors; 0 means known for OpenAI's models, else asked of the server at start", &c.EmbedDims},
+		{groupScaffold, "scaffolder-action-map", "PORTAL_SCAFFOLDER_ACTION_MAP", "comma-separated ACTION=publish:git entries: template actions the portal cannot run (publish:github, publish:gitlab, …) run as publish:git into a local bare repository", &c.ScaffolderActionMap},
+		{groupScaffold, "scaffolder-workers", "PORTAL_SCAFFOLDER_WORKERS", "how many template tasks run at once", &c.ScaffolderWorkers},
+		{groupScaffold, "scaffolder-repos-dir", "PORTAL_SCAFFOLDER_REPOS_DIR", "where publish:git creates bare repositories (default DATA_DIR/scaffolder/repos)", &c.ScaffolderReposDir},
 		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 	}
 }
@@ -310,6 +321,17 @@ func (c *Config) validate() error {
 			continue
 		}
 		c.FileLocationRoots[i] = abs
+	}
+	if _, err := c.scaffolderActionMap(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.ScaffolderWorkers < 1 || c.ScaffolderWorkers > 64 {
+		errs = append(errs, fmt.Errorf("scaffolder workers %d: want 1 to 64", c.ScaffolderWorkers))
+	}
+	if c.ScaffolderReposDir != "" {
+		if abs, err := filepath.Abs(c.ScaffolderReposDir); err == nil {
+			c.ScaffolderReposDir = abs
+		}
 	}
 	if _, err := c.staticTokens(); err != nil {
 		errs = append(errs, err)
