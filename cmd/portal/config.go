@@ -84,13 +84,13 @@ type setting struct {
 // Groups of settings. A command takes whole groups (and, rarely, single settings) by
 // naming them in commandSettings.
 const (
-	groupStore     = "store"     // which database: data dir, DATABASE_URL
-	groupLog       = "log"       // log format and level
-	groupCatalog   = "catalog"   // where file locations may be read
-	groupServer    = "server"    // the HTTP server and its background work
-	groupAuth      = "auth"      // tokens, sessions and OIDC
-	groupSearch    = "search"    // docs folders, embeddings endpoint, fusion
-	groupAssistant = "assistant" // the chat model the assistant answers with
+	groupStore     = "store"      // which database: data dir, DATABASE_URL
+	groupLog       = "log"        // log format and level
+	groupCatalog   = "catalog"    // where file locations may be read
+	groupServer    = "server"     // the HTTP server and its background work
+	groupAuth      = "auth"       // tokens, sessions and OIDC
+	groupSearch    = "search"     // docs folders, embeddings endpoint, fusion
+	groupAssistant = "assistant"  // the chat model the assistant answers with
 	groupScaffold  = "scaffolder" // template runs: workers, publish mapping, repositories
 )
 
