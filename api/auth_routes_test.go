@@ -203,6 +203,9 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/catalog/:namespace/:kind/:name", url: "/catalog/default/component/open-svc", want: pages},
 		{method: "GET", route: "/search", url: "/search?q=svc", want: pages},
 		{method: "GET", route: "/docs/*path", url: "/docs/default/component/open-svc/docs/README.md", want: docPages},
+		{method: "GET", route: "/create", url: "/create", want: pages},
+		{method: "GET", route: "/create/templates/:namespace/:name", url: "/create/templates/default/t", want: docPages},
+		{method: "GET", route: "/create/tasks/:id", url: "/create/tasks/x", want: docPages},
 		{method: "GET", route: "/static/*filepath", url: "/static/style.css", want: anyone},
 		{method: "HEAD", route: "/static/*filepath", url: "/static/style.css", want: anyone},
 	}

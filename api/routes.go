@@ -132,6 +132,9 @@ func (s *Server) uiRoutes(u *ui) []route {
 		{http.MethodGet, "/catalog/:namespace/:kind/:name", page, s.uiEntity(u)},
 		{http.MethodGet, "/search", page, s.uiSearch(u)},
 		{http.MethodGet, "/docs/*path", page, s.uiDoc(u)},
+		{http.MethodGet, "/create", page, s.uiCreate(u)},
+		{http.MethodGet, "/create/templates/:namespace/:name", page, s.uiCreateForm(u)},
+		{http.MethodGet, "/create/tasks/:id", page, s.uiTask(u)},
 		{http.MethodGet, "/static/*filepath", public, u.serveStatic},
 		{http.MethodHead, "/static/*filepath", public, u.serveStatic},
 	}
