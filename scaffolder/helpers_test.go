@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/nextportal/portal/auth"
@@ -24,11 +25,19 @@ type testEnv struct {
 	root    string // a file location root holding test templates
 	repos   string
 	work    string
+
+	mu     sync.Mutex
+	audits []string // action target of each audit event
 }
 
 // newTestEnv builds the environment; dataRoots are extra file location roots (the shared
 // sample templates).
-func newTestEnv(t *testing.T, dataRoots ...string) *testEnv {
+func newTestEnv(t *testing.T, dataRoots ...string) *testEnv { return newEnv(t, dataRoots...) }
+
+// newBenchEnv is newTestEnv for benchmarks (always SQLite).
+func newBenchEnv(b *testing.B) *testEnv { return newEnv(b) }
+
+func newEnv(t testing.TB, dataRoots ...string) *testEnv {
 	t.Helper()
 	base := t.TempDir()
 	e := &testEnv{db: storetest.New(t), root: filepath.Join(base, "templates"), repos: filepath.Join(base, "repos"), work: filepath.Join(base, "work")}
@@ -44,6 +53,12 @@ func newTestEnv(t *testing.T, dataRoots ...string) *testEnv {
 		ActionAliases: map[string]string{"publish:github": "publish:git", "publish:gitlab": "publish:git", "publish:bitbucket": "publish:git"},
 		MaxEach:       20,
 		Logger:        slog.New(slog.DiscardHandler),
+		Audit: func(_ context.Context, ev auth.AuditEvent) error {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.audits = append(e.audits, ev.Action+" "+ev.Actor+" "+ev.Target)
+			return nil
+		},
 	})
 	if err != nil {
 		t.Fatalf("NewService: %v", err)
@@ -58,7 +73,7 @@ func sharedTemplates(t *testing.T) string {
 }
 
 // register adds the file location path to the catalog as the system.
-func (e *testEnv) register(t *testing.T, path string) catalog.AddLocationResult {
+func (e *testEnv) register(t testing.TB, path string) catalog.AddLocationResult {
 	t.Helper()
 	res, err := e.catalog.AddLocation(auth.NewContext(t.Context(), auth.System()), "file", path, false)
 	if err != nil {
@@ -70,6 +85,11 @@ func (e *testEnv) register(t *testing.T, path string) catalog.AddLocationResult 
 // writeTemplate writes files (path → content) under the root in folder dir and registers
 // dir/template.yaml.
 func (e *testEnv) writeTemplate(t *testing.T, dir string, files map[string]string) {
+	e.writeTemplateB(t, dir, files)
+}
+
+// writeTemplateB is writeTemplate for any testing.TB.
+func (e *testEnv) writeTemplateB(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for p, content := range files {
 		full := filepath.Join(e.root, dir, p)

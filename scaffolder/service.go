@@ -39,6 +39,8 @@ type Config struct {
 	// MaxEach bounds the iterations of one step's each: loop; 0 means 100.
 	MaxEach int
 	Logger  *slog.Logger
+	// Audit, when set, records each task's creation and end in the audit log.
+	Audit func(ctx context.Context, e auth.AuditEvent) error
 }
 
 // Service runs templates: it validates values, keeps tasks, runs them on a worker pool and
@@ -182,6 +184,7 @@ func (s *Service) Create(ctx context.Context, templateRef string, values map[str
 		s.secrets[task.ID] = maps.Clone(secrets)
 		s.mu.Unlock()
 	}
+	s.audit(ctx, p.Actor(), "scaffolder.task.create", task, "")
 	s.logger.InfoContext(ctx, "task created", slog.String("task_id", task.ID), slog.String("template", t.Entity.Ref().String()), slog.String("created_by", task.CreatedBy))
 	select {
 	case s.wake <- struct{}{}:
@@ -307,6 +310,19 @@ func (s *Service) Cancel(ctx context.Context, id string) error {
 		s.appendEvent(context.WithoutCancel(ctx), id, EventCancelled, map[string]any{"message": "Run cancelled", "status": string(StatusCancelled)})
 	}
 	return nil
+}
+
+// audit records a task event in the audit log, when there is one; a failure is logged, as
+// the task goes on.
+func (s *Service) audit(ctx context.Context, actor, action string, t Task, details string) {
+	if s.cfg.Audit == nil {
+		return
+	}
+	err := s.cfg.Audit(context.WithoutCancel(ctx), auth.AuditEvent{At: time.Now().UTC(), Actor: actor, Action: action,
+		Target: "task:" + t.ID + " " + t.Spec.TemplateInfo.EntityRef, Remote: "scaffolder", Details: details})
+	if err != nil {
+		s.logger.ErrorContext(ctx, "record task audit event", slog.String("task_id", t.ID), slog.Any("error", err))
+	}
 }
 
 // appendEvent stores an event and wakes the task's listeners; a store failure is logged,

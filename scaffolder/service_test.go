@@ -2,6 +2,7 @@ package scaffolder_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,13 @@ func TestRunLogsStepsAndOutputs(t *testing.T) {
 	for _, e := range eventsOf(t, env, id) {
 		m, _ := e.Body["message"].(string)
 		msgs = append(msgs, m)
+	}
+	env.mu.Lock()
+	audits := append([]string{}, env.audits...)
+	env.mu.Unlock()
+	if len(audits) != 2 || !strings.HasPrefix(audits[0], "scaffolder.task.create ") || !strings.HasPrefix(audits[1], "scaffolder.task.completed ") ||
+		!strings.Contains(audits[1], "task:"+id+" template:default/l") {
+		t.Errorf("audit events = %q, want the creation and the completion of task %s", audits, id)
 	}
 	want := []string{"Hello world", "item a", "item b", "Skipping step skipped because its if condition was false", "Run completed with status: completed"}
 	for _, w := range want {

@@ -24,6 +24,7 @@ func (s *Service) Recover(ctx context.Context) error {
 	}
 	for _, id := range ids {
 		s.logger.WarnContext(ctx, "task failed on recovery", slog.String("task_id", id))
+		s.audit(ctx, "system:scaffolder", "scaffolder.task.recovered", Task{ID: id}, "failed: the portal stopped while it ran")
 		s.appendEvent(ctx, id, EventRecovered, map[string]any{"message": "The portal stopped while this task ran; it was failed on recovery"})
 		s.appendEvent(ctx, id, EventCompletion, map[string]any{"message": "Run completed with status: failed", "status": string(StatusFailed),
 			"error": map[string]any{"name": "RecoveredError", "message": "the portal stopped while the task ran"}})
@@ -117,6 +118,7 @@ func (s *Service) runTask(ctx context.Context, task Task) {
 		return
 	}
 	s.logger.InfoContext(bg, "task finished", slog.String("task_id", task.ID), slog.String("status", string(status)))
+	s.audit(bg, task.Spec.User.principal().Actor(), "scaffolder.task."+string(status), task, "")
 	emit(EventCompletion, body)
 }
 

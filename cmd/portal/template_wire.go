@@ -45,10 +45,14 @@ func (a *app) scaffolder() (*scaffolder.Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	authSvc, err := a.authService()
+	if err != nil {
+		return nil, err
+	}
 	work, repos := a.cfg.scaffolderDirs()
 	svc, err := scaffolder.NewService(a.db, a.catalog, scaffolder.Config{
 		WorkDir: work, ReposDir: repos, FileRoots: a.cfg.FileLocationRoots, ActionAliases: aliases,
-		Workers: int(a.cfg.ScaffolderWorkers), Logger: a.logger})
+		Workers: int(a.cfg.ScaffolderWorkers), Logger: a.logger, Audit: authSvc.Record})
 	if err != nil {
 		return nil, fmt.Errorf("scaffolder: %w", err)
 	}
