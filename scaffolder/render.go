@@ -92,7 +92,14 @@ var nunjucksOps = strings.NewReplacer("!==", "!=", "===", "==")
 var exprPattern = regexp.MustCompile(`\$\{\{[\s\S]*?\}\}`)
 
 // RenderString renders s with vars in scope.
-func (r *Renderer) RenderString(s string, vars map[string]any) (string, error) {
+func (r *Renderer) RenderString(s string, vars map[string]any) (out string, err error) {
+	// The engine is a library fed with template text from outside: a panic in it fails
+	// this render, not the worker.
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = "", fmt.Errorf("%w: engine panic: %v", errkindf("template %q cannot be rendered", truncate(s, 80)), p)
+		}
+	}()
 	if !strings.Contains(s, "{{") && !strings.Contains(s, "{%") {
 		return s, nil
 	}
