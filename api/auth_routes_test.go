@@ -59,6 +59,10 @@ var (
 	docPages   = statuses{303, 404, 404, 404, 404, 404}
 	admins     = statuses{401, 403, 403, 403, 200, 403}
 	tokenUsers = statuses{401, 403, 200, 200, 200, 403}
+	// scaffolderReaders and scaffolderRunners are scaffolder routes while the scaffolder
+	// is off: readers (runners: developers) get 503, the others are turned away first.
+	scaffolderReaders = statuses{401, 503, 503, 503, 503, 503}
+	scaffolderRunners = statuses{401, 403, 503, 503, 503, 503}
 	// oidcDown is a public OIDC route while the issuer cannot be reached.
 	oidcDown = statuses{502, 502, 502, 502, 502, 502}
 )
@@ -187,6 +191,18 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/mcp", url: "/mcp", want: statuses{401, 405, 405, 405, 405, 401}},
 		{method: "DELETE", route: "/mcp", url: "/mcp", want: statuses{401, 405, 405, 405, 405, 401}},
 
+		// The scaffolder is off in this environment: callers the route admits get 503, so
+		// the rows check who is turned away first (api/scaffolder_test.go runs it for real).
+		{method: "GET", route: "/api/scaffolder/v2/actions", url: "/api/scaffolder/v2/actions", want: scaffolderReaders},
+		{method: "GET", route: "/api/scaffolder/v2/templates/:namespace/:kind/:name/parameter-schema", url: "/api/scaffolder/v2/templates/default/template/t/parameter-schema", want: scaffolderReaders},
+		{method: "POST", route: "/api/scaffolder/v2/tasks", url: "/api/scaffolder/v2/tasks", body: `{"templateRef":"template:default/t","values":{}}`, want: scaffolderRunners},
+		{method: "GET", route: "/api/scaffolder/v2/tasks", url: "/api/scaffolder/v2/tasks", want: scaffolderReaders},
+		{method: "GET", route: "/api/scaffolder/v2/tasks/:id", url: "/api/scaffolder/v2/tasks/x", want: scaffolderReaders},
+		{method: "GET", route: "/api/scaffolder/v2/tasks/:id/events", url: "/api/scaffolder/v2/tasks/x/events", want: scaffolderReaders},
+		{method: "GET", route: "/api/scaffolder/v2/tasks/:id/eventstream", url: "/api/scaffolder/v2/tasks/x/eventstream", want: scaffolderReaders},
+		{method: "POST", route: "/api/scaffolder/v2/tasks/:id/cancel", url: "/api/scaffolder/v2/tasks/x/cancel", want: scaffolderRunners},
+		{method: "POST", route: "/api/scaffolder/v2/dry-run", url: "/api/scaffolder/v2/dry-run", body: `{"templateRef":"template:default/t"}`, want: scaffolderRunners},
+
 		{method: "GET", route: "/login", url: "/login?next=/catalog", want: anyone},
 		{method: "POST", route: "/login", url: "/login", body: `{"name":"pw-user","password":"` + testPassword + `"}`, want: anyone},
 		{method: "POST", route: "/logout", url: "/logout", want: anyone.with(303)},
@@ -199,6 +215,9 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/catalog/:namespace/:kind/:name", url: "/catalog/default/component/open-svc", want: pages},
 		{method: "GET", route: "/search", url: "/search?q=svc", want: pages},
 		{method: "GET", route: "/docs/*path", url: "/docs/default/component/open-svc/docs/README.md", want: docPages},
+		{method: "GET", route: "/create", url: "/create", want: pages},
+		{method: "GET", route: "/create/templates/:namespace/:name", url: "/create/templates/default/t", want: docPages},
+		{method: "GET", route: "/create/tasks/:id", url: "/create/tasks/x", want: docPages},
 		{method: "GET", route: "/static/*filepath", url: "/static/style.css", want: anyone},
 		{method: "HEAD", route: "/static/*filepath", url: "/static/style.css", want: anyone},
 	}

@@ -47,7 +47,7 @@ var (
 // are joined here. A new capability adds its list (say assistantRoutes, in its own file) to
 // this join, with each route's access, and its routes to the route table test.
 func (s *Server) table(u *ui) []route {
-	return slices.Concat(s.systemRoutes(), s.catalogRoutes(), s.authRoutes(), s.searchRoutes(), s.assistantRoutes(), s.slackRoutes(), s.mcpRoutes(), s.uiRoutes(u))
+	return slices.Concat(s.systemRoutes(), s.catalogRoutes(), s.authRoutes(), s.searchRoutes(), s.assistantRoutes(), s.slackRoutes(), s.mcpRoutes(), s.scaffolderRoutes(), s.uiRoutes(u))
 }
 
 // systemRoutes are health, readiness and metrics.
@@ -132,6 +132,9 @@ func (s *Server) uiRoutes(u *ui) []route {
 		{http.MethodGet, "/catalog/:namespace/:kind/:name", page, s.uiEntity(u)},
 		{http.MethodGet, "/search", page, s.uiSearch(u)},
 		{http.MethodGet, "/docs/*path", page, s.uiDoc(u)},
+		{http.MethodGet, "/create", page, s.uiCreate(u)},
+		{http.MethodGet, "/create/templates/:namespace/:name", page, s.uiCreateForm(u)},
+		{http.MethodGet, "/create/tasks/:id", page, s.uiTask(u)},
 		{http.MethodGet, "/static/*filepath", public, u.serveStatic},
 		{http.MethodHead, "/static/*filepath", public, u.serveStatic},
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/indexer"
+	"github.com/nextportal/portal/scaffolder"
 )
 
 // defaultMaxBodyBytes is the request body limit when Deps.MaxBodyBytes is 0.
@@ -59,6 +60,9 @@ type Deps struct {
 	Tools *assistant.Registry
 	// BaseURL is the portal's public URL, for absolute links in MCP results.
 	BaseURL string
+	// Scaffolder runs software templates; nil answers its API with 503 and leaves the
+	// Create page out.
+	Scaffolder *scaffolder.Service
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1

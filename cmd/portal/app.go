@@ -53,7 +53,7 @@ func newApp(ctx context.Context, cfg *Config, stderr io.Writer, mode schemaMode)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	a := &app{cfg: cfg, logger: logger, db: db, catalog: catalog.NewService(db, cfg.FileLocationRoots)}
+	a := &app{cfg: cfg, logger: logger, db: db, catalog: catalog.NewService(db, cfg.catalogRoots())}
 	a.loopCtx, a.stopLoop = context.WithCancel(ctx)
 	return a, nil
 }

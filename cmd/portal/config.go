@@ -54,27 +54,31 @@ type Config struct {
 	SearchFusion  string
 	ChatModel     string // the assistant's chat model at OpenAIBaseURL; empty means the local composer
 
-	PortalBaseURL      string // the portal's public URL, for links in Slack answers and MCP results
-	SlackSigningSecret secret // the Slack app's signing secret; setting it turns the Slack bot on
-	SlackBotToken      secret // the Slack app's bot token (xoxb-…), for users.info and chat.postMessage
-	SlackAPIURL        string // Slack's Web API base URL
+	PortalBaseURL       string    // the portal's public URL, for links in Slack answers and MCP results
+	SlackSigningSecret  secret    // the Slack app's signing secret; setting it turns the Slack bot on
+	SlackBotToken       secret    // the Slack app's bot token (xoxb-…), for users.info and chat.postMessage
+	SlackAPIURL         string    // Slack's Web API base URL
+	ScaffolderActionMap commaList // FROM=publish:git entries: actions run as publish:git
+	ScaffolderWorkers   int64
+	ScaffolderReposDir  string // where publish:git creates repositories; default DATA_DIR/scaffolder/repos
 }
 
 func defaultConfig() Config {
 	return Config{
-		Addr:            ":7007",
-		DataDir:         "data",
-		LogFormat:       "text",
-		LogLevel:        "info",
-		MaxBodyBytes:    1 << 20,
-		ShutdownTimeout: 15 * time.Second,
-		RefreshInterval: 5 * time.Minute,
-		ReadModel:       true,
-		ReadModelResync: time.Minute,
-		SessionTTL:      12 * time.Hour,
-		OIDCClaim:       "email",
-		OIDCRole:        "developer",
-		SlackAPIURL:     "https://slack.com/api/",
+		Addr:              ":7007",
+		DataDir:           "data",
+		LogFormat:         "text",
+		LogLevel:          "info",
+		MaxBodyBytes:      1 << 20,
+		ShutdownTimeout:   15 * time.Second,
+		RefreshInterval:   5 * time.Minute,
+		ReadModel:         true,
+		ReadModelResync:   time.Minute,
+		SessionTTL:        12 * time.Hour,
+		OIDCClaim:         "email",
+		OIDCRole:          "developer",
+		SlackAPIURL:       "https://slack.com/api/",
+		ScaffolderWorkers: 2,
 	}
 }
 
@@ -89,20 +93,22 @@ type setting struct {
 // Groups of settings. A command takes whole groups (and, rarely, single settings) by
 // naming them in commandSettings.
 const (
-	groupStore     = "store"     // which database: data dir, DATABASE_URL
-	groupLog       = "log"       // log format and level
-	groupCatalog   = "catalog"   // where file locations may be read
-	groupServer    = "server"    // the HTTP server and its background work
-	groupAuth      = "auth"      // tokens, sessions and OIDC
-	groupSearch    = "search"    // docs folders, embeddings endpoint, fusion
-	groupAssistant = "assistant" // the chat model the assistant answers with
-	groupSlack     = "slack"     // the Slack bot
+	groupStore     = "store"      // which database: data dir, DATABASE_URL
+	groupLog       = "log"        // log format and level
+	groupCatalog   = "catalog"    // where file locations may be read
+	groupServer    = "server"     // the HTTP server and its background work
+	groupAuth      = "auth"       // tokens, sessions and OIDC
+	groupSearch    = "search"     // docs folders, embeddings endpoint, fusion
+	groupAssistant = "assistant"  // the chat model the assistant answers with
+	groupSlack     = "slack"      // the Slack bot
+	groupScaffold  = "scaffolder" // template runs: workers, publish mapping, repositories
 )
 
 // commandSettings says which settings each command takes, by group or by flag name. A
 // test fails when a name here is neither.
 var commandSettings = map[string][]string{
-	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack},
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold},
+	"template":       {groupStore, groupLog, groupCatalog, groupScaffold},
 	"migrate":        {groupStore, groupLog},
 	"catalog":        {groupStore, groupLog, groupCatalog},
 	"user":           {groupStore, groupLog, groupCatalog},
@@ -167,6 +173,9 @@ func (c *Config) settings() []setting {
 		{groupSearch, "embed-model", "PORTAL_EMBED_MODEL", "embedding model at OPENAI_BASE_URL (default text-embedding-3-small)", &c.EmbedModel},
 		{groupSearch, "search-fusion", "PORTAL_SEARCH_FUSION", "how hybrid search fuses BM25 and vectors: convex (bm25/max + λ·cos, the default) or rrf (reciprocal rank fusion)", &c.SearchFusion},
 		{groupSearch, "embed-dims", "PORTAL_EMBED_DIMS", "dimensions of PORTAL_EMBED_MODEL's vectors; 0 means known for OpenAI's models, else asked of the server at start", &c.EmbedDims},
+		{groupScaffold, "scaffolder-action-map", "PORTAL_SCAFFOLDER_ACTION_MAP", "comma-separated ACTION=publish:git entries: template actions the portal cannot run (publish:github, publish:gitlab, …) run as publish:git into a local bare repository", &c.ScaffolderActionMap},
+		{groupScaffold, "scaffolder-workers", "PORTAL_SCAFFOLDER_WORKERS", "how many template tasks run at once", &c.ScaffolderWorkers},
+		{groupScaffold, "scaffolder-repos-dir", "PORTAL_SCAFFOLDER_REPOS_DIR", "where publish:git creates bare repositories (default DATA_DIR/scaffolder/repos)", &c.ScaffolderReposDir},
 		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 		{groupServer, "base-url", "PORTAL_BASE_URL", "the portal's public URL (https://portal.example.com), for links in Slack answers and MCP results", &c.PortalBaseURL},
 		{groupSlack, "slack-signing-secret", "SLACK_SIGNING_SECRET", "the Slack app's signing secret; setting it serves the Slack bot at /slack/*", &c.SlackSigningSecret},
@@ -329,6 +338,17 @@ func (c *Config) validate() error {
 			continue
 		}
 		c.FileLocationRoots[i] = abs
+	}
+	if _, err := c.scaffolderActionMap(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.ScaffolderWorkers < 1 || c.ScaffolderWorkers > 64 {
+		errs = append(errs, fmt.Errorf("scaffolder workers %d: want 1 to 64", c.ScaffolderWorkers))
+	}
+	if c.ScaffolderReposDir != "" {
+		if abs, err := filepath.Abs(c.ScaffolderReposDir); err == nil {
+			c.ScaffolderReposDir = abs
+		}
 	}
 	if _, err := c.staticTokens(); err != nil {
 		errs = append(errs, err)

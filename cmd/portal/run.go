@@ -42,6 +42,7 @@ func commands() []command {
 		{"ask", "ask the assistant a question; answers with numbered sources", runAsk},
 		{"user", "add, list, disable and enable local users (user help for more)", runUser},
 		{"token", "create, list and revoke API tokens (token help for more)", runToken},
+		{"template", "list software templates and run one (template help for more)", runTemplate},
 		{"eval", "score search quality on a BEIR dataset (eval help for more)", runEval},
 		{"healthcheck", "exit 0 when the server at --addr answers /healthz (for containers)", runHealthcheck},
 		{"version", "print the version", runVersion},

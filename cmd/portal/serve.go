@@ -110,7 +110,17 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 	if err != nil {
 		return api.Deps{}, err
 	}
-	deps := api.Deps{Catalog: a.catalog, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
+	tmpl, err := a.scaffolder()
+	if err != nil {
+		return api.Deps{}, err
+	}
+	if err := tmpl.Recover(ctx); err != nil {
+		return api.Deps{}, err
+	}
+	for range tmpl.Workers() {
+		a.goLoop(tmpl.Work)
+	}
+	deps := api.Deps{Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
 		Ready: a.db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic,
 		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, Assistant: chat,
 		MCP: true, Tools: chat.Registry(), BaseURL: cfg.PortalBaseURL}
