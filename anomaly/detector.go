@@ -17,30 +17,58 @@ type Detector interface {
 // Config is the one global configuration of every detector.
 type Config struct {
 	// Window is how many past points the robust statistics look at.
-	Window int
+	Window int `json:"window"`
+	// Squash is the surprise that maps to a raw score of 0.5 (raw = z / (z + Squash)).
+	Squash float64 `json:"squash"`
 	// Likelihood shapes the step from raw surprise to score.
-	Likelihood LikelihoodConfig
-	// Suppress is how many points after a detection are damped.
-	Suppress int
+	Likelihood LikelihoodConfig `json:"likelihood"`
+	// Suppress is how many points after a detection are damped, and Damp the factor
+	// their scores are multiplied by unless they beat the detection.
+	Suppress int     `json:"suppress"`
+	Damp     float64 `json:"damp"`
+	// Components are the detectors the ensemble combines, and Combine how: mean, max or raw.
+	Components []string `json:"components"`
+	Combine    string   `json:"combine"`
 }
 
 // DefaultConfig is the configuration the NAB scores in the README were measured with.
 func DefaultConfig() Config {
 	return Config{
-		Window:     400,
+		Window:     600,
+		Squash:     10,
 		Likelihood: DefaultLikelihood(),
 		Suppress:   400,
+		Damp:       0.5,
+		Components: []string{"seasonal", "cusum"},
+		Combine:    "max",
 	}
 }
 
 // constructors builds each named detector.
 var constructors = map[string]func(Config) Detector{
-	"robustz":     func(c Config) Detector { return newPipeline(c, newRobustZ(c.Window)) },
-	"diffz":       func(c Config) Detector { return newPipeline(c, newDiffZ(c.Window)) },
-	"seasonal":    func(c Config) Detector { return newPipeline(c, newSeasonal(c.Window)) },
-	"holtwinters": func(c Config) Detector { return newPipeline(c, newHoltWinters(c.Window)) },
-	"cusum":       func(c Config) Detector { return newPipeline(c, newCUSUM(c.Window)) },
+	"robustz":     func(c Config) Detector { return newPipeline(c, newSurprise("robustz", c)) },
+	"diffz":       func(c Config) Detector { return newPipeline(c, newSurprise("diffz", c)) },
+	"seasonal":    func(c Config) Detector { return newPipeline(c, newSurprise("seasonal", c)) },
+	"holtwinters": func(c Config) Detector { return newPipeline(c, newSurprise("holtwinters", c)) },
+	"cusum":       func(c Config) Detector { return newPipeline(c, newSurprise("cusum", c)) },
 	"ensemble":    newEnsemble,
+}
+
+// newSurprise builds a component's raw surprise by name; nil for an unknown name.
+func newSurprise(name string, c Config) surprise {
+	switch name {
+	case "robustz":
+		return newRobustZ(c.Window)
+	case "diffz":
+		return newDiffZ(c.Window)
+	case "seasonal":
+		return newSeasonal(c.Window)
+	case "holtwinters":
+		return newHoltWinters(c.Window)
+	case "cusum":
+		return newCUSUM(c.Window)
+	}
+	return nil
 }
 
 // Names lists the detectors New builds, sorted.

@@ -9,6 +9,7 @@ import (
 // likelihood, with out-of-range values flagged and repeated alarms damped.
 type pipeline struct {
 	s          surprise
+	k          float64
 	l          *likelihood
 	minV, maxV float64
 	seen       bool
@@ -16,7 +17,7 @@ type pipeline struct {
 }
 
 func newPipeline(c Config, s surprise) *pipeline {
-	return &pipeline{s: s, l: newLikelihood(c.Likelihood), sup: suppressor{n: c.Suppress}}
+	return &pipeline{s: s, k: c.Squash, l: newLikelihood(c.Likelihood), sup: suppressor{n: c.Suppress, damp: c.Damp}}
 }
 
 // Score implements Detector.
@@ -27,7 +28,7 @@ func (p *pipeline) Score(t time.Time, v float64) float64 {
 // likely is the score before suppression.
 func (p *pipeline) likely(t time.Time, v float64) float64 {
 	z := p.s.surprise(t, v)
-	raw := squash(z)
+	raw := squash(z, p.k)
 	score := logScore(p.l.probability(v, raw))
 	if p.outOfRange(v) {
 		score = 1
@@ -52,11 +53,11 @@ func (p *pipeline) outOfRange(v float64) bool {
 }
 
 // squash maps a non-negative surprise onto [0, 1).
-func squash(z float64) float64 {
+func squash(z, k float64) float64 {
 	if math.IsNaN(z) || z <= 0 {
 		return 0
 	}
-	return z / (z + 3)
+	return z / (z + k)
 }
 
 func clamp01(x float64) float64 {
@@ -73,6 +74,7 @@ func clamp01(x float64) float64 {
 // least 0.5, only a score above the one that alarmed passes undamped.
 type suppressor struct {
 	n     int
+	damp  float64
 	left  int
 	level float64
 }
@@ -84,7 +86,7 @@ func (s *suppressor) apply(score float64) float64 {
 	if s.left > 0 {
 		s.left--
 		if score <= s.level {
-			return score * 0.5
+			return score * s.damp
 		}
 	}
 	if score >= 0.5 {

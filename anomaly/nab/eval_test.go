@@ -1,6 +1,7 @@
 package nab_test
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -20,9 +21,15 @@ func TestEvalDetectors(t *testing.T) {
 	if s := os.Getenv("PORTAL_NAB_DETECTORS"); s != "" {
 		names = strings.Split(s, ",")
 	}
+	cfg := anomaly.DefaultConfig()
+	if s := os.Getenv("PORTAL_NAB_CONFIG"); s != "" {
+		if err := json.Unmarshal([]byte(s), &cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, name := range names {
 		scores := c.Run(func() anomaly.Detector {
-			d, err := anomaly.New(name, anomaly.DefaultConfig())
+			d, err := anomaly.New(name, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
