@@ -13,11 +13,14 @@ type pipeline struct {
 	l          *likelihood
 	minV, maxV float64
 	seen       bool
-	sup        suppressor
+	// n counts the points seen, warm how many the likelihood learns from before it judges.
+	n, warm int
+	sup     suppressor
 }
 
 func newPipeline(c Config, s surprise) *pipeline {
-	return &pipeline{s: s, k: c.Squash, l: newLikelihood(c.Likelihood), sup: suppressor{n: c.Suppress, damp: c.Damp}}
+	return &pipeline{s: s, k: c.Squash, l: newLikelihood(c.Likelihood), sup: suppressor{n: c.Suppress, damp: c.Damp},
+		warm: c.Likelihood.LearningPeriod + c.Likelihood.EstimationSamples}
 }
 
 // Score implements Detector.
@@ -30,14 +33,15 @@ func (p *pipeline) likely(t time.Time, v float64) float64 {
 	z := p.s.surprise(t, v)
 	raw := squash(z, p.k)
 	score := logScore(p.l.probability(v, raw))
-	if p.outOfRange(v) {
+	if p.outOfRange(v) && p.n > p.warm {
 		score = 1
 	}
+	p.n++
 	return clamp01(score)
 }
 
 // outOfRange is NAB numenta's spatial anomaly: v lies more than 5% of the range seen so far
-// beyond it.
+// beyond it. It counts only once the likelihood is warm, when the range means something.
 func (p *pipeline) outOfRange(v float64) bool {
 	defer func() {
 		if !p.seen {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/nextportal/portal/anomaly"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/indexer"
@@ -49,6 +50,9 @@ type Deps struct {
 	// Assistant serves the chat API and the chat panel; nil answers the API with 503 and
 	// leaves the panel out of the pages.
 	Assistant Assistant
+	// Anomaly ingests metric points, scores them and serves anomalies and charts; nil
+	// answers those routes with 503.
+	Anomaly *anomaly.Service
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1

@@ -101,6 +101,7 @@ var commandSettings = map[string][]string{
 	"eval retrieval": {"database-url", groupLog, "openai-base-url", "openai-api-key", "embed-model", "embed-dims"},
 	"healthcheck":    {"addr"},
 	"eval assistant": {groupLog, "openai-base-url", "openai-api-key", "chat-model"},
+	"eval nab":       {groupLog},
 	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant},
 }
 
