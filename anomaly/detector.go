@@ -26,6 +26,9 @@ type Config struct {
 	// their scores are multiplied by unless they beat the detection.
 	Suppress int     `json:"suppress"`
 	Damp     float64 `json:"damp"`
+	// SpatialWarmup is how many points pass before a value beyond the range seen so far
+	// (by 5% of it) scores 1 outright.
+	SpatialWarmup int `json:"spatial_warmup"`
 	// Components are the detectors the ensemble combines, and Combine how: mean, max or raw.
 	Components []string `json:"components"`
 	Combine    string   `json:"combine"`
@@ -34,13 +37,14 @@ type Config struct {
 // DefaultConfig is the configuration the NAB scores in the README were measured with.
 func DefaultConfig() Config {
 	return Config{
-		Window:     600,
-		Squash:     10,
-		Likelihood: DefaultLikelihood(),
-		Suppress:   400,
-		Damp:       0.5,
-		Components: []string{"seasonal", "cusum"},
-		Combine:    "max",
+		Window:        600,
+		Squash:        10,
+		SpatialWarmup: 150,
+		Likelihood:    DefaultLikelihood(),
+		Suppress:      400,
+		Damp:          0.5,
+		Components:    []string{"seasonal", "cusum"},
+		Combine:       "max",
 	}
 }
 

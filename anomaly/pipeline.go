@@ -13,14 +13,14 @@ type pipeline struct {
 	l          *likelihood
 	minV, maxV float64
 	seen       bool
-	// n counts the points seen, warm how many the likelihood learns from before it judges.
+	// n counts the points seen, warm how many pass before a value out of range counts.
 	n, warm int
 	sup     suppressor
 }
 
 func newPipeline(c Config, s surprise) *pipeline {
 	return &pipeline{s: s, k: c.Squash, l: newLikelihood(c.Likelihood), sup: suppressor{n: c.Suppress, damp: c.Damp},
-		warm: c.Likelihood.LearningPeriod + c.Likelihood.EstimationSamples}
+		warm: c.SpatialWarmup}
 }
 
 // Score implements Detector.
@@ -41,7 +41,7 @@ func (p *pipeline) likely(t time.Time, v float64) float64 {
 }
 
 // outOfRange is NAB numenta's spatial anomaly: v lies more than 5% of the range seen so far
-// beyond it. It counts only once the likelihood is warm, when the range means something.
+// beyond it. It counts only after Config.SpatialWarmup points, when the range means something.
 func (p *pipeline) outOfRange(v float64) bool {
 	defer func() {
 		if !p.seen {

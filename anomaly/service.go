@@ -2,6 +2,7 @@ package anomaly
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -131,6 +132,16 @@ func (s *Service) detectorFor(series string, history []Point) *warmDetector {
 	}
 	s.warm[series] = w
 	return w
+}
+
+// LastPoint is the time of the series' last stored point: zero when the series is unknown or
+// empty.
+func (s *Service) LastPoint(ctx context.Context, series string) (time.Time, error) {
+	t, err := s.store.LastPoint(ctx, series)
+	if errors.Is(err, ErrNotFound) {
+		return time.Time{}, nil
+	}
+	return t, err
 }
 
 // Anomalies lists recorded anomalies.

@@ -16,6 +16,9 @@ type Store interface {
 	// otherwise nothing is stored and the error is ErrInvalid. ErrNotFound for an unknown
 	// series.
 	AppendPoints(ctx context.Context, series string, pts []Point) error
+	// LastPoint is the time of the series' last point, zero when it has none;
+	// ErrNotFound for an unknown series.
+	LastPoint(ctx context.Context, series string) (time.Time, error)
 	// Points returns the series' points with from <= T < to, oldest first, at most limit
 	// (0: no limit).
 	Points(ctx context.Context, series string, from, to time.Time, limit int) ([]Point, error)

@@ -57,6 +57,19 @@ type rowQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// LastPoint is the time of the series' last point, zero when it has none.
+func (db *DB) LastPoint(ctx context.Context, series string) (time.Time, error) {
+	var last sql.NullTime
+	err := db.sql.QueryRowContext(ctx, `SELECT last_at FROM metric_series WHERE name = $1`, series).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, errkind.Errorf(anomaly.ErrNotFound, "series %s", series)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("last point of series %s: %w", series, err)
+	}
+	return last.Time.UTC(), nil
+}
+
 // PendingSeries names the series with points not yet scored, at most limit.
 func (db *DB) PendingSeries(ctx context.Context, limit int) ([]string, error) {
 	out, err := collectRows(ctx, db.sql, `SELECT name FROM metric_series

@@ -79,6 +79,12 @@ func testSeriesPoints(t *testing.T, s anomaly.Store) {
 	if err != nil || len(all) != 205 {
 		t.Fatalf("Points(all) = %d points, %v; want 205", len(all), err)
 	}
+	if last, err := s.LastPoint(ctx, "cpu"); err != nil || !last.Equal(mins(204)) {
+		t.Errorf("LastPoint(cpu) = %v, %v; want %v", last, err, mins(204))
+	}
+	if _, err := s.LastPoint(ctx, "nope"); !errors.Is(err, anomaly.ErrNotFound) {
+		t.Errorf("LastPoint(nope) error = %v, want ErrNotFound", err)
+	}
 	limited, err := s.Points(ctx, "cpu", time.Time{}, time.Time{}, 7)
 	if err != nil || len(limited) != 7 {
 		t.Errorf("Points(limit 7) = %d, %v", len(limited), err)
