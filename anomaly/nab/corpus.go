@@ -189,3 +189,18 @@ func readCSV(path string, fn func(header, row []string) error) error {
 		}
 	}
 }
+
+// Subset is the corpus of the files whose names start with one of prefixes (categories
+// such as "realKnownCause/").
+func (c *Corpus) Subset(prefixes ...string) *Corpus {
+	var s Corpus
+	for _, f := range c.Files {
+		for _, p := range prefixes {
+			if strings.HasPrefix(f.Name, p) {
+				s.Files = append(s.Files, f)
+				break
+			}
+		}
+	}
+	return &s
+}

@@ -50,6 +50,14 @@ type Config struct {
 	EmbedDims     int64
 	SearchFusion  string
 	ChatModel     string // the assistant's chat model at OpenAIBaseURL; empty means the local composer
+
+	AnomalyDetector    string        // the detector that scores every series (anomaly.Names)
+	MetricsRetention   time.Duration // how long metric points are kept; 0 keeps them
+	PrometheusURL      string        // a Prometheus server to pull PrometheusQueries from
+	PrometheusQueries  string        // JSON array of {series, query, labels}
+	PrometheusInterval time.Duration
+	PrometheusStep     time.Duration
+	PrometheusLookback time.Duration
 }
 
 func defaultConfig() Config {
@@ -64,6 +72,12 @@ func defaultConfig() Config {
 		SessionTTL:      12 * time.Hour,
 		OIDCClaim:       "email",
 		OIDCRole:        "developer",
+
+		AnomalyDetector:    "seasonal",
+		MetricsRetention:   30 * 24 * time.Hour,
+		PrometheusInterval: time.Minute,
+		PrometheusStep:     time.Minute,
+		PrometheusLookback: time.Hour,
 	}
 }
 
@@ -85,12 +99,13 @@ const (
 	groupAuth      = "auth"      // tokens, sessions and OIDC
 	groupSearch    = "search"    // docs folders, embeddings endpoint, fusion
 	groupAssistant = "assistant" // the chat model the assistant answers with
+	groupAnomaly   = "anomaly"   // metric series, detection and the Prometheus pull
 )
 
 // commandSettings says which settings each command takes, by group or by flag name. A
 // test fails when a name here is neither.
 var commandSettings = map[string][]string{
-	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant},
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupAnomaly},
 	"migrate":        {groupStore, groupLog},
 	"catalog":        {groupStore, groupLog, groupCatalog},
 	"user":           {groupStore, groupLog, groupCatalog},
@@ -102,6 +117,7 @@ var commandSettings = map[string][]string{
 	"healthcheck":    {"addr"},
 	"eval assistant": {groupLog, "openai-base-url", "openai-api-key", "chat-model"},
 	"eval nab":       {groupLog},
+	"metrics import": {groupStore, groupLog, "anomaly-detector"},
 	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant},
 }
 
@@ -153,6 +169,13 @@ func (c *Config) settings() []setting {
 		{groupSearch, "embed-model", "PORTAL_EMBED_MODEL", "embedding model at OPENAI_BASE_URL (default text-embedding-3-small)", &c.EmbedModel},
 		{groupSearch, "search-fusion", "PORTAL_SEARCH_FUSION", "how hybrid search fuses BM25 and vectors: convex (bm25/max + λ·cos, the default) or rrf (reciprocal rank fusion)", &c.SearchFusion},
 		{groupSearch, "embed-dims", "PORTAL_EMBED_DIMS", "dimensions of PORTAL_EMBED_MODEL's vectors; 0 means known for OpenAI's models, else asked of the server at start", &c.EmbedDims},
+		{groupAnomaly, "anomaly-detector", "PORTAL_ANOMALY_DETECTOR", "detector that scores every metric series: ensemble, seasonal, robustz, diffz, holtwinters or cusum", &c.AnomalyDetector},
+		{groupAnomaly, "metrics-retention", "PORTAL_METRICS_RETENTION", "how long metric points are kept; 0 keeps them forever", &c.MetricsRetention},
+		{groupAnomaly, "prometheus-url", "PORTAL_PROMETHEUS_URL", "Prometheus server whose query_range API the queries are pulled from; empty turns the pull off", &c.PrometheusURL},
+		{groupAnomaly, "prometheus-queries", "PORTAL_PROMETHEUS_QUERIES", `JSON array of {"series":NAME,"query":PROMQL,"labels":{"entity":"component:default/x"}} to pull`, &c.PrometheusQueries},
+		{groupAnomaly, "prometheus-interval", "PORTAL_PROMETHEUS_INTERVAL", "how often the queries are pulled", &c.PrometheusInterval},
+		{groupAnomaly, "prometheus-step", "PORTAL_PROMETHEUS_STEP", "query_range resolution step", &c.PrometheusStep},
+		{groupAnomaly, "prometheus-lookback", "PORTAL_PROMETHEUS_LOOKBACK", "how far back a pull reads (points already stored are skipped)", &c.PrometheusLookback},
 		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 	}
 }
@@ -346,6 +369,7 @@ func (c *Config) validate() error {
 	if c.ShutdownTimeout < 0 || c.RefreshInterval < 0 || c.SessionTTL <= 0 {
 		errs = append(errs, errors.New("timeouts and intervals must not be negative, and the session TTL must be positive"))
 	}
+	errs = append(errs, c.validateAnomaly()...)
 	return errors.Join(errs...)
 }
 

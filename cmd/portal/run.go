@@ -43,6 +43,7 @@ func commands() []command {
 		{"user", "add, list, disable and enable local users (user help for more)", runUser},
 		{"token", "create, list and revoke API tokens (token help for more)", runToken},
 		{"eval", "score search quality on a BEIR dataset (eval help for more)", runEval},
+		{"metrics", "import a timestamp,value CSV into a metric series (metrics help for more)", runMetrics},
 		{"healthcheck", "exit 0 when the server at --addr answers /healthz (for containers)", runHealthcheck},
 		{"version", "print the version", runVersion},
 	}

@@ -107,7 +107,11 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 	if err != nil {
 		return api.Deps{}, err
 	}
-	deps := api.Deps{Catalog: a.catalog, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
+	metrics, err := a.startAnomaly()
+	if err != nil {
+		return api.Deps{}, err
+	}
+	deps := api.Deps{Anomaly: metrics, Catalog: a.catalog, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
 		Ready: a.db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic,
 		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, Assistant: chat}
 	if cfg.OIDCIssuer != "" {
