@@ -85,8 +85,11 @@ func (s *Service) Ingest(ctx context.Context, series Series, pts []Point) error 
 // ScoreSeries scores the series' pending points unless another replica is at it, and
 // reports whether it did.
 func (s *Service) ScoreSeries(ctx context.Context, name string) (bool, error) {
-	return s.store.Score(ctx, name, historyLimit, func(ser Series, history, pending []Point) ([]Anomaly, error) {
-		d := s.detectorFor(ser.Name, history)
+	return s.store.Score(ctx, name, historyLimit, func(ser Series, scored time.Time, history func() ([]Point, error), pending []Point) ([]Anomaly, error) {
+		d, err := s.detectorFor(ser.Name, scored, history)
+		if err != nil {
+			return nil, err
+		}
 		var found []Anomaly
 		for _, p := range pending {
 			score := d.d.Score(p.T, p.V)
@@ -113,25 +116,26 @@ func (s *Service) ScorePending(ctx context.Context) error {
 	return nil
 }
 
-// detectorFor returns the warm detector of a series, rebuilt from history unless the one in
-// memory has seen exactly up to history's last point.
-func (s *Service) detectorFor(series string, history []Point) *warmDetector {
+// detectorFor returns the warm detector of a series, rebuilt from its history unless the
+// one in memory has seen exactly up to scored (another replica may have scored since).
+func (s *Service) detectorFor(series string, scored time.Time, history func() ([]Point, error)) (*warmDetector, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var last time.Time
-	if len(history) > 0 {
-		last = history[len(history)-1].T
+	if w, ok := s.warm[series]; ok && w.last.Equal(scored) {
+		return w, nil
 	}
-	if w, ok := s.warm[series]; ok && w.last.Equal(last) {
-		return w
+	delete(s.warm, series)
+	pts, err := history()
+	if err != nil {
+		return nil, err
 	}
 	d, _ := New(s.detector, s.cfg)
-	w := &warmDetector{d: d, last: last}
-	for _, p := range history {
+	w := &warmDetector{d: d, last: scored}
+	for _, p := range pts {
 		d.Score(p.T, p.V)
 	}
 	s.warm[series] = w
-	return w
+	return w, nil
 }
 
 // LastPoint is the time of the series' last stored point: zero when the series is unknown or

@@ -26,16 +26,20 @@ type Store interface {
 	// many went.
 	DeletePointsBefore(ctx context.Context, before time.Time) (int64, error)
 	// Score lets fn score the points of series not yet scored, holding the series so that
-	// no other replica scores it at the same time; history is up to historyLimit points
-	// already scored, oldest first. The anomalies fn returns are stored and the series is
+	// no other replica scores it at the same time. fn gets the time of the last point
+	// already scored (zero if none) and, to call only when it needs them, those points: up
+	// to historyLimit, oldest first. The anomalies fn returns are stored and the series is
 	// marked scored through its last pending point in the same transaction. It returns
 	// false, without calling fn, when another replica holds the series or nothing is pending.
-	Score(ctx context.Context, series string, historyLimit int, fn func(s Series, history, pending []Point) ([]Anomaly, error)) (bool, error)
+	Score(ctx context.Context, series string, historyLimit int, fn ScoreFunc) (bool, error)
 	// Anomalies returns the anomalies matching q, oldest first.
 	Anomalies(ctx context.Context, q AnomalyQuery) ([]Anomaly, error)
 	// PendingSeries names the series with points not yet scored, at most limit.
 	PendingSeries(ctx context.Context, limit int) ([]string, error)
 }
+
+// ScoreFunc scores a series' pending points; see Store.Score.
+type ScoreFunc func(s Series, scoredThrough time.Time, history func() ([]Point, error), pending []Point) ([]Anomaly, error)
 
 // AnomalyQuery selects anomalies: every field set narrows the result.
 type AnomalyQuery struct {

@@ -112,7 +112,7 @@ func (db *DB) DeletePointsBefore(ctx context.Context, before time.Time) (int64, 
 
 // Score lets fn score the series' pending points while holding the series: FOR UPDATE SKIP
 // LOCKED on PostgreSQL, so a second replica skips it, and the write lock on SQLite.
-func (db *DB) Score(ctx context.Context, series string, historyLimit int, fn func(s anomaly.Series, history, pending []anomaly.Point) ([]anomaly.Anomaly, error)) (bool, error) {
+func (db *DB) Score(ctx context.Context, series string, historyLimit int, fn anomaly.ScoreFunc) (bool, error) {
 	what := "score series " + series
 	defer db.lockWrites()()
 	tx, err := db.sql.BeginTx(ctx, nil)
@@ -140,17 +140,24 @@ func (db *DB) Score(ctx context.Context, series string, historyLimit int, fn fun
 	if err != nil || len(pending) == 0 {
 		return false, err
 	}
-	var history []anomaly.Point
-	if scored.Valid && historyLimit > 0 {
+	history := func() ([]anomaly.Point, error) {
+		if !scored.Valid || historyLimit <= 0 {
+			return nil, nil
+		}
 		// The newest historyLimit scored points, oldest first.
-		history, err = collectRows(ctx, tx, `SELECT at, value FROM (SELECT at, value FROM metric_points
+		h, err := collectRows(ctx, tx, `SELECT at, value FROM (SELECT at, value FROM metric_points
 			WHERE series = $1 AND at <= $2 ORDER BY at DESC `+db.dialect.limitOffset(historyLimit, 0)+`) h ORDER BY at`,
 			[]any{series, scored.Time}, scanPoint)
 		if err != nil {
-			return false, fmt.Errorf("%s: history: %w", what, err)
+			return nil, fmt.Errorf("%s: history: %w", what, err)
 		}
+		return h, nil
 	}
-	found, err := fn(s, history, pending)
+	var through time.Time
+	if scored.Valid {
+		through = scored.Time.UTC()
+	}
+	found, err := fn(s, through, history, pending)
 	if err != nil {
 		return false, err
 	}

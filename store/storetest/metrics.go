@@ -147,8 +147,15 @@ func testScoreOnce(t *testing.T, s anomaly.Store) {
 		t.Fatalf("PendingSeries = %v, %v; want [lat]", pending, err)
 	}
 	var calls int
-	score := func(ser anomaly.Series, history, pts []anomaly.Point) ([]anomaly.Anomaly, error) {
+	score := func(ser anomaly.Series, scored time.Time, historyOf func() ([]anomaly.Point, error), pts []anomaly.Point) ([]anomaly.Anomaly, error) {
 		calls++
+		history, err := historyOf()
+		if err != nil {
+			return nil, err
+		}
+		if calls == 2 && !scored.Equal(mins(49)) {
+			t.Errorf("second call: scored through %v, want %v", scored, mins(49))
+		}
 		var out []anomaly.Anomaly
 		for _, p := range pts {
 			if int(p.V)%10 == 7 {
@@ -205,7 +212,7 @@ func testScoreConcurrent(t *testing.T, s anomaly.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.Score(ctx, "q", 10, func(_ anomaly.Series, _, pts []anomaly.Point) ([]anomaly.Anomaly, error) {
+			_, err := s.Score(ctx, "q", 10, func(_ anomaly.Series, _ time.Time, _ func() ([]anomaly.Point, error), pts []anomaly.Point) ([]anomaly.Anomaly, error) {
 				mu.Lock()
 				defer mu.Unlock()
 				for _, p := range pts {
