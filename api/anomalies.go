@@ -2,6 +2,8 @@ package api
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nextportal/portal/anomaly"
+	"github.com/nextportal/portal/catalog"
 )
 
 // anomaliesResponse is GET /api/v1/anomalies's answer.
@@ -41,12 +44,51 @@ func (s *Server) getAnomalies(c *gin.Context) error {
 		}
 		q.Limit = n
 	}
-	list, err := s.deps.Anomaly.Anomalies(c.Request.Context(), q)
+	ctx := c.Request.Context()
+	list, err := s.deps.Anomaly.Anomalies(ctx, q)
 	if err != nil {
 		return err
 	}
-	writeJSON(c, http.StatusOK, anomaliesResponse{Anomalies: list})
+	seen := map[string]bool{}
+	out := make([]anomaly.Anomaly, 0, len(list))
+	for _, a := range list {
+		ok, err := s.entityVisible(ctx, a.Entity, seen)
+		if err != nil {
+			return err
+		}
+		if ok {
+			out = append(out, a)
+		}
+	}
+	writeJSON(c, http.StatusOK, anomaliesResponse{Anomalies: out})
 	return nil
+}
+
+// entityVisible reports whether the caller may see the catalog entity ref (a series tied to
+// no entity is visible to every reader). An entity that is not in the catalog is not
+// visible: the catalog does not tell it from one the caller may not see. seen caches answers.
+func (s *Server) entityVisible(ctx context.Context, ref string, seen map[string]bool) (bool, error) {
+	if ref == "" {
+		return true, nil
+	}
+	if ok, done := seen[ref]; done {
+		return ok, nil
+	}
+	r, err := catalog.ParseRef(ref, "", "default")
+	if err != nil {
+		seen[ref] = false
+		return false, nil
+	}
+	_, err = s.catalog.EntityByRef(ctx, r)
+	switch {
+	case err == nil:
+		seen[ref] = true
+	case errors.Is(err, catalog.ErrNotFound):
+		seen[ref] = false
+	default:
+		return false, err
+	}
+	return seen[ref], nil
 }
 
 // timeRange reads the from and to query parameters (RFC 3339, both optional).
@@ -92,6 +134,11 @@ func (s *Server) getMetricsChart(c *gin.Context) error {
 	ser, pts, err := s.deps.Anomaly.Points(ctx, c.Param("series"), from, to, maxChartPoints)
 	if err != nil {
 		return err
+	}
+	if ok, err := s.entityVisible(ctx, ser.Entity, map[string]bool{}); err != nil {
+		return err
+	} else if !ok {
+		return notFoundf("series %s", ser.Name)
 	}
 	marks, err := s.deps.Anomaly.Anomalies(ctx, anomaly.AnomalyQuery{Series: ser.Name, From: from, To: to, Limit: maxAnomalies})
 	if err != nil {

@@ -29,11 +29,16 @@ var pushT0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 // pushBody is a POST /api/v1/metrics body of points start..start+n-1, one a minute, with
 // value f(i).
 func pushBody(series string, start, n int, f func(i int) float64) string {
+	return pushBodyFor(series, "component:default/open-svc", start, n, f)
+}
+
+// pushBodyFor is pushBody for a series tied to entity.
+func pushBodyFor(series, entity string, start, n int, f func(i int) float64) string {
 	pts := make([]string, n)
 	for i := range n {
 		pts[i] = fmt.Sprintf(`[%d, %g]`, pushT0.Add(time.Duration(start+i)*time.Minute).Unix(), f(start+i))
 	}
-	return fmt.Sprintf(`{"series":%q,"labels":{"entity":"component:default/checkout"},"points":[%s]}`, series, strings.Join(pts, ","))
+	return fmt.Sprintf(`{"series":%q,"labels":{"entity":%q},"points":[%s]}`, series, entity, strings.Join(pts, ","))
 }
 
 // wave is a daily-looking signal with a little deterministic noise.
@@ -42,7 +47,7 @@ func wave(i int) float64 {
 }
 
 func TestMetricsBadInputChangesNothing(t *testing.T) {
-	env := newTestEnv(t, api.Deps{Anomaly: newAnomalyService(t)})
+	env := newAuthEnv(t, api.Deps{Anomaly: newAnomalyService(t)})
 	if w := env.do("POST", "/api/v1/metrics", pushBody("cpu", 0, 20, wave)); w.Code != http.StatusOK {
 		t.Fatalf("push: %d %s", w.Code, w.Body)
 	}
@@ -100,7 +105,7 @@ func TestMetricsBadInputChangesNothing(t *testing.T) {
 // TestMetricsSpikeBecomesOneAnomaly pushes a calm series in chunks, then one spike: the
 // server scores on arrival and records one anomaly, at the spike, for the series' entity.
 func TestMetricsSpikeBecomesOneAnomaly(t *testing.T) {
-	env := newTestEnv(t, api.Deps{Anomaly: newAnomalyService(t)})
+	env := newAuthEnv(t, api.Deps{Anomaly: newAnomalyService(t)})
 	const n, spike = 2000, 1700
 	f := func(i int) float64 {
 		if i == spike {
@@ -114,7 +119,7 @@ func TestMetricsSpikeBecomesOneAnomaly(t *testing.T) {
 		}
 	}
 	var got struct{ Anomalies []anomaly.Anomaly }
-	env.getJSON("/api/v1/anomalies?entity=component:default/checkout", &got)
+	env.getJSON("/api/v1/anomalies?entity=component:default/open-svc", &got)
 	if len(got.Anomalies) != 1 {
 		t.Fatalf("anomalies = %+v, want one", got.Anomalies)
 	}
@@ -137,5 +142,36 @@ func TestMetricsSpikeBecomesOneAnomaly(t *testing.T) {
 	var pushed struct{ Accepted int }
 	if err := json.Unmarshal([]byte(env.do("POST", "/api/v1/metrics", pushBody("latency", n, 3, f)).Body.String()), &pushed); err != nil || pushed.Accepted != 3 {
 		t.Errorf("push answer = %+v, %v", pushed, err)
+	}
+}
+
+// TestAnomaliesNeverLeak ties a series to a restricted entity: callers who may not see the
+// entity get neither its anomalies nor its chart; the admin gets both.
+func TestAnomaliesNeverLeak(t *testing.T) {
+	env := newAuthEnv(t, api.Deps{Anomaly: newAnomalyService(t)})
+	const n, spike = 1500, 1300
+	f := func(i int) float64 {
+		if i == spike {
+			return 400
+		}
+		return wave(i)
+	}
+	if w := env.do("POST", "/api/v1/metrics", pushBodyFor("secret_latency", "component:default/secret-svc", 0, n, f)); w.Code != 200 {
+		t.Fatalf("push: %d %s", w.Code, w.Body)
+	}
+	for _, tc := range []struct {
+		who   string
+		count int
+		chart int
+	}{{asViewer, 0, 404}, {asDeveloper, 0, 404}, {asAdmin, 1, 200}} {
+		w := env.doAs(tc.who, "GET", "/api/v1/anomalies?series=secret_latency", "")
+		var got struct{ Anomalies []anomaly.Anomaly }
+		if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || len(got.Anomalies) != tc.count {
+			t.Errorf("%s: anomalies = %d %s, want %d", tc.who, w.Code, w.Body, tc.count)
+		}
+		w = env.doAs(tc.who, "GET", "/api/v1/metrics/secret_latency/chart.svg", "")
+		if w.Code != tc.chart || (tc.chart == 404 && strings.Contains(w.Body.String(), "secret-svc")) {
+			t.Errorf("%s: chart = %d %s, want %d", tc.who, w.Code, w.Body, tc.chart)
+		}
 	}
 }
