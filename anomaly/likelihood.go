@@ -156,15 +156,3 @@ func (r *ring) slice() []float64 {
 	out = append(out, r.buf[r.next:]...)
 	return append(out, r.buf[:r.next]...)
 }
-
-// at returns the i-th most recent value, 0 being the newest.
-func (r *ring) at(i int) float64 {
-	idx := (r.next - 1 - i) % r.n
-	if len(r.buf) < r.n {
-		idx = len(r.buf) - 1 - i
-	}
-	if idx < 0 {
-		idx += r.n
-	}
-	return r.buf[idx]
-}

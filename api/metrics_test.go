@@ -140,7 +140,7 @@ func TestMetricsSpikeBecomesOneAnomaly(t *testing.T) {
 		t.Errorf("chart.png = %d, not a PNG", w.Code)
 	}
 	var pushed struct{ Accepted int }
-	if err := json.Unmarshal([]byte(env.do("POST", "/api/v1/metrics", pushBody("latency", n, 3, f)).Body.String()), &pushed); err != nil || pushed.Accepted != 3 {
+	if err := json.Unmarshal(env.do("POST", "/api/v1/metrics", pushBody("latency", n, 3, f)).Body.Bytes(), &pushed); err != nil || pushed.Accepted != 3 {
 		t.Errorf("push answer = %+v, %v", pushed, err)
 	}
 }
