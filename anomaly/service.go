@@ -17,6 +17,7 @@ type Service struct {
 	// Threshold is the score at or above which a point is recorded as an anomaly.
 	threshold float64
 	log       *slog.Logger
+	resolve   Resolver
 
 	mu    sync.Mutex
 	warm  map[string]*warmDetector
@@ -37,6 +38,9 @@ type ServiceOptions struct {
 	// Threshold is the alarm score (default 0.5).
 	Threshold float64
 	Logger    *slog.Logger
+	// Resolve ties a series without an entity label to the entity whose
+	// SelectorAnnotation claims it; nil leaves such series without an entity.
+	Resolve Resolver
 }
 
 // historyLimit is how many scored points warm a detector up after a restart or a handover.
@@ -60,7 +64,7 @@ func NewService(store Store, o ServiceOptions) (*Service, error) {
 		o.Logger = slog.Default()
 	}
 	return &Service{store: store, detector: o.Detector, cfg: o.Config, threshold: o.Threshold,
-		log: o.Logger.With("component", "anomaly"), warm: map[string]*warmDetector{}, clock: time.Now}, nil
+		log: o.Logger.With("component", "anomaly"), resolve: o.Resolve, warm: map[string]*warmDetector{}, clock: time.Now}, nil
 }
 
 // Ingest creates or updates the series and appends its points, then scores what is pending.
@@ -71,6 +75,13 @@ func (s *Service) Ingest(ctx context.Context, series Series, pts []Point) error 
 	}
 	if err := ValidatePoints(series.Name, time.Time{}, pts); err != nil {
 		return err
+	}
+	if series.Entity == "" && s.resolve != nil {
+		e, err := s.resolve(ctx, series)
+		if err != nil {
+			return fmt.Errorf("resolve the entity of series %s: %w", series.Name, err)
+		}
+		series.Entity = e
 	}
 	if err := s.store.PutSeries(ctx, series); err != nil {
 		return err
@@ -161,6 +172,11 @@ func (s *Service) Points(ctx context.Context, series string, from, to time.Time,
 	}
 	pts, err := s.store.Points(ctx, series, from, to, limit)
 	return ser, pts, err
+}
+
+// Series returns one stored series; ErrNotFound when it does not exist.
+func (s *Service) Series(ctx context.Context, name string) (Series, error) {
+	return s.store.Series(ctx, name)
 }
 
 // Retain deletes points older than keep.

@@ -122,7 +122,13 @@ func runMetricsImport(ctx context.Context, args []string, env func(string) strin
 	if err != nil {
 		return fmt.Errorf("metrics import: %w", err)
 	}
-	fmt.Fprintf(stdout, "series %s: %d points imported, %d rows refused, %d anomalies recorded\n", ser.Name, len(pts), len(problems), len(found))
+	entity := "no entity"
+	if len(found) > 0 && found[0].Entity != "" {
+		entity = found[0].Entity
+	} else if s, err := svc.Series(ctx, ser.Name); err == nil && s.Entity != "" {
+		entity = s.Entity
+	}
+	fmt.Fprintf(stdout, "series %s (%s): %d points imported, %d rows refused, %d anomalies recorded\n", ser.Name, entity, len(pts), len(problems), len(found))
 	if len(problems) > 0 {
 		return fmt.Errorf("metrics import: %d rows of %s refused", len(problems), file)
 	}

@@ -3,14 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nextportal/portal/anomaly"
+	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/catalog"
 )
 
 // anomalyService builds the anomaly service on the app's database.
 func (a *app) anomalyService() (*anomaly.Service, error) {
-	svc, err := anomaly.NewService(a.db, anomaly.ServiceOptions{Detector: a.cfg.AnomalyDetector, Logger: a.logger})
+	svc, err := anomaly.NewService(a.db, anomaly.ServiceOptions{Detector: a.cfg.AnomalyDetector, Logger: a.logger,
+		Resolve: catalogResolver(a.catalog)})
 	if err != nil {
 		return nil, fmt.Errorf("anomaly: %w", err)
 	}
@@ -55,6 +59,30 @@ func (a *app) startAnomaly() (*anomaly.Service, error) {
 		a.goLoop(func(ctx context.Context) { p.Run(ctx, a.cfg.PrometheusInterval) })
 	}
 	return svc, nil
+}
+
+// catalogResolver ties a series to the first entity (by ref) whose
+// nextportal.io/metrics-selector annotation claims it.
+func catalogResolver(cat *catalog.Service) anomaly.Resolver {
+	return func(ctx context.Context, s anomaly.Series) (string, error) {
+		ctx = auth.NewContext(ctx, auth.System())
+		page, err := cat.Query(ctx, catalog.Query{Filter: catalog.Filter{Key: "metadata.annotations." + anomaly.SelectorAnnotation}})
+		if err != nil {
+			return "", fmt.Errorf("entities with %s: %w", anomaly.SelectorAnnotation, err)
+		}
+		var refs []string
+		for i := range page.Entities {
+			e := &page.Entities[i]
+			if anomaly.MatchSelector(e.Metadata.Annotations[anomaly.SelectorAnnotation], s) {
+				refs = append(refs, e.Ref().String())
+			}
+		}
+		if len(refs) == 0 {
+			return "", nil
+		}
+		slices.Sort(refs)
+		return refs[0], nil
+	}
 }
 
 // every calls f now and then every interval until ctx ends.

@@ -44,12 +44,12 @@ func TestMetricsImport(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
-	if !strings.Contains(stdout, "1500 points imported, 3 rows refused, 1 anomalies recorded") {
+	if !strings.Contains(stdout, "series nab_like (component:default/x): 1500 points imported, 3 rows refused, 1 anomalies recorded") {
 		t.Errorf("stdout = %q", stdout)
 	}
 	// Importing the same file again refuses every row as late and stores nothing new.
 	stdout, _, err = runEvalCLI(t, env, "metrics", "import", file, "--series", "nab_like")
-	if err == nil || !strings.Contains(stdout, "0 points imported, 1503 rows refused, 1 anomalies recorded") {
+	if err == nil || !strings.Contains(stdout, "(component:default/x): 0 points imported, 1503 rows refused, 1 anomalies recorded") {
 		t.Errorf("second import: %v, stdout %q", err, stdout)
 	}
 	for _, args := range [][]string{
@@ -62,5 +62,40 @@ func TestMetricsImport(t *testing.T) {
 		if _, _, err := runEvalCLI(t, env, args...); err == nil || exitCode(err) != 2 {
 			t.Errorf("%v: err = %v, want a usage error", args, err)
 		}
+	}
+}
+
+// TestMetricsImportSelector ties a series without an entity label to the entity whose
+// nextportal.io/metrics-selector annotation claims it.
+func TestMetricsImportSelector(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"PORTAL_DATA_DIR": t.TempDir(), "PORTAL_FILE_LOCATION_ROOTS": dir}
+	cat := filepath.Join(dir, "catalog-info.yaml")
+	yaml := componentYAML + `---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: checkout
+  annotations:
+    nextportal.io/metrics-selector: series=claimed
+spec:
+  type: service
+  lifecycle: production
+  owner: team-billing
+`
+	if err := os.WriteFile(cat, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := runEvalCLI(t, env, "catalog", "import", cat); err != nil {
+		t.Fatalf("catalog import: %v\n%s", err, stderr)
+	}
+	file := writeSeriesCSV(t, time.Date(2014, 4, 1, 0, 0, 0, 0, time.UTC), 600, 500, "")
+	stdout, stderr, err := runEvalCLI(t, env, "metrics", "import", file, "--series", "claimed")
+	if err != nil || !strings.Contains(stdout, "series claimed (component:default/checkout): 600 points imported") {
+		t.Errorf("import claimed: %v\nstdout %q\nstderr %s", err, stdout, stderr)
+	}
+	stdout, _, err = runEvalCLI(t, env, "metrics", "import", file, "--series", "unclaimed")
+	if err != nil || !strings.Contains(stdout, "series unclaimed (no entity)") {
+		t.Errorf("import unclaimed: %v, stdout %q", err, stdout)
 	}
 }
