@@ -7,7 +7,8 @@
 #   make fuzz      run every Go fuzz target for FUZZTIME (default 5m) each, one after another
 #   make bench     Go benchmarks, then the HTTP load runs (catalog routes; search over ~100,000 chunks;
 #                  wrk over the four routes compared with Backstage, scripts/wrkload.sh)
-#   make eval      search quality: the four classic IR sets and the demo set, set × mode, ratio to plain BM25
+#   make eval      search quality: the four classic IR sets and the demo set, set × mode, ratio to plain BM25;
+#                  then every anomaly detector over the whole NAB corpus, scored NAB's way (PORTAL_NAB_DATA)
 #   make lint      gofmt, go vet, staticcheck
 #   make clean     remove bin/ and ./.data
 
@@ -25,6 +26,8 @@ FUZZ_SMOKE_TIME ?= 100x
 FUZZ_PKGS ?=
 PORTAL_DATA_DIR ?= ./.data
 export PORTAL_DATA_DIR
+# The Numenta Anomaly Benchmark make eval scores the anomaly detectors on.
+PORTAL_NAB_DATA ?= ../shared/data/nab
 
 CLIENT_DIR := api/testdata/catalog-client
 # npm writes this hidden lockfile on every install; it is older than package-lock.json when the pins change.
@@ -75,6 +78,7 @@ bench:
 # The IR sets are read from PORTAL_IR_DATA, else ../shared/data/ir beside the repository.
 eval:
 	PORTAL_EVAL=1 $(GO) test ./evals -run '^TestEvalTable$$' -count=1 -v -timeout 60m
+	$(GO) run ./cmd/portal eval nab --data "$(PORTAL_NAB_DATA)"
 
 lint:
 	@unformatted=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -not -path './.data/*' -print0 | xargs -0 gofmt -l); \

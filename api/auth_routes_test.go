@@ -87,8 +87,11 @@ func TestRouteAccess(t *testing.T) {
 	// The OIDC routes are served when OIDC is configured; its issuer is down here.
 	// The search routes answer over an empty index of their own.
 	slot := &assistantSlot{}
-	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t), Assistant: slot, MCP: true})
+	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t), Assistant: slot, MCP: true, Anomaly: newAnomalyService(t)})
 	addAssistant(t, env, slot)
+	if w := env.do("POST", "/api/v1/metrics", pushBody("access-series", 0, 5, wave)); w.Code != 200 {
+		t.Fatalf("push access-series: %d %s", w.Code, w.Body)
+	}
 	ctx := t.Context()
 	const cat = "/api/catalog"
 	n := 0
@@ -202,6 +205,13 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/api/scaffolder/v2/tasks/:id/eventstream", url: "/api/scaffolder/v2/tasks/x/eventstream", want: scaffolderReaders},
 		{method: "POST", route: "/api/scaffolder/v2/tasks/:id/cancel", url: "/api/scaffolder/v2/tasks/x/cancel", want: scaffolderRunners},
 		{method: "POST", route: "/api/scaffolder/v2/dry-run", url: "/api/scaffolder/v2/dry-run", body: `{"templateRef":"template:default/t"}`, want: scaffolderRunners},
+
+		{method: "POST", route: "/api/v1/metrics", want: statuses{401, 403, 200, 200, 200, 200},
+			prep: func(string) (string, string) {
+				return "/api/v1/metrics", pushBody(fmt.Sprintf("access-%d", next()), 0, 3, wave)
+			}},
+		{method: "GET", route: "/api/v1/anomalies", url: "/api/v1/anomalies?entity=component:default/checkout", want: readers},
+		{method: "GET", route: "/api/v1/metrics/:series/:chart", url: "/api/v1/metrics/access-series/chart.svg", want: readers},
 
 		{method: "GET", route: "/login", url: "/login?next=/catalog", want: anyone},
 		{method: "POST", route: "/login", url: "/login", body: `{"name":"pw-user","password":"` + testPassword + `"}`, want: anyone},

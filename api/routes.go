@@ -47,7 +47,7 @@ var (
 // are joined here. A new capability adds its list (say assistantRoutes, in its own file) to
 // this join, with each route's access, and its routes to the route table test.
 func (s *Server) table(u *ui) []route {
-	return slices.Concat(s.systemRoutes(), s.catalogRoutes(), s.authRoutes(), s.searchRoutes(), s.assistantRoutes(), s.slackRoutes(), s.mcpRoutes(), s.scaffolderRoutes(), s.uiRoutes(u))
+	return slices.Concat(s.systemRoutes(), s.catalogRoutes(), s.authRoutes(), s.searchRoutes(), s.assistantRoutes(), s.slackRoutes(), s.mcpRoutes(), s.scaffolderRoutes(), s.anomalyRoutes(), s.uiRoutes(u))
 }
 
 // systemRoutes are health, readiness and metrics.
@@ -119,6 +119,16 @@ func (s *Server) assistantRoutes() []route {
 		{http.MethodGet, assistantPrefix + "/conversations", read, s.handleV1(s.getConversations)},
 		{http.MethodGet, assistantPrefix + "/conversations/:id", read, s.handleV1(s.getConversation)},
 		{http.MethodPost, assistantPrefix + "/conversations/:id/feedback", read, s.handleV1(s.postFeedback)},
+	}
+}
+
+// anomalyRoutes are metric ingestion, anomalies and charts: developers push points, readers
+// read anomalies and charts.
+func (s *Server) anomalyRoutes() []route {
+	return []route{
+		{http.MethodPost, v1Prefix + "/metrics", register, s.handleV1(s.postMetrics)},
+		{http.MethodGet, v1Prefix + "/anomalies", read, s.handleV1(s.getAnomalies)},
+		{http.MethodGet, v1Prefix + "/metrics/:series/:chart", read, s.handleV1(s.getMetricsChart)},
 	}
 }
 

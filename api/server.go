@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/nextportal/portal/anomaly"
 	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
@@ -63,6 +64,9 @@ type Deps struct {
 	// Scaffolder runs software templates; nil answers its API with 503 and leaves the
 	// Create page out.
 	Scaffolder *scaffolder.Service
+	// Anomaly ingests metric points, scores them and serves anomalies and charts; nil
+	// answers those routes with 503.
+	Anomaly *anomaly.Service
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1

@@ -60,7 +60,14 @@ type Config struct {
 	SlackAPIURL         string    // Slack's Web API base URL
 	ScaffolderActionMap commaList // FROM=publish:git entries: actions run as publish:git
 	ScaffolderWorkers   int64
-	ScaffolderReposDir  string // where publish:git creates repositories; default DATA_DIR/scaffolder/repos
+	ScaffolderReposDir  string        // where publish:git creates repositories; default DATA_DIR/scaffolder/repos
+	AnomalyDetector     string        // the detector that scores every series (anomaly.Names)
+	MetricsRetention    time.Duration // how long metric points are kept; 0 keeps them
+	PrometheusURL       string        // a Prometheus server to pull PrometheusQueries from
+	PrometheusQueries   string        // JSON array of {series, query, labels}
+	PrometheusInterval  time.Duration
+	PrometheusStep      time.Duration
+	PrometheusLookback  time.Duration
 }
 
 func defaultConfig() Config {
@@ -79,6 +86,12 @@ func defaultConfig() Config {
 		OIDCRole:          "developer",
 		SlackAPIURL:       "https://slack.com/api/",
 		ScaffolderWorkers: 2,
+
+		AnomalyDetector:    "seasonal",
+		MetricsRetention:   30 * 24 * time.Hour,
+		PrometheusInterval: time.Minute,
+		PrometheusStep:     time.Minute,
+		PrometheusLookback: time.Hour,
 	}
 }
 
@@ -102,12 +115,13 @@ const (
 	groupAssistant = "assistant"  // the chat model the assistant answers with
 	groupSlack     = "slack"      // the Slack bot
 	groupScaffold  = "scaffolder" // template runs: workers, publish mapping, repositories
+	groupAnomaly   = "anomaly"    // metric series, detection and the Prometheus pull
 )
 
 // commandSettings says which settings each command takes, by group or by flag name. A
 // test fails when a name here is neither.
 var commandSettings = map[string][]string{
-	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold},
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly},
 	"template":       {groupStore, groupLog, groupCatalog, groupScaffold},
 	"migrate":        {groupStore, groupLog},
 	"catalog":        {groupStore, groupLog, groupCatalog},
@@ -119,6 +133,8 @@ var commandSettings = map[string][]string{
 	"eval retrieval": {"database-url", groupLog, "openai-base-url", "openai-api-key", "embed-model", "embed-dims"},
 	"healthcheck":    {"addr"},
 	"eval assistant": {groupLog, "openai-base-url", "openai-api-key", "chat-model"},
+	"eval nab":       {groupLog},
+	"metrics import": {groupStore, groupLog, "anomaly-detector"},
 	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant},
 }
 
@@ -176,6 +192,13 @@ func (c *Config) settings() []setting {
 		{groupScaffold, "scaffolder-action-map", "PORTAL_SCAFFOLDER_ACTION_MAP", "comma-separated ACTION=publish:git entries: template actions the portal cannot run (publish:github, publish:gitlab, …) run as publish:git into a local bare repository", &c.ScaffolderActionMap},
 		{groupScaffold, "scaffolder-workers", "PORTAL_SCAFFOLDER_WORKERS", "how many template tasks run at once", &c.ScaffolderWorkers},
 		{groupScaffold, "scaffolder-repos-dir", "PORTAL_SCAFFOLDER_REPOS_DIR", "where publish:git creates bare repositories (default DATA_DIR/scaffolder/repos)", &c.ScaffolderReposDir},
+		{groupAnomaly, "anomaly-detector", "PORTAL_ANOMALY_DETECTOR", "detector that scores every metric series: ensemble, seasonal, robustz, diffz, holtwinters or cusum", &c.AnomalyDetector},
+		{groupAnomaly, "metrics-retention", "PORTAL_METRICS_RETENTION", "how long metric points are kept; 0 keeps them forever", &c.MetricsRetention},
+		{groupAnomaly, "prometheus-url", "PORTAL_PROMETHEUS_URL", "Prometheus server whose query_range API the queries are pulled from; empty turns the pull off", &c.PrometheusURL},
+		{groupAnomaly, "prometheus-queries", "PORTAL_PROMETHEUS_QUERIES", `JSON array of {"series":NAME,"query":PROMQL,"labels":{"entity":"component:default/x"}} to pull`, &c.PrometheusQueries},
+		{groupAnomaly, "prometheus-interval", "PORTAL_PROMETHEUS_INTERVAL", "how often the queries are pulled", &c.PrometheusInterval},
+		{groupAnomaly, "prometheus-step", "PORTAL_PROMETHEUS_STEP", "query_range resolution step", &c.PrometheusStep},
+		{groupAnomaly, "prometheus-lookback", "PORTAL_PROMETHEUS_LOOKBACK", "how far back a pull reads (points already stored are skipped)", &c.PrometheusLookback},
 		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 		{groupServer, "base-url", "PORTAL_BASE_URL", "the portal's public URL (https://portal.example.com), for links in Slack answers and MCP results", &c.PortalBaseURL},
 		{groupSlack, "slack-signing-secret", "SLACK_SIGNING_SECRET", "the Slack app's signing secret; setting it serves the Slack bot at /slack/*", &c.SlackSigningSecret},
@@ -385,6 +408,7 @@ func (c *Config) validate() error {
 	if c.ShutdownTimeout < 0 || c.RefreshInterval < 0 || c.SessionTTL <= 0 {
 		errs = append(errs, errors.New("timeouts and intervals must not be negative, and the session TTL must be positive"))
 	}
+	errs = append(errs, c.validateAnomaly()...)
 	return errors.Join(errs...)
 }
 

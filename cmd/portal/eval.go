@@ -20,6 +20,7 @@ const evalUsage = `Usage: portal eval <command> [flags]
 Commands:
   retrieval --beir DIR   index a BEIR dataset and score lexical, vector and hybrid search
   assistant --set FILE   ask a question set of the assistant and score its answers
+  nab --data DIR         run the anomaly detectors over NAB and score them NAB's way
 
 Run 'portal eval <command> --help' for its flags.
 `
@@ -52,6 +53,8 @@ func runEval(ctx context.Context, args []string, env func(string) string, stdin 
 		return runEvalRetrieval(ctx, args[1:], env, stdin, stdout, stderr)
 	case "assistant":
 		return runEvalAssistant(ctx, args[1:], env, stdin, stdout, stderr)
+	case "nab":
+		return runEvalNAB(ctx, args[1:], env, stdin, stdout, stderr)
 	}
 	return usageError("unknown eval command %q", args[0])
 }

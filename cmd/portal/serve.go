@@ -120,7 +120,11 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 	for range tmpl.Workers() {
 		a.goLoop(tmpl.Work)
 	}
-	deps := api.Deps{Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
+	metrics, err := a.startAnomaly()
+	if err != nil {
+		return api.Deps{}, err
+	}
+	deps := api.Deps{Anomaly: metrics, Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
 		Ready: a.db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic,
 		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, Assistant: chat,
 		MCP: true, Tools: chat.Registry(), BaseURL: cfg.PortalBaseURL}

@@ -1,0 +1,33 @@
+-- 0007: metric series, their points and the anomalies the detectors found in them.
+-- scored_through is the time of the last point a detector has scored; points after it are
+-- pending. entity is the catalog entity the series belongs to (its entity label).
+
+CREATE TABLE metric_series (
+    name           TEXT PRIMARY KEY,
+    labels         TEXT NOT NULL DEFAULT '{}',
+    entity         TEXT NOT NULL DEFAULT '',
+    last_at        TIMESTAMP,
+    scored_through TIMESTAMP,
+    created_at     TIMESTAMP NOT NULL
+);
+CREATE INDEX metric_series_pending_idx ON metric_series (last_at, scored_through);
+
+CREATE TABLE metric_points (
+    series TEXT NOT NULL REFERENCES metric_series (name) ON DELETE CASCADE,
+    at     TIMESTAMP NOT NULL,
+    value  DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (series, at)
+);
+CREATE INDEX metric_points_at_idx ON metric_points (at);
+
+CREATE TABLE anomalies (
+    series   TEXT NOT NULL,
+    detector TEXT NOT NULL,
+    at       TIMESTAMP NOT NULL,
+    value    DOUBLE PRECISION NOT NULL,
+    score    DOUBLE PRECISION NOT NULL,
+    entity   TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (series, detector, at)
+);
+CREATE INDEX anomalies_entity_idx ON anomalies (entity, at);
+CREATE INDEX anomalies_at_idx ON anomalies (at);
