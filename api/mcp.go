@@ -32,7 +32,7 @@ func (s *Server) mcpHandler() gin.HandlerFunc {
 		})
 	}
 	d := mcp.Deps{Catalog: s.catalog, ParsePredicate: parsePredicateJSON, CatalogChanged: s.deps.CatalogChanged,
-		BaseURL: s.deps.BaseURL, Version: s.deps.Version, Logger: s.logger.With("component", "mcp"), Tools: s.deps.Tools}
+		BaseURL: s.deps.BaseURL, Version: s.deps.Version, DryRunTemplate: s.mcpDryRun(), Logger: s.logger.With("component", "mcp"), Tools: s.deps.Tools}
 	if s.search != nil {
 		d.Search = s.search
 	}

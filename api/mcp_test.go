@@ -137,11 +137,11 @@ func TestMCPClient(t *testing.T) {
 		"who-am-i": "user:default/owner", "get-catalog-entity": "quaggavault", "query-catalog-entities": "zebracrypt",
 		"validate-entity": `"isValid": true`,
 	}
-	// Tools the owner (a developer) may not use, and the scaffolder's missing dry run.
+	// Tools the owner (a developer) may not use, and the dry run of a portal without a scaffolder.
 	wantErr := map[string]string{
 		"register-entity":   "",
 		"unregister-entity": "admin role",
-		"dry-run-template":  "not available until the scaffolder lands",
+		"dry-run-template":  "the scaffolder is not running on this portal",
 	}
 	for _, name := range wantTools {
 		res, err := cs.CallTool(ctx, &sdk.CallToolParams{Name: name, Arguments: calls[name]})

@@ -54,6 +54,9 @@ type Deps struct {
 	ParsePredicate func(raw json.RawMessage) (catalog.Filter, error)
 	// CatalogChanged is called after a tool registered or unregistered a location.
 	CatalogChanged func()
+	// DryRunTemplate dry-runs a scaffolder template given as YAML with its folder's files
+	// (path → content), as the caller; nil answers dry-run-template as unavailable.
+	DryRunTemplate func(ctx context.Context, templateYAML string, values map[string]any, files map[string]string) (any, error)
 	// BaseURL is the portal's public URL, for links in results.
 	BaseURL string
 	Version string

@@ -393,14 +393,33 @@ func (t *tools) unregisterEntity(ctx context.Context, args json.RawMessage) (any
 	return map[string]any{}, "", nil
 }
 
-// dryRunTemplate answers that the scaffolder has not landed: package scaffolder has no
-// templates or dry run yet. The tool is listed so clients set up for Backstage find it.
-func (t *tools) dryRunTemplate(_ context.Context, args json.RawMessage) (any, string, error) {
+// dryRunTemplate dry-runs a template through the scaffolder, as the caller: nothing is
+// written or kept; the result is the would-be files, the log and the output.
+func (t *tools) dryRunTemplate(ctx context.Context, args json.RawMessage) (any, string, error) {
 	var a struct {
-		TemplateYaml string `json:"templateYaml"`
+		TemplateYaml string         `json:"templateYaml"`
+		Values       map[string]any `json:"values"`
+		Files        []struct {
+			Path    string `json:"path"`
+			Content string `json:"content"`
+		} `json:"files"`
 	}
 	if err := decode("dry-run-template", args, &a); err != nil {
 		return nil, "", err
 	}
-	return nil, "", errkind.Errorf(errkind.Unavailable, "dry-run-template: not available until the scaffolder lands (this portal has no template engine yet)")
+	if t.d.DryRunTemplate == nil {
+		return nil, "", errkind.Errorf(errkind.Unavailable, "dry-run-template: the scaffolder is not running on this portal")
+	}
+	if strings.TrimSpace(a.TemplateYaml) == "" {
+		return nil, "", errkind.Errorf(errkind.Invalid, "dry-run-template: a templateYaml must be specified")
+	}
+	files := make(map[string]string, len(a.Files))
+	for _, f := range a.Files {
+		files[f.Path] = f.Content
+	}
+	res, err := t.d.DryRunTemplate(ctx, a.TemplateYaml, a.Values, files)
+	if err != nil {
+		return nil, "", err
+	}
+	return res, "", nil
 }
