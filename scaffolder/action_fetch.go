@@ -81,17 +81,27 @@ func (ac *ActionContext) resolveSource(raw string) (base, sub string, err error)
 	return "", "", errkindf("fetch %s: path is outside the template folder and every registered file location", truncate(raw, 200))
 }
 
+// fetchInput reads what a fetch action's url names (one file when single) and its cleaned
+// targetPath inside the workspace.
+func (ac *ActionContext) fetchInput(single bool) ([]sourceFile, string, error) {
+	base, sub, err := ac.resolveSource(ac.str("url", ""))
+	if err != nil {
+		return nil, "", err
+	}
+	files, err := readSource(base, sub, single)
+	if err != nil {
+		return nil, "", err
+	}
+	target, err := cleanRel(ac.str("targetPath", "."))
+	if err != nil {
+		return nil, "", err
+	}
+	return files, target, nil
+}
+
 func fetchPlain(single bool) func(context.Context, *ActionContext) error {
 	return func(ctx context.Context, ac *ActionContext) error {
-		base, sub, err := ac.resolveSource(ac.str("url", ""))
-		if err != nil {
-			return err
-		}
-		files, err := readSource(base, sub, single)
-		if err != nil {
-			return err
-		}
-		target, err := cleanRel(ac.str("targetPath", "."))
+		files, target, err := ac.fetchInput(single)
 		if err != nil {
 			return err
 		}
@@ -114,15 +124,7 @@ func fetchPlain(single bool) func(context.Context, *ActionContext) error {
 
 func fetchTemplate(single bool) func(context.Context, *ActionContext) error {
 	return func(ctx context.Context, ac *ActionContext) error {
-		base, sub, err := ac.resolveSource(ac.str("url", ""))
-		if err != nil {
-			return err
-		}
-		files, err := readSource(base, sub, single)
-		if err != nil {
-			return err
-		}
-		target, err := cleanRel(ac.str("targetPath", "."))
+		files, target, err := ac.fetchInput(single)
 		if err != nil {
 			return err
 		}
