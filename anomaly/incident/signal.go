@@ -19,8 +19,8 @@ const AlertSelectorAnnotation = "nextportal.io/alert-selector"
 // signal is one alert or event from outside, in a common shape.
 type signal struct {
 	source, fingerprint string
-	firing              bool   // firing/trigger; false: resolved
-	ack                 bool   // an acknowledgement (PagerDuty acknowledge)
+	firing              bool // firing/trigger; false: resolved
+	ack                 bool // an acknowledgement (PagerDuty acknowledge)
 	severity            Severity
 	title, summary      string
 	labels              map[string]string
