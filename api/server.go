@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nextportal/portal/anomaly"
+	"github.com/nextportal/portal/anomaly/incident"
 	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
@@ -67,6 +68,9 @@ type Deps struct {
 	// Anomaly ingests metric points, scores them and serves anomalies and charts; nil
 	// answers those routes with 503.
 	Anomaly *anomaly.Service
+	// Incidents records incidents from webhooks and serves them; nil answers those routes
+	// with 503 and leaves the incident pages empty.
+	Incidents *incident.Service
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1
