@@ -68,6 +68,9 @@ type Config struct {
 	PrometheusInterval  time.Duration
 	PrometheusStep      time.Duration
 	PrometheusLookback  time.Duration
+	PostmortemDirs      []string      // folders of postmortem markdown imported as past incidents
+	IncidentGroupWindow time.Duration // anomalies this close to an open incident's last one join it
+	IncidentQuietPeriod time.Duration // an anomaly incident with no anomaly for this long resolves
 }
 
 func defaultConfig() Config {
@@ -92,6 +95,9 @@ func defaultConfig() Config {
 		PrometheusInterval: time.Minute,
 		PrometheusStep:     time.Minute,
 		PrometheusLookback: time.Hour,
+
+		IncidentGroupWindow: 30 * time.Minute,
+		IncidentQuietPeriod: time.Hour,
 	}
 }
 
@@ -116,12 +122,13 @@ const (
 	groupSlack     = "slack"      // the Slack bot
 	groupScaffold  = "scaffolder" // template runs: workers, publish mapping, repositories
 	groupAnomaly   = "anomaly"    // metric series, detection and the Prometheus pull
+	groupIncidents = "incidents"  // postmortem folders, anomaly grouping
 )
 
 // commandSettings says which settings each command takes, by group or by flag name. A
 // test fails when a name here is neither.
 var commandSettings = map[string][]string{
-	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly},
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly, groupIncidents},
 	"template":       {groupStore, groupLog, groupCatalog, groupScaffold},
 	"migrate":        {groupStore, groupLog},
 	"catalog":        {groupStore, groupLog, groupCatalog},
@@ -136,6 +143,11 @@ var commandSettings = map[string][]string{
 	"eval nab":       {groupLog},
 	"metrics import": {groupStore, groupLog, "anomaly-detector"},
 	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant},
+
+	// incidents
+	"incidents list":   {groupStore, groupLog},
+	"incidents show":   {groupStore, groupLog},
+	"incidents import": {groupStore, groupLog, groupCatalog, groupIncidents},
 }
 
 // settingsNamed returns the settings that names (groups or flag names) select, in the
@@ -198,6 +210,9 @@ func (c *Config) settings() []setting {
 		{groupAnomaly, "prometheus-queries", "PORTAL_PROMETHEUS_QUERIES", `JSON array of {"series":NAME,"query":PROMQL,"labels":{"entity":"component:default/x"}} to pull`, &c.PrometheusQueries},
 		{groupAnomaly, "prometheus-interval", "PORTAL_PROMETHEUS_INTERVAL", "how often the queries are pulled", &c.PrometheusInterval},
 		{groupAnomaly, "prometheus-step", "PORTAL_PROMETHEUS_STEP", "query_range resolution step", &c.PrometheusStep},
+		{groupIncidents, "postmortem-dirs", "PORTAL_POSTMORTEM_DIRS", "colon-separated folders whose markdown files are postmortems, imported as past incidents at start and on every refresh", &c.PostmortemDirs},
+		{groupIncidents, "incident-group-window", "PORTAL_INCIDENT_GROUP_WINDOW", "an anomaly this close to its series' open incident's last anomaly joins that incident", &c.IncidentGroupWindow},
+		{groupIncidents, "incident-quiet-period", "PORTAL_INCIDENT_QUIET_PERIOD", "an anomaly incident with no new anomaly for this long resolves", &c.IncidentQuietPeriod},
 		{groupAnomaly, "prometheus-lookback", "PORTAL_PROMETHEUS_LOOKBACK", "how far back a pull reads (points already stored are skipped)", &c.PrometheusLookback},
 		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 		{groupServer, "base-url", "PORTAL_BASE_URL", "the portal's public URL (https://portal.example.com), for links in Slack answers and MCP results", &c.PortalBaseURL},
@@ -382,6 +397,7 @@ func (c *Config) validate() error {
 	if _, err := auth.ParseRole(c.OIDCRole); err != nil {
 		errs = append(errs, fmt.Errorf("oidc role: %w", err))
 	}
+	errs = append(errs, c.validateIncidents()...)
 	for i, d := range c.DocsDirs {
 		abs, err := filepath.Abs(d)
 		if err != nil {
