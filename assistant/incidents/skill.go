@@ -135,6 +135,18 @@ func (s *Skill) Answer(ctx context.Context, subject, question string) (assistant
 		}
 		return b.inc.OpenedAt.Compare(a.inc.OpenedAt)
 	})
+	if fixing {
+		// "What fixed it last time": the latest incidents that say how they were fixed.
+		slices.SortStableFunc(ranked, func(a, b scored) int {
+			if (a.inc.Resolution != "") != (b.inc.Resolution != "") {
+				if a.inc.Resolution != "" {
+					return -1
+				}
+				return 1
+			}
+			return b.inc.OpenedAt.Compare(a.inc.OpenedAt)
+		})
+	}
 	var ans assistant.SkillAnswer
 	name := subject
 	if _, n, ok := strings.Cut(subject, "/"); ok {
@@ -150,11 +162,13 @@ func (s *Skill) Answer(ctx context.Context, subject, question string) (assistant
 	}
 	if name != "" && current != nil {
 		ans.Facts = append(ans.Facts, assistant.Fact{Text: fmt.Sprintf("%s had %d earlier incident(s); the most similar:", name, len(ranked))})
+	} else if name != "" && fixing {
+		ans.Facts = append(ans.Facts, assistant.Fact{Text: fmt.Sprintf("%s had %d incident(s) on record; the latest that say what fixed them:", name, len(ranked))})
 	} else if name != "" {
 		ans.Facts = append(ans.Facts, assistant.Fact{Text: fmt.Sprintf("Yes: %s had %d incident(s) on record; the most relevant:", name, len(ranked))})
 	}
 	for i, r := range ranked {
-		if i == shown || (fixing && i == 1 && r.inc.Resolution == "") {
+		if i == shown || (fixing && (i == 2 || r.inc.Resolution == "")) {
 			break
 		}
 		ans.Sources = append(ans.Sources, source(r.inc))
