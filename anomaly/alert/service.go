@@ -66,7 +66,9 @@ func NewService(store Store, incidents Incidents, outbox Outbox, o Options) *Ser
 func (s *Service) Rules(ctx context.Context) ([]Rule, error) { return s.store.AlertRules(ctx) }
 
 // Rule returns one rule.
-func (s *Service) Rule(ctx context.Context, id string) (Rule, error) { return s.store.AlertRule(ctx, id) }
+func (s *Service) Rule(ctx context.Context, id string) (Rule, error) {
+	return s.store.AlertRule(ctx, id)
+}
 
 // CreateRule validates and stores a new rule; ErrConflict when its ID exists.
 func (s *Service) CreateRule(ctx context.Context, r Rule) (Rule, error) {
@@ -98,7 +100,9 @@ func (s *Service) UpdateRule(ctx context.Context, r Rule) (Rule, error) {
 }
 
 // DeleteRule removes a rule; its alerts stay.
-func (s *Service) DeleteRule(ctx context.Context, id string) error { return s.store.DeleteAlertRule(ctx, id) }
+func (s *Service) DeleteRule(ctx context.Context, id string) error {
+	return s.store.DeleteAlertRule(ctx, id)
+}
 
 // Alert returns one alert.
 func (s *Service) Alert(ctx context.Context, id string) (Alert, error) { return s.store.Alert(ctx, id) }
