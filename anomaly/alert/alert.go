@@ -60,8 +60,9 @@ type Alert struct {
 	Repeat   time.Duration `json:"repeatNs"`
 	Channels []string      `json:"channels,omitempty"`
 	// Actor is who made the last manual change (ack, snooze, resolve).
-	Actor        string    `json:"actor,omitempty"`
-	OpenedAt     time.Time `json:"openedAt"`
+	Actor    string    `json:"actor,omitempty"`
+	OpenedAt time.Time `json:"openedAt"`
+	// FiredAt is when the alert last started firing (first, reopened, or woken from a snooze).
 	FiredAt      time.Time `json:"firedAt,omitzero"`
 	NotifiedAt   time.Time `json:"notifiedAt,omitzero"`
 	SnoozedUntil time.Time `json:"snoozedUntil,omitzero"`

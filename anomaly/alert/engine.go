@@ -187,7 +187,7 @@ func (s *Service) tick(ctx context.Context) error {
 			case a.State == Pending && !now.Before(a.OpenedAt.Add(a.For)):
 				a.State, a.FiredAt = Firing, now
 			case a.State == Snoozed && !now.Before(a.SnoozedUntil):
-				a.State, a.SnoozedUntil, a.Actor = Firing, time.Time{}, ""
+				a.State, a.SnoozedUntil, a.Actor, a.FiredAt = Firing, time.Time{}, "", now
 			case a.State == Firing && a.Repeat > 0 && !now.Before(a.NotifiedAt.Add(a.Repeat)):
 			default:
 				return nil
