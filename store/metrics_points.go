@@ -161,10 +161,14 @@ func (db *DB) Score(ctx context.Context, series string, historyLimit int, fn ano
 	if err != nil {
 		return false, err
 	}
-	for _, a := range found {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO anomalies (series, detector, at, value, score, entity)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (series, detector, at) DO NOTHING`,
-			a.Series, a.Detector, dbTime(a.At), a.Value, a.Score, a.Entity); err != nil {
+	seq, err := db.reserveSeq(ctx, tx, counterAnomalySeq, len(found))
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", what, err)
+	}
+	for i, a := range found {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO anomalies (series, detector, at, value, score, entity, seq)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (series, detector, at) DO NOTHING`,
+			a.Series, a.Detector, dbTime(a.At), a.Value, a.Score, a.Entity, seq+int64(i)); err != nil {
 			return false, fmt.Errorf("%s: record anomaly: %w", what, err)
 		}
 	}
