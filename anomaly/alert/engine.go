@@ -150,7 +150,9 @@ func (s *Service) update(ctx context.Context, a *Alert, inc incident.Incident) e
 		return nil // seen already (a replayed feed)
 	}
 	now := s.o.Now().UTC()
-	prev, was := a.Version, a.Severity
+	// A grown incident (more signals, a higher severity) updates its alert in place without
+	// a new message: one message per incident, not one per signal.
+	prev := a.Version
 	refresh(a, inc)
 	fired := !a.FiredAt.IsZero()
 	notify := false
@@ -166,8 +168,6 @@ func (s *Service) update(ctx context.Context, a *Alert, inc incident.Incident) e
 		a.State, a.Actor, notify = Acknowledged, "incident", fired
 	case a.State == Pending && !now.Before(a.OpenedAt.Add(a.For)):
 		a.State, a.FiredAt, notify = Firing, now, true
-	case a.State == Firing && inc.Severity.Rank() > was.Rank():
-		notify = true // escalated
 	}
 	return s.saveWith(ctx, a, prev, notify, now, &inc)
 }

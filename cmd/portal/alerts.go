@@ -37,15 +37,25 @@ func (a *app) alertIncidents() *incident.Service {
 	return incident.NewService(a.db, a.catalog, incident.Options{Logger: a.logger})
 }
 
-// startAlerts builds the outbox and the alert service for serve and starts their loops: the
-// engine following incidents, and the delivery worker. Both run as the system.
-func (a *app) startAlerts(incidents alert.Incidents, ix *indexer.Service) (*alert.Service, *notify.Outbox, error) {
+// alertService builds the outbox and the alert service over it, following incidents and
+// describing entities from the catalog (runbook documents from ix, when there is one).
+func (a *app) alertService(incidents alert.Incidents, ix *indexer.Service) (*alert.Service, *notify.Outbox, error) {
 	out, err := a.outbox()
 	if err != nil {
 		return nil, nil, err
 	}
 	svc := alert.NewService(a.db, incidents, out, alert.Options{BaseURL: a.cfg.PortalBaseURL, Logger: a.logger,
 		Directory: catalogDirectory{a.catalog}, Runbooks: runbookFinder(ix)})
+	return svc, out, nil
+}
+
+// startAlerts builds the outbox and the alert service for serve and starts their loops: the
+// engine following incidents, and the delivery worker. Both run as the system.
+func (a *app) startAlerts(incidents alert.Incidents, ix *indexer.Service) (*alert.Service, *notify.Outbox, error) {
+	svc, out, err := a.alertService(incidents, ix)
+	if err != nil {
+		return nil, nil, err
+	}
 	log := a.logger.With("component", "alert")
 	a.goLoop(func(ctx context.Context) {
 		ctx = auth.NewContext(ctx, auth.System())
