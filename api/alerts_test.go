@@ -248,7 +248,6 @@ func TestDeadDeliveryVisibleAndResendable(t *testing.T) {
 	}
 }
 
-
 // newAuthEnvOn is newAuthEnv on a given database.
 func newAuthEnvOn(t *testing.T, db *store.DB, d api.Deps) *testEnv {
 	t.Helper()
