@@ -202,11 +202,11 @@ func (db *DB) Alerts(ctx context.Context, q alert.Query) ([]alert.Alert, error) 
 	return as, translate("list alerts", err)
 }
 
-// ActiveAlerts returns alerts that time alone may change.
-func (db *DB) ActiveAlerts(ctx context.Context, limit int) ([]alert.Alert, error) {
-	as, err := collectRows(ctx, db.sql, `SELECT `+alertColumns+` FROM alerts WHERE state IN ('pending', 'firing', 'snoozed')
-		ORDER BY updated_at, id `+db.dialect.limitOffset(limit, 0), nil, scanAlert)
-	return as, translate("list active alerts", err)
+// DueAlerts returns the alerts whose wake time has come, earliest first.
+func (db *DB) DueAlerts(ctx context.Context, now time.Time, limit int) ([]alert.Alert, error) {
+	as, err := collectRows(ctx, db.sql, `SELECT `+alertColumns+` FROM alerts WHERE wake_at <= $1
+		ORDER BY wake_at, id `+db.dialect.limitOffset(limit, 0), []any{dbTime(now)}, scanAlert)
+	return as, translate("list due alerts", err)
 }
 
 // SaveAlert stores a if it is still at version prev, with its deliveries, in one
@@ -225,17 +225,17 @@ func (db *DB) SaveAlert(ctx context.Context, a alert.Alert, prev int, out []noti
 	defer tx.Rollback()
 	args := []any{a.ID, a.RuleID, a.IncidentID, string(a.State), a.Version, string(a.Severity), a.Title, a.Entity, a.Owner,
 		a.IncidentSeq, string(body), dbTime(a.OpenedAt), optTime(a.FiredAt), optTime(a.NotifiedAt), optTime(a.SnoozedUntil),
-		optTime(a.ResolvedAt), createdAt(a.CreatedAt), dbTime(a.UpdatedAt)}
+		optTime(a.ResolvedAt), createdAt(a.CreatedAt), dbTime(a.UpdatedAt), optTime(a.WakeAt())}
 	var res sql.Result
 	if prev < 0 {
 		res, err = tx.ExecContext(ctx, `INSERT INTO alerts (id, rule_id, incident_id, state, version, severity, title, entity, owner,
-			incident_seq, body, opened_at, fired_at, notified_at, snoozed_until, resolved_at, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			incident_seq, body, opened_at, fired_at, notified_at, snoozed_until, resolved_at, created_at, updated_at, wake_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 			ON CONFLICT DO NOTHING`, args...)
 	} else {
 		res, err = tx.ExecContext(ctx, `UPDATE alerts SET rule_id = $2, incident_id = $3, state = $4, version = $5, severity = $6,
 			title = $7, entity = $8, owner = $9, incident_seq = $10, body = $11, opened_at = $12, fired_at = $13, notified_at = $14,
-			snoozed_until = $15, resolved_at = $16, created_at = $17, updated_at = $18 WHERE id = $1 AND version = $19`,
+			snoozed_until = $15, resolved_at = $16, created_at = $17, updated_at = $18, wake_at = $19 WHERE id = $1 AND version = $20`,
 			append(args, prev)...)
 	}
 	if err != nil {

@@ -94,6 +94,20 @@ type Similar struct {
 	OpenedAt   time.Time `json:"openedAt"`
 }
 
+// WakeAt is when time alone next changes a: a pending alert fires after For, a snoozed
+// one wakes, a firing one repeats. Zero when nothing is due with time.
+func (a *Alert) WakeAt() time.Time {
+	switch {
+	case a.State == Pending:
+		return a.OpenedAt.Add(a.For)
+	case a.State == Snoozed:
+		return a.SnoozedUntil
+	case a.State == Firing && a.Repeat > 0:
+		return a.NotifiedAt.Add(a.Repeat)
+	}
+	return time.Time{}
+}
+
 // alertID is the ID of rule's alert about an incident.
 func alertID(ruleID, incidentID string) string {
 	h := sha256.Sum256([]byte(ruleID + "\x00" + incidentID))

@@ -72,7 +72,7 @@ func (s *Service) Apply(ctx context.Context, rules []Rule, inc incident.Incident
 	seen := map[string]bool{}
 	for i := range have {
 		seen[have[i].RuleID] = true
-		if err := s.retry(ctx, have[i].ID, func(a *Alert) error { return s.update(ctx, a, inc) }); err != nil {
+		if err := s.retryFrom(ctx, &have[i], func(a *Alert) error { return s.update(ctx, a, inc) }); err != nil {
 			return err
 		}
 	}
@@ -175,20 +175,20 @@ func (s *Service) update(ctx context.Context, a *Alert, inc incident.Incident) e
 // tick fires pending alerts whose For has passed, wakes snoozed ones whose time is up and
 // repeats firing ones whose Repeat is due.
 func (s *Service) tick(ctx context.Context) error {
-	active, err := s.store.ActiveAlerts(ctx, 1000)
+	active, err := s.store.DueAlerts(ctx, s.o.Now().UTC(), 1000)
 	if err != nil {
 		return err
 	}
 	for i := range active {
 		id := active[i].ID
-		err := s.retry(ctx, id, func(a *Alert) error {
+		err := s.retryFrom(ctx, &active[i], func(a *Alert) error {
 			now := s.o.Now().UTC()
-			switch {
-			case a.State == Pending && !now.Before(a.OpenedAt.Add(a.For)):
+			switch s.wake(a, now) {
+			case "fire":
 				a.State, a.FiredAt = Firing, now
-			case a.State == Snoozed && !now.Before(a.SnoozedUntil):
+			case "unsnooze":
 				a.State, a.SnoozedUntil, a.Actor, a.FiredAt = Firing, time.Time{}, "", now
-			case a.State == Firing && a.Repeat > 0 && !now.Before(a.NotifiedAt.Add(a.Repeat)):
+			case "repeat":
 			default:
 				return nil
 			}
@@ -201,19 +201,43 @@ func (s *Service) tick(ctx context.Context) error {
 	return nil
 }
 
-// retry loads alert id and runs f on it, once more (freshly loaded) if another replica
-// saved it in between.
+// wake says what time alone does to a at now: "fire" a pending alert whose For passed,
+// "unsnooze" a snoozed one whose time is up, "repeat" a firing one whose Repeat is due,
+// or "" nothing.
+func (s *Service) wake(a *Alert, now time.Time) string {
+	switch {
+	case a.State == Pending && !now.Before(a.OpenedAt.Add(a.For)):
+		return "fire"
+	case a.State == Snoozed && !now.Before(a.SnoozedUntil):
+		return "unsnooze"
+	case a.State == Firing && a.Repeat > 0 && !now.Before(a.NotifiedAt.Add(a.Repeat)):
+		return "repeat"
+	}
+	return ""
+}
+
+// retry loads alert id and runs f on it, again (freshly loaded) if another replica saved
+// it in between.
 func (s *Service) retry(ctx context.Context, id string, f func(a *Alert) error) error {
+	a, err := s.store.Alert(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.retryFrom(ctx, &a, f)
+}
+
+// retryFrom is retry starting from a as already read.
+func (s *Service) retryFrom(ctx context.Context, a *Alert, f func(a *Alert) error) error {
 	for try := 0; ; try++ {
-		a, err := s.store.Alert(ctx, id)
+		err := f(a)
+		if !errors.Is(err, ErrConflict) || try == 2 {
+			return err
+		}
+		fresh, err := s.store.Alert(ctx, a.ID)
 		if err != nil {
 			return err
 		}
-		err = f(&a)
-		if errors.Is(err, ErrConflict) && try < 2 {
-			continue
-		}
-		return err
+		*a = fresh
 	}
 }
 

@@ -57,6 +57,7 @@ func (f *feed) Changed(_ context.Context, after int64, limit int) ([]incident.In
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	// Like the store: each incident once, in its latest state.
 	if len(out) > limit {
 		out = out[:limit]
 	}
@@ -113,7 +114,10 @@ type fixture struct {
 	svc    *alert.Service
 }
 
-func newFixture(t *testing.T, db *store.DB) *fixture {
+func newFixture(t *testing.T, db *store.DB) *fixture { return newBenchFixture(t, db) }
+
+// newBenchFixture is newFixture for tests and benchmarks alike.
+func newBenchFixture(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	f := &fixture{db: db, feed: newFeed(), clock: &clock{now: t0}}
 	var err error
@@ -148,7 +152,7 @@ func (f *fixture) step(t *testing.T) {
 }
 
 // keys are the outbox keys enqueued so far, oldest first.
-func (f *fixture) keys(t *testing.T) []string {
+func (f *fixture) keys(t testing.TB) []string {
 	t.Helper()
 	ds, err := f.outbox.Deliveries(t.Context(), notify.DeliveryQuery{})
 	if err != nil {

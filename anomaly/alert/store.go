@@ -24,9 +24,8 @@ type Store interface {
 	Alert(ctx context.Context, id string) (Alert, error)
 	// Alerts returns the alerts matching q, newest created first (ties by ID, descending).
 	Alerts(ctx context.Context, q Query) ([]Alert, error)
-	// ActiveAlerts returns up to limit alerts whose state may change with time alone
-	// (pending, firing, snoozed).
-	ActiveAlerts(ctx context.Context, limit int) ([]Alert, error)
+	// DueAlerts returns up to limit alerts whose WakeAt is not after now, earliest first.
+	DueAlerts(ctx context.Context, now time.Time, limit int) ([]Alert, error)
 	// SaveAlert stores a, which the caller read at version prev (-1: a new alert), and
 	// enqueues out in the same transaction (deliveries whose key exists are skipped).
 	// ErrConflict when the stored alert is no longer at prev (or, for prev -1, exists):

@@ -35,7 +35,8 @@ CREATE TABLE alert_rules (
 );
 
 -- One alert per rule and incident; version counts its notified state changes. body holds
--- the enrichment (owner, on-call, links, similar incidents) as JSON.
+-- the whole alert as JSON (enrichment included); wake_at is when time alone changes it
+-- next (fires, wakes from a snooze, repeats), NULL when it never will.
 CREATE TABLE alerts (
     id            TEXT PRIMARY KEY,
     rule_id       TEXT NOT NULL,
@@ -53,11 +54,13 @@ CREATE TABLE alerts (
     notified_at   TIMESTAMP,
     snoozed_until TIMESTAMP,
     resolved_at   TIMESTAMP,
+    wake_at       TIMESTAMP,
     created_at    TIMESTAMP NOT NULL,
     updated_at    TIMESTAMP NOT NULL,
     UNIQUE (rule_id, incident_id)
 );
-CREATE INDEX alerts_state_idx ON alerts (state, updated_at);
+CREATE INDEX alerts_wake_idx ON alerts (wake_at);
+CREATE INDEX alerts_incident_idx ON alerts (incident_id);
 CREATE INDEX alerts_created_idx ON alerts (created_at, id);
 CREATE INDEX alerts_entity_idx ON alerts (entity, created_at);
 
