@@ -11,8 +11,12 @@ import (
 	"github.com/nextportal/portal/anomaly/incident"
 )
 
-// OnCallAnnotation names the group on call for an entity; without it the owner is.
-const OnCallAnnotation = "nextportal.io/on-call"
+// OnCallAnnotation names the group on call for an entity; without it (or its older
+// spelling OnCallAnnotationAlt) the owner is.
+const (
+	OnCallAnnotation    = "nextportal.io/on-call"
+	OnCallAnnotationAlt = "nextportal.io/oncall"
+)
 
 // Entity is what alerts need to know about a catalog entity.
 type Entity struct {
@@ -66,6 +70,9 @@ func (s *Service) enrich(ctx context.Context, a *Alert, inc incident.Incident) e
 	}
 	en := Enrichment{Entity: a.Entity, EntityTitle: e.Title, Owner: e.Owner, OnCall: e.Annotations[OnCallAnnotation],
 		IncidentURL: s.link("/incidents/" + url.PathEscape(a.IncidentID))}
+	if en.OnCall == "" {
+		en.OnCall = e.Annotations[OnCallAnnotationAlt]
+	}
 	if en.OnCall == "" {
 		en.OnCall = e.Owner
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -205,5 +206,68 @@ func testAlertEndToEnd(t *testing.T, dbURL string) {
 	}
 	if len(list) != 1 || list[0].Count != len(found) {
 		t.Errorf("alerts = %d (grouping %d signals), want one grouping all %d anomalies", len(list), list[0].Count, len(found))
+	}
+}
+
+// TestAlertRunbookFromDocs: an entity with no runbook link gets the runbook document search
+// indexed from its TechDocs folder, and its on-call group from the older annotation.
+func TestAlertRunbookFromDocs(t *testing.T) {
+	fixtures, err := filepath.Abs("testdata/alerts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := defaultConfig()
+	cfg.DataDir, cfg.FileLocationRoots, cfg.PortalBaseURL = t.TempDir(), []string{fixtures}, "https://portal.example"
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := auth.NewContext(t.Context(), auth.System())
+	a, err := newApp(ctx, &cfg, io.Discard, upgradeSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, _, err := a.catalog.Import(ctx, filepath.Join(fixtures, "catalog-info.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := a.searchIndex(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Index(ctx, searchSources(&cfg, a.catalog, cfg.FileLocationRoots), nil); err != nil {
+		t.Fatal(err)
+	}
+	url, err := runbookFinder(ix)(ctx, "component:default/checkout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(strings.SplitN(url, "#", 2)[0], "/docs/runbook.md") || !strings.Contains(url, "/checkout/") {
+		t.Errorf("runbook of checkout = %q, want its docs/runbook.md", url)
+	}
+	if url, err := runbookFinder(ix)(ctx, paymentsAPI); err != nil || url != "" {
+		t.Errorf("runbook document of payments-api = %q, %v; want none (its runbook is a link)", url, err)
+	}
+	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := a.db.Upsert(ctx, incident.SourceEvents, "inc-checkout", func(inc *incident.Incident, _ bool) ([]incident.Event, error) {
+		*inc = incident.Incident{ID: "inc-checkout", Title: "Checkout errors", Severity: incident.SeverityHigh, Status: incident.StatusOpen,
+			Source: incident.SourceEvents, Fingerprint: "inc-checkout", Entities: []string{"component:default/checkout"}, OpenedAt: at, UpdatedAt: at}
+		return []incident.Event{{At: at, Kind: incident.EventOpened, Text: "triggered"}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	alerts, _, err := a.alertService(a.alertIncidents(), ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := alerts.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, err := alerts.Alerts(ctx, alert.Query{Incident: "inc-checkout"})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("alerts = %v, %v", list, err)
+	}
+	al := list[0]
+	if !strings.HasPrefix(al.RunbookURL, "https://portal.example/docs/") || al.OnCall != "checkout-oncall" || al.Owner != "group:default/team-payments" {
+		t.Errorf("alert runbook %q on-call %q owner %q", al.RunbookURL, al.OnCall, al.Owner)
 	}
 }
