@@ -236,6 +236,12 @@ func TestRouteAccess(t *testing.T) {
 		{method: "POST", route: "/api/v1/deliveries/:id/resend", url: "/api/v1/deliveries/1/resend", want: alertsAdmins},
 		{method: "GET", route: "/alerts/rules", url: "/alerts/rules", want: pages},
 		{method: "GET", route: "/alerts/deliveries", url: "/alerts/deliveries", want: adminPages},
+		// Incidents are off here too (api/incidents_test.go runs them for real).
+		{method: "POST", route: "/api/v1/alertmanager", url: "/api/v1/alertmanager", body: `{"version":"4"}`, want: scaffolderRunners},
+		{method: "POST", route: "/api/v1/events", url: "/api/v1/events", body: `{}`, want: scaffolderRunners},
+		{method: "GET", route: "/api/v1/incidents", url: "/api/v1/incidents", want: scaffolderReaders},
+		{method: "GET", route: "/api/v1/incidents/:id", url: "/api/v1/incidents/x", want: scaffolderReaders},
+		{method: "PATCH", route: "/api/v1/incidents/:id", url: "/api/v1/incidents/x", body: `{"status":"resolved"}`, want: scaffolderRunners},
 
 		{method: "GET", route: "/login", url: "/login?next=/catalog", want: anyone},
 		{method: "POST", route: "/login", url: "/login", body: `{"name":"pw-user","password":"` + testPassword + `"}`, want: anyone},

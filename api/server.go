@@ -9,6 +9,7 @@ import (
 
 	"github.com/nextportal/portal/anomaly"
 	"github.com/nextportal/portal/anomaly/alert"
+	"github.com/nextportal/portal/anomaly/incident"
 	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
@@ -73,6 +74,9 @@ type Deps struct {
 	Alerts *alert.Service
 	// Outbox lists and re-sends notification deliveries; nil answers their routes with 503.
 	Outbox *notify.Outbox
+	// Incidents records incidents from webhooks and serves them; nil answers those routes
+	// with 503 and leaves the incident pages empty.
+	Incidents *incident.Service
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1

@@ -10,6 +10,8 @@ import (
 const (
 	KindEntity = "entity" // a catalog entity rendered to text
 	KindDoc    = "doc"    // a markdown document (TechDocs folder, docs folder, BEIR corpus)
+	// KindIncident is an incident (anomaly, alert, event or postmortem) rendered to text.
+	KindIncident = "incident"
 )
 
 // Filter and facet field names: the keys of Document.Fields, the bleve keyword fields, and

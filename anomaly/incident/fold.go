@@ -45,8 +45,10 @@ func (s *Service) fold(series, entity string, as []anomaly.Anomaly, latest *Inci
 	var added int
 	var maxScore float64
 	// noteUpdates records the anomalies added to cur since the last note as one event.
+	// A new incident's opening event stands for the anomalies of this batch.
+	isNew := false
 	noteUpdates := func() {
-		if cur != nil && added > 0 {
+		if cur != nil && added > 0 && !isNew {
 			cur.Events = append(cur.Events, Event{At: now, Kind: EventUpdated, Actor: "portal",
 				Text: fmt.Sprintf("%d more anomalous point(s) through %s (max score %.4f)", added, cur.Incident.LastSeenAt.Format(time.RFC3339), maxScore)})
 		}
@@ -80,7 +82,7 @@ func (s *Service) fold(series, entity string, as []anomaly.Anomaly, latest *Inci
 				fmt.Sprintf("no anomaly for %s after %s", s.opt.GroupWindow, cur.Incident.LastSeenAt.Format(time.RFC3339)), "portal"))
 			emit()
 		}
-		cur = &Write{Incident: newAnomalyIncident(series, entity, a, now)}
+		cur, isNew = &Write{Incident: newAnomalyIncident(series, entity, a, now)}, true
 		cur.Events = []Event{{At: now, Kind: EventOpened, Actor: "portal",
 			Text: fmt.Sprintf("anomaly on %s at %s: value %g, score %.4f (%s)", series, a.At.Format(time.RFC3339), a.Value, a.Score, a.Detector)}}
 	}

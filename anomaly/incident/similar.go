@@ -21,7 +21,7 @@ func (s *Service) Similar(ctx context.Context, inc Incident, n int) ([]Incident,
 			return nil, err
 		}
 		for _, g := range got {
-			if !picked[g.ID] && (inc.OpenedAt.IsZero() || !g.OpenedAt.After(inc.OpenedAt)) {
+			if !picked[g.ID] {
 				picked[g.ID] = true
 				same = append(same, g)
 			}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/nextportal/portal/anomaly/alert"
-	"github.com/nextportal/portal/anomaly/incident"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/indexer"
@@ -30,11 +29,6 @@ func (a *app) outbox() (*notify.Outbox, error) {
 		return nil, fmt.Errorf("notify: %w", err)
 	}
 	return o, nil
-}
-
-// alertIncidents is the incident service the alert engine follows.
-func (a *app) alertIncidents() *incident.Service {
-	return incident.NewService(a.db, a.catalog, incident.Options{Logger: a.logger})
 }
 
 // alertService builds the outbox and the alert service over it, following incidents and

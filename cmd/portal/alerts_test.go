@@ -122,7 +122,7 @@ func testAlertEndToEnd(t *testing.T, dbURL string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	incidents := a.alertIncidents()
+	incidents := a.incidentService()
 	alerts, outbox, err := a.alertService(incidents, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -255,7 +255,7 @@ func TestAlertRunbookFromDocs(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	alerts, _, err := a.alertService(a.alertIncidents(), ix)
+	alerts, _, err := a.alertService(a.incidentService(), ix)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,7 @@ func runAsk(ctx context.Context, args []string, env func(string) string, _ io.Re
 	if err != nil {
 		return err
 	}
+	registerIncidents(a.incidentService(), ix, svc)
 	ans, err := svc.Ask(ctx, assistant.Question{Message: question, ConversationID: *conv}, nil)
 	if err != nil {
 		return askError(err)

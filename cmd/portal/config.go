@@ -75,6 +75,10 @@ type Config struct {
 	AlertsRetries         int64         // tries per delivery before it is dead
 	AlertsBackoff         time.Duration // delay before the first retry, doubled each time
 	AlertsInterval        time.Duration // how often the alert engine and the delivery worker run
+
+	PostmortemDirs      []string      // folders of postmortem markdown imported as past incidents
+	IncidentGroupWindow time.Duration // anomalies this close to an open incident's last one join it
+	IncidentQuietPeriod time.Duration // an anomaly incident with no anomaly for this long resolves
 }
 
 func defaultConfig() Config {
@@ -100,9 +104,11 @@ func defaultConfig() Config {
 		PrometheusStep:     time.Minute,
 		PrometheusLookback: time.Hour,
 
-		AlertsRetries:  5,
-		AlertsBackoff:  30 * time.Second,
-		AlertsInterval: 15 * time.Second,
+		AlertsRetries:       5,
+		AlertsBackoff:       30 * time.Second,
+		AlertsInterval:      15 * time.Second,
+		IncidentGroupWindow: 30 * time.Minute,
+		IncidentQuietPeriod: time.Hour,
 	}
 }
 
@@ -128,12 +134,13 @@ const (
 	groupScaffold  = "scaffolder" // template runs: workers, publish mapping, repositories
 	groupAnomaly   = "anomaly"    // metric series, detection and the Prometheus pull
 	groupAlerts    = "alerts"     // alert delivery: Slack and webhook channels, retries
+	groupIncidents = "incidents"  // postmortem folders, anomaly grouping
 )
 
 // commandSettings says which settings each command takes, by group or by flag name. A
 // test fails when a name here is neither.
 var commandSettings = map[string][]string{
-	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly, groupAlerts},
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly, groupAlerts, groupIncidents},
 	"template":       {groupStore, groupLog, groupCatalog, groupScaffold},
 	"migrate":        {groupStore, groupLog},
 	"catalog":        {groupStore, groupLog, groupCatalog},
@@ -148,6 +155,11 @@ var commandSettings = map[string][]string{
 	"eval nab":       {groupLog},
 	"metrics import": {groupStore, groupLog, "anomaly-detector"},
 	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant},
+
+	// incidents
+	"incidents list":   {groupStore, groupLog},
+	"incidents show":   {groupStore, groupLog},
+	"incidents import": {groupStore, groupLog, groupCatalog, groupIncidents},
 }
 
 // settingsNamed returns the settings that names (groups or flag names) select, in the
@@ -210,6 +222,9 @@ func (c *Config) settings() []setting {
 		{groupAnomaly, "prometheus-queries", "PORTAL_PROMETHEUS_QUERIES", `JSON array of {"series":NAME,"query":PROMQL,"labels":{"entity":"component:default/x"}} to pull`, &c.PrometheusQueries},
 		{groupAnomaly, "prometheus-interval", "PORTAL_PROMETHEUS_INTERVAL", "how often the queries are pulled", &c.PrometheusInterval},
 		{groupAnomaly, "prometheus-step", "PORTAL_PROMETHEUS_STEP", "query_range resolution step", &c.PrometheusStep},
+		{groupIncidents, "postmortem-dirs", "PORTAL_POSTMORTEM_DIRS", "colon-separated folders whose markdown files are postmortems, imported as past incidents at start and on every refresh", &c.PostmortemDirs},
+		{groupIncidents, "incident-group-window", "PORTAL_INCIDENT_GROUP_WINDOW", "an anomaly this close to its series' open incident's last anomaly joins that incident", &c.IncidentGroupWindow},
+		{groupIncidents, "incident-quiet-period", "PORTAL_INCIDENT_QUIET_PERIOD", "an anomaly incident with no new anomaly for this long resolves", &c.IncidentQuietPeriod},
 		{groupAnomaly, "prometheus-lookback", "PORTAL_PROMETHEUS_LOOKBACK", "how far back a pull reads (points already stored are skipped)", &c.PrometheusLookback},
 		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 		{groupServer, "base-url", "PORTAL_BASE_URL", "the portal's public URL (https://portal.example.com), for links in Slack answers and MCP results", &c.PortalBaseURL},
@@ -400,6 +415,7 @@ func (c *Config) validate() error {
 	if _, err := auth.ParseRole(c.OIDCRole); err != nil {
 		errs = append(errs, fmt.Errorf("oidc role: %w", err))
 	}
+	errs = append(errs, c.validateIncidents()...)
 	for i, d := range c.DocsDirs {
 		abs, err := filepath.Abs(d)
 		if err != nil {

@@ -63,7 +63,7 @@ func runIndex(ctx context.Context, args []string, env func(string) string, stdin
 		}
 		sources = []indexer.Source{indexer.NewBEIRSource(*name, dir)}
 	} else {
-		sources = searchSources(&cfg, a.catalog, cfg.FileLocationRoots)
+		sources = append(searchSources(&cfg, a.catalog, cfg.FileLocationRoots), incidentSource(a.catalog, a.incidentService()))
 	}
 	start := time.Now()
 	p := newIndexProgress(stderr)

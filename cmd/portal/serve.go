@@ -99,7 +99,8 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 	if err != nil {
 		return api.Deps{}, err
 	}
-	searcher := newSearchIndexer(ix, searchSources(cfg, a.catalog, cfg.FileLocationRoots), a.logger)
+	incidents := a.incidentService()
+	searcher := newSearchIndexer(ix, append(searchSources(cfg, a.catalog, cfg.FileLocationRoots), incidentSource(a.catalog, incidents)), a.logger)
 	a.goLoop(searcher.run)
 	if cfg.RefreshInterval > 0 {
 		a.goLoop(func(ctx context.Context) {
@@ -124,11 +125,13 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 	if err != nil {
 		return api.Deps{}, err
 	}
-	alerts, outbox, err := a.startAlerts(a.alertIncidents(), ix)
+	registerIncidents(incidents, ix, chat)
+	a.startIncidents(incidents, demoPath, searcher.refreshed)
+	alerts, outbox, err := a.startAlerts(incidents, ix)
 	if err != nil {
 		return api.Deps{}, err
 	}
-	deps := api.Deps{Anomaly: metrics, Alerts: alerts, Outbox: outbox, Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
+	deps := api.Deps{Anomaly: metrics, Incidents: incidents, Alerts: alerts, Outbox: outbox, Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
 		Ready: a.db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic,
 		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, Assistant: chat,
 		MCP: true, Tools: chat.Registry(), BaseURL: cfg.PortalBaseURL}
