@@ -134,6 +134,7 @@ var commandSettings = map[string][]string{
 	"healthcheck":    {"addr"},
 	"eval assistant": {groupLog, "openai-base-url", "openai-api-key", "chat-model"},
 	"eval nab":       {groupLog},
+	"eval forecast":  {groupLog},
 	"metrics import": {groupStore, groupLog, "anomaly-detector"},
 	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant},
 }
