@@ -80,6 +80,11 @@ type DailyQuery struct {
 	// bucket of that dimension.
 	Filter   map[string]string
 	From, To time.Time
+	// Entities, when not nil, keeps only lines allocated to these entity refs ("" is the
+	// unallocated bucket). The Service sets it from the caller's visibility.
+	Entities []string
+	// Limit and Offset page the result (Limit 0: everything).
+	Limit, Offset int
 }
 
 // DailyCost is the cost of one group on one day, in one currency.

@@ -8,6 +8,12 @@ type ImportOptions struct {
 	// Progress, when set, is called now and then with the bytes read so far and the rows
 	// accepted so far.
 	Progress func(bytesRead, rows int64)
+	// Provider, BillingAccountID and Currency stand in for the file's ProviderName,
+	// BillingAccountId and BillingCurrency where it lacks the column or the row has NULL
+	// (the spec's examples omit them). A row left without a currency is rejected.
+	Provider         string
+	BillingAccountID string
+	Currency         string
 }
 
 // Reject is a row the import refused, with its line number in the file (the header is line

@@ -20,6 +20,12 @@ type Store interface {
 	// DailyCosts returns the daily sums of the lines matching q, grouped by q.GroupBy and
 	// currency, oldest day first, then by key and currency.
 	DailyCosts(ctx context.Context, q DailyQuery) ([]DailyCost, error)
+	// SumCosts is DailyCosts summed over the days of [q.From, q.To): one DailyCost per key
+	// and currency with Day zero, ordered by key then currency.
+	SumCosts(ctx context.Context, q DailyQuery) ([]DailyCost, error)
+	// CostEntities returns the distinct entity refs lines are allocated to, sorted ("" for
+	// the unallocated bucket included when it has lines).
+	CostEntities(ctx context.Context) ([]string, error)
 	// CostTotals returns the sums of all stored cost rows (not lines) per currency, and
 	// of the lines per currency: allocation is exhaustive when they are equal.
 	CostTotals(ctx context.Context) (rows, lines []Total, err error)
