@@ -83,7 +83,12 @@ func (s *Service) gather(ctx context.Context, msg string, history []Turn) (*gath
 		return nil, err
 	}
 	g := &gathered{u: u}
+	skill, isSkill := s.pickSkill(msg, lx, u)
 	switch {
+	case isSkill:
+		if err := s.askSkill(ctx, skill.skill, msg, g); err != nil {
+			return nil, err
+		}
 	case u.subject != nil && u.intent != intentHowTo && u.intent != intentEntityDocs:
 		r, err := s.walk(ctx, u.subject, u.intent, &g.sources)
 		if err != nil {

@@ -175,7 +175,7 @@ func wordMatch(q, p word) float64 {
 
 // parsedSpecs are intentSpecs with their prototypes split into words, each word marked
 // with its side of the entity ("x").
-var parsedSpecs, protoWeight = parseSpecs()
+var parsedSpecs, protoWeight = parseSpecList(intentSpecs)
 
 type protoWord struct {
 	word
@@ -187,10 +187,12 @@ type parsedSpec struct {
 	protos [][]protoWord
 }
 
-func parseSpecs() ([]parsedSpec, map[string]float64) {
-	out := make([]parsedSpec, len(intentSpecs))
+// parseSpecList splits the prototypes of specs into words and weighs each word by how few
+// intents use it.
+func parseSpecList(specs []intentSpec) ([]parsedSpec, map[string]float64) {
+	out := make([]parsedSpec, len(specs))
 	df := map[string]map[intent]bool{}
-	for i, s := range intentSpecs {
+	for i, s := range specs {
 		out[i].intentSpec = s
 		for _, p := range s.prototypes {
 			var ws []protoWord
@@ -212,7 +214,7 @@ func parseSpecs() ([]parsedSpec, map[string]float64) {
 			out[i].protos = append(out[i].protos, ws)
 		}
 	}
-	n := float64(len(intentSpecs))
+	n := float64(len(specs))
 	weight := map[string]float64{}
 	for st, in := range df {
 		weight[st] = math.Log(1 + n/float64(len(in)))
@@ -232,6 +234,11 @@ type intentScore struct {
 // Each prototype scores half how much of its (weighted) words the question has and half how
 // much of the question's intent words it explains; words no prototype knows are ignored.
 func scoreIntents(q []word, skip map[int]bool, kind string) []intentScore {
+	return scoreSpecs(q, skip, kind, parsedSpecs, protoWeight)
+}
+
+// scoreSpecs is scoreIntents over any specs, with their word weights.
+func scoreSpecs(q []word, skip map[int]bool, kind string, specs []parsedSpec, protoWeight map[string]float64) []intentScore {
 	type qword struct {
 		word
 		after, known bool // after the entity; some prototype word matches it
@@ -257,8 +264,8 @@ func scoreIntents(q []word, skip map[int]bool, kind string) []intentScore {
 		}
 		rest = append(rest, qw)
 	}
-	out := make([]intentScore, 0, len(parsedSpecs))
-	for _, s := range parsedSpecs {
+	out := make([]intentScore, 0, len(specs))
+	for _, s := range specs {
 		best := 0.0
 		for _, p := range s.protos {
 			if len(p) == 0 {
