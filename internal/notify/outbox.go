@@ -142,8 +142,21 @@ func (o *Outbox) Channels() []string {
 // message for a channel that is not configured is refused with ErrInvalid; with no channel
 // configured it stores nothing.
 func (o *Outbox) Enqueue(ctx context.Context, m Message) error {
-	if err := m.Validate(); err != nil {
+	ds, err := o.Prepare(m)
+	if err != nil || len(ds) == 0 {
 		return err
+	}
+	if _, err := o.store.EnqueueDeliveries(ctx, ds); err != nil {
+		return fmt.Errorf("enqueue message %s: %w", m.Key, err)
+	}
+	return nil
+}
+
+// Prepare validates m and returns the deliveries Enqueue would store, for a caller that
+// stores them in a transaction of its own (Store.EnqueueDeliveries' rules apply).
+func (o *Outbox) Prepare(m Message) ([]Delivery, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
 	}
 	names := m.Channels
 	if len(names) == 0 {
@@ -153,17 +166,11 @@ func (o *Outbox) Enqueue(ctx context.Context, m Message) error {
 	ds := make([]Delivery, 0, len(names))
 	for _, n := range names {
 		if _, ok := o.channels[n]; !ok {
-			return errkind.Errorf(ErrInvalid, "message %s: channel %q is not configured", m.Key, n)
+			return nil, errkind.Errorf(ErrInvalid, "message %s: channel %q is not configured", m.Key, n)
 		}
 		ds = append(ds, Delivery{Key: m.Key, Channel: n, Message: m, State: Pending, NextAt: now, CreatedAt: now, UpdatedAt: now})
 	}
-	if len(ds) == 0 {
-		return nil
-	}
-	if _, err := o.store.EnqueueDeliveries(ctx, ds); err != nil {
-		return fmt.Errorf("enqueue message %s: %w", m.Key, err)
-	}
-	return nil
+	return ds, nil
 }
 
 // Delivery returns one delivery; ErrNotFound when it does not exist.
