@@ -50,7 +50,7 @@ const spikeWeeks = 4
 func spikeConfig() anomaly.Config {
 	return anomaly.Config{
 		Window: 91, Squash: 3,
-		Likelihood: anomaly.LikelihoodConfig{LearningPeriod: 28, EstimationSamples: 28, HistoricWindow: 365, ReestimationPeriod: 7, AveragingWindow: 1},
+		Likelihood:    anomaly.LikelihoodConfig{LearningPeriod: 28, EstimationSamples: 28, HistoricWindow: 365, ReestimationPeriod: 7, AveragingWindow: 1},
 		SpatialWarmup: math.MaxInt32, Damp: 1,
 	}
 }
