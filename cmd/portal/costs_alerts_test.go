@@ -69,6 +69,13 @@ func (r *webhookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.mu.Unlock()
 }
 
+// httptestServer serves h until the test ends and returns its URL.
+func httptestServer(t *testing.T, h http.Handler) string {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
 func field(m notify.Message, name string) string {
 	for _, f := range m.Fields {
 		if f.Name == name {
@@ -86,12 +93,7 @@ func TestCostSpikeAlertsOnce(t *testing.T) {
 	end := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
 	costs := demoCosts(t, db, end, nil)
 	recv := &webhookReceiver{}
-	srv := httptest.NewServer(recv)
-	defer srv.Close()
-	out, err := notify.New(db, notify.Options{Channels: []notify.Channel{{Name: "webhook", Kind: notify.KindWebhook, URL: srv.URL, Secret: "s3cret"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := newTestOutbox(t, db, recv)
 	ctx := auth.NewContext(context.Background(), auth.System())
 	al := finops.NewAlerter(costs, nil, out, finops.AlertOptions{Now: func() time.Time { return end.Add(9 * time.Hour) }})
 	for range 2 {
