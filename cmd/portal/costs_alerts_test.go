@@ -37,6 +37,7 @@ func demoCosts(t *testing.T, db *store.DB, end time.Time, spike *demo.Spike) *fi
 		t.Fatal(err)
 	}
 	costs := finops.NewService(db, finops.ServiceOptions{Catalog: costCatalog{cat}})
+	costCatalogs.Store(costs, costCatalog{cat})
 	var buf bytes.Buffer
 	if _, err := demo.WriteCosts(&buf, demo.CostOptions{End: end, Seed: 1, Spike: spike}); err != nil {
 		t.Fatal(err)
@@ -49,6 +50,18 @@ func demoCosts(t *testing.T, db *store.DB, end time.Time, spike *demo.Spike) *fi
 		t.Fatalf("demo history: %d rows rejected: %+v", rep.Rejected, rep.Rejects)
 	}
 	return costs
+}
+
+// costCatalogs remembers the catalog demoCosts built each service on.
+var costCatalogs sync.Map
+
+func costCatalogFor(t *testing.T, costs *finops.Service) costCatalog {
+	t.Helper()
+	c, ok := costCatalogs.Load(costs)
+	if !ok {
+		t.Fatal("no catalog for this cost service")
+	}
+	return c.(costCatalog)
 }
 
 // webhookReceiver records the bodies a generic webhook channel posts.

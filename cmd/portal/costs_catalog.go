@@ -81,3 +81,46 @@ func (c costCatalog) Visible(ctx context.Context, refs []string) (map[string]boo
 	}
 	return out, nil
 }
+
+var _ finops.EntityStatuses = costCatalog{}
+
+// EntityStatuses reads the lifecycle and owner of refs, and whether each owner is a
+// group the catalog has, as the system.
+func (c costCatalog) EntityStatuses(ctx context.Context, refs []string) (map[string]finops.EntityStatus, error) {
+	ctx = auth.NewContext(ctx, auth.System())
+	es, err := c.cat.EntitiesByRefs(ctx, refs, catalog.Filter{})
+	if err != nil {
+		return nil, fmt.Errorf("entity statuses: %w", err)
+	}
+	out := make(map[string]finops.EntityStatus, len(refs))
+	var owners []string
+	for i, e := range es {
+		if e == nil {
+			continue
+		}
+		lc, _ := e.Spec["lifecycle"].(string)
+		st := finops.EntityStatus{Lifecycle: strings.ToLower(lc), Owner: specRef(e, "owner", "group")}
+		out[refs[i]] = st
+		if st.Owner != "" {
+			owners = append(owners, st.Owner)
+		}
+	}
+	if len(owners) == 0 {
+		return out, nil
+	}
+	gs, err := c.cat.EntitiesByRefs(ctx, owners, catalog.Filter{})
+	if err != nil {
+		return nil, fmt.Errorf("entity statuses: owners: %w", err)
+	}
+	known := map[string]bool{}
+	for i, g := range gs {
+		if g != nil && strings.EqualFold(g.Kind, "group") {
+			known[owners[i]] = true
+		}
+	}
+	for ref, st := range out {
+		st.OwnerKnown = known[st.Owner]
+		out[ref] = st
+	}
+	return out, nil
+}
