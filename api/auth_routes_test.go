@@ -63,6 +63,10 @@ var (
 	// is off: readers (runners: developers) get 503, the others are turned away first.
 	scaffolderReaders = statuses{401, 503, 503, 503, 503, 503}
 	scaffolderRunners = statuses{401, 403, 503, 503, 503, 503}
+	// budgetReaders and budgetWriters are budget and forecast routes while finops is off:
+	// readers (writers: developers) get 503, the others are turned away first.
+	budgetReaders = statuses{401, 503, 503, 503, 503, 503}
+	budgetWriters = statuses{401, 403, 503, 503, 503, 503}
 	// oidcDown is a public OIDC route while the issuer cannot be reached.
 	oidcDown = statuses{502, 502, 502, 502, 502, 502}
 )
@@ -212,6 +216,16 @@ func TestRouteAccess(t *testing.T) {
 			}},
 		{method: "GET", route: "/api/v1/anomalies", url: "/api/v1/anomalies?entity=component:default/checkout", want: readers},
 		{method: "GET", route: "/api/v1/metrics/:series/:chart", url: "/api/v1/metrics/access-series/chart.svg", want: readers},
+
+		{method: "GET", route: "/api/v1/budgets", url: "/api/v1/budgets", want: budgetReaders},
+		{method: "POST", route: "/api/v1/budgets", url: "/api/v1/budgets", body: `{"entity_ref":"group:default/x","amount":1}`, want: budgetWriters},
+		{method: "GET", route: "/api/v1/budgets/:id", url: "/api/v1/budgets/b1", want: budgetReaders},
+		{method: "PUT", route: "/api/v1/budgets/:id", url: "/api/v1/budgets/b1", body: `{"amount":2}`, want: budgetWriters},
+		{method: "DELETE", route: "/api/v1/budgets/:id", url: "/api/v1/budgets/b1", want: budgetWriters},
+		{method: "GET", route: "/api/v1/costs/budget-status", url: "/api/v1/costs/budget-status", want: budgetReaders},
+		{method: "GET", route: "/api/v1/costs/forecast", url: "/api/v1/costs/forecast?owner=group:default/x", want: budgetReaders},
+		{method: "GET", route: "/api/v1/costs/recommendations", url: "/api/v1/costs/recommendations", want: budgetReaders},
+		{method: "GET", route: "/costs/:kind/:namespace/:name", url: "/costs/group/default/x", want: docPages},
 
 		{method: "GET", route: "/login", url: "/login?next=/catalog", want: anyone},
 		{method: "POST", route: "/login", url: "/login", body: `{"name":"pw-user","password":"` + testPassword + `"}`, want: anyone},

@@ -11,6 +11,7 @@ import (
 	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/finops"
 	"github.com/nextportal/portal/indexer"
 	"github.com/nextportal/portal/scaffolder"
 )
@@ -67,6 +68,10 @@ type Deps struct {
 	// Anomaly ingests metric points, scores them and serves anomalies and charts; nil
 	// answers those routes with 503.
 	Anomaly *anomaly.Service
+	// Budgets keeps budgets and serves cost forecasts and the cost pages' charts;
+	// CostAdvice serves cost recommendations. nil answers their routes with 503.
+	Budgets    *finops.Budgets
+	CostAdvice *finops.Recommender
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1

@@ -298,3 +298,6 @@ func (b *Budgets) Statuses(ctx context.Context) ([]BudgetStatus, error) {
 }
 
 func newBudgetID() string { return "bud_" + rand.Text()[:20] }
+
+// Costs is the cost service budgets project with.
+func (b *Budgets) Costs() *Service { return b.costs }

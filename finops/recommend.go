@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // Recommendation kinds.
@@ -74,7 +76,7 @@ func (r *Recommender) Recommend(ctx context.Context, p Period) ([]Recommendation
 		p = Period{From: to.AddDate(0, 0, -30), To: to}
 	}
 	if !p.From.Before(p.To) {
-		return nil, fmt.Errorf("recommend: from must be before to: %w", ErrInvalid)
+		return nil, errkind.Errorf(ErrInvalid, "recommend: from must be before to")
 	}
 	var out []Recommendation
 	ents, err := r.costs.Sums(ctx, DailyQuery{GroupBy: "entity", From: p.From, To: p.To})
