@@ -11,6 +11,7 @@ import (
 	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/finops"
 	"github.com/nextportal/portal/indexer"
 	"github.com/nextportal/portal/scaffolder"
 )
@@ -67,6 +68,10 @@ type Deps struct {
 	// Anomaly ingests metric points, scores them and serves anomalies and charts; nil
 	// answers those routes with 503.
 	Anomaly *anomaly.Service
+	// FinOps imports FOCUS cost files and reports costs; nil answers /api/v1/costs with 503.
+	FinOps *finops.Service
+	// MaxImportBytes bounds a FOCUS upload (default 8 GiB); other bodies get MaxBodyBytes.
+	MaxImportBytes int64
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1
