@@ -91,7 +91,7 @@ func TestRouteAccess(t *testing.T) {
 	// The OIDC routes are served when OIDC is configured; its issuer is down here.
 	// The search routes answer over an empty index of their own.
 	slot := &assistantSlot{}
-	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t), Assistant: slot, MCP: true, Anomaly: newAnomalyService(t)})
+	env := newCostsEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t), Assistant: slot, MCP: true, Anomaly: newAnomalyService(t)})
 	addAssistant(t, env, slot)
 	if w := env.do("POST", "/api/v1/metrics", pushBody("access-series", 0, 5, wave)); w.Code != 200 {
 		t.Fatalf("push access-series: %d %s", w.Code, w.Body)
@@ -217,6 +217,10 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/api/v1/anomalies", url: "/api/v1/anomalies?entity=component:default/checkout", want: readers},
 		{method: "GET", route: "/api/v1/metrics/:series/:chart", url: "/api/v1/metrics/access-series/chart.svg", want: readers},
 
+		{method: "POST", route: "/api/v1/costs/import", url: "/api/v1/costs/import", body: costsCSV, want: statuses{401, 403, 200, 200, 200, 200}},
+		{method: "GET", route: "/api/v1/costs", url: "/api/v1/costs?group_by=entity", want: readers},
+		{method: "GET", route: "/api/v1/costs/movers", url: "/api/v1/costs/movers?by=service", want: readers},
+		{method: "GET", route: "/api/v1/costs/showback", url: "/api/v1/costs/showback?owner=group:default/team-other", want: readers},
 		{method: "GET", route: "/api/v1/budgets", url: "/api/v1/budgets", want: budgetReaders},
 		{method: "POST", route: "/api/v1/budgets", url: "/api/v1/budgets", body: `{"entity_ref":"group:default/x","amount":1}`, want: budgetWriters},
 		{method: "GET", route: "/api/v1/budgets/:id", url: "/api/v1/budgets/b1", want: budgetReaders},

@@ -68,6 +68,10 @@ type Deps struct {
 	// Anomaly ingests metric points, scores them and serves anomalies and charts; nil
 	// answers those routes with 503.
 	Anomaly *anomaly.Service
+	// FinOps imports FOCUS cost files and reports costs; nil answers /api/v1/costs with 503.
+	FinOps *finops.Service
+	// MaxImportBytes bounds a FOCUS upload (default 8 GiB); other bodies get MaxBodyBytes.
+	MaxImportBytes int64
 	// Budgets keeps budgets and serves cost forecasts and the cost pages' charts;
 	// CostAdvice serves cost recommendations. nil answers their routes with 503.
 	Budgets    *finops.Budgets

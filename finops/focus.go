@@ -38,6 +38,9 @@ var focusColumns = map[string][]string{
 // requiredColumns must be in every FOCUS file we import.
 var requiredColumns = []string{"billedcost", "chargeperiodstart"}
 
+// columnTitle is how a missing column is named to the user.
+var columnTitle = map[string]string{"billedcost": "BilledCost", "chargeperiodstart": "ChargePeriodStart"}
+
 // maxTagsLen bounds one row's Tags JSON.
 const maxTagsLen = 64 << 10
 
@@ -94,7 +97,7 @@ func NewFOCUSReader(r io.Reader, o ImportOptions) (*FOCUSReader, error) {
 	var missing []string
 	for _, c := range requiredColumns {
 		if _, ok := f.col[c]; !ok {
-			missing = append(missing, focusColumns[c][0])
+			missing = append(missing, columnTitle[c])
 		}
 	}
 	if len(missing) > 0 {

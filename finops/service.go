@@ -115,6 +115,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, o ImportOptions) (Imp
 		return cmpJoin(strings.Compare(a.Provider, b.Provider), strings.Compare(a.BillingAccountID, b.BillingAccountID), a.BillingPeriodStart.Compare(b.BillingPeriodStart))
 	})
 	for k, t := range totals {
+		t.Currency = k[1]
 		rep.Totals = append(rep.Totals, ProviderTotal{Provider: k[0], Total: *t})
 	}
 	slices.SortFunc(rep.Totals, func(a, b ProviderTotal) int {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/finops"
 )
 
 // Config is every setting of the portal. Values come from defaults, then PORTAL_* (and the
@@ -68,6 +69,9 @@ type Config struct {
 	PrometheusInterval  time.Duration
 	PrometheusStep      time.Duration
 	PrometheusLookback  time.Duration
+
+	FinOpsTagRules           string        // allocation tag rules (finops.ParseRules)
+	FinOpsReallocateInterval time.Duration // how often serve checks the catalog for changes to reallocate costs; 0: never
 }
 
 func defaultConfig() Config {
@@ -92,6 +96,9 @@ func defaultConfig() Config {
 		PrometheusInterval: time.Minute,
 		PrometheusStep:     time.Minute,
 		PrometheusLookback: time.Hour,
+
+		FinOpsTagRules:           finops.DefaultRules().String(),
+		FinOpsReallocateInterval: time.Minute,
 	}
 }
 
@@ -116,12 +123,13 @@ const (
 	groupSlack     = "slack"      // the Slack bot
 	groupScaffold  = "scaffolder" // template runs: workers, publish mapping, repositories
 	groupAnomaly   = "anomaly"    // metric series, detection and the Prometheus pull
+	groupFinOps    = "finops"     // cost allocation
 )
 
 // commandSettings says which settings each command takes, by group or by flag name. A
 // test fails when a name here is neither.
 var commandSettings = map[string][]string{
-	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly},
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly, groupFinOps},
 	"template":       {groupStore, groupLog, groupCatalog, groupScaffold},
 	"migrate":        {groupStore, groupLog},
 	"catalog":        {groupStore, groupLog, groupCatalog},
@@ -137,6 +145,10 @@ var commandSettings = map[string][]string{
 	"eval forecast":  {groupLog},
 	"metrics import": {groupStore, groupLog, "anomaly-detector"},
 	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant},
+
+	// FinOps.
+	"costs import":     {groupStore, groupLog, groupCatalog, groupFinOps},
+	"costs reallocate": {groupStore, groupLog, groupCatalog, groupFinOps},
 }
 
 // settingsNamed returns the settings that names (groups or flag names) select, in the
@@ -200,6 +212,8 @@ func (c *Config) settings() []setting {
 		{groupAnomaly, "prometheus-interval", "PORTAL_PROMETHEUS_INTERVAL", "how often the queries are pulled", &c.PrometheusInterval},
 		{groupAnomaly, "prometheus-step", "PORTAL_PROMETHEUS_STEP", "query_range resolution step", &c.PrometheusStep},
 		{groupAnomaly, "prometheus-lookback", "PORTAL_PROMETHEUS_LOOKBACK", "how far back a pull reads (points already stored are skipped)", &c.PrometheusLookback},
+		{groupFinOps, "finops-tag-rules", "PORTAL_FINOPS_TAG_RULES", "cost allocation rules: component=TAG,…;group=TAG,…;shared=TAG,…;shared-with=TAG,… (tag keys tried in order)", &c.FinOpsTagRules},
+		{groupFinOps, "finops-reallocate-interval", "PORTAL_FINOPS_REALLOCATE_INTERVAL", "how often serve checks whether the catalog changed and reallocates costs; 0 never", &c.FinOpsReallocateInterval},
 		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 		{groupServer, "base-url", "PORTAL_BASE_URL", "the portal's public URL (https://portal.example.com), for links in Slack answers and MCP results", &c.PortalBaseURL},
 		{groupSlack, "slack-signing-secret", "SLACK_SIGNING_SECRET", "the Slack app's signing secret; setting it serves the Slack bot at /slack/*", &c.SlackSigningSecret},
@@ -410,6 +424,12 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("timeouts and intervals must not be negative, and the session TTL must be positive"))
 	}
 	errs = append(errs, c.validateAnomaly()...)
+	if _, err := finops.ParseRules(c.FinOpsTagRules); err != nil {
+		errs = append(errs, err)
+	}
+	if c.FinOpsReallocateInterval < 0 {
+		errs = append(errs, errors.New("finops reallocate interval: must not be negative"))
+	}
 	return errors.Join(errs...)
 }
 

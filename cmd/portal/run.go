@@ -45,6 +45,7 @@ func commands() []command {
 		{"template", "list software templates and run one (template help for more)", runTemplate},
 		{"eval", "score search quality on a BEIR dataset (eval help for more)", runEval},
 		{"metrics", "import a timestamp,value CSV into a metric series (metrics help for more)", runMetrics},
+		{"costs", "import FOCUS cost files and reallocate costs (costs help for more)", runCosts},
 		{"healthcheck", "exit 0 when the server at --addr answers /healthz (for containers)", runHealthcheck},
 		{"version", "print the version", runVersion},
 	}
