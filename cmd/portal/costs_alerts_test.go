@@ -36,8 +36,8 @@ func demoCosts(t *testing.T, db *store.DB, end time.Time, spike *demo.Spike) *fi
 	if _, _, err := cat.Import(ctx, root); err != nil {
 		t.Fatal(err)
 	}
-	costs := finops.NewService(db, finops.ServiceOptions{Catalog: costCatalog{cat}})
-	costCatalogs.Store(costs, costCatalog{cat})
+	costs := finops.NewService(db, finops.ServiceOptions{Catalog: finops.CatalogOf(cat)})
+	costCatalogs.Store(costs, cat)
 	var buf bytes.Buffer
 	if _, err := demo.WriteCosts(&buf, demo.CostOptions{End: end, Seed: 1, Spike: spike}); err != nil {
 		t.Fatal(err)
@@ -55,13 +55,13 @@ func demoCosts(t *testing.T, db *store.DB, end time.Time, spike *demo.Spike) *fi
 // costCatalogs remembers the catalog demoCosts built each service on.
 var costCatalogs sync.Map
 
-func costCatalogFor(t *testing.T, costs *finops.Service) costCatalog {
+func costCatalogFor(t *testing.T, costs *finops.Service) *catalog.Service {
 	t.Helper()
 	c, ok := costCatalogs.Load(costs)
 	if !ok {
 		t.Fatal("no catalog for this cost service")
 	}
-	return c.(costCatalog)
+	return c.(*catalog.Service)
 }
 
 // webhookReceiver records the bodies a generic webhook channel posts.

@@ -20,7 +20,7 @@ func TestRecommendDemo(t *testing.T) {
 	end := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
 	costs := demoCosts(t, db, end, &demo.Spike{})
 	cat := costCatalogFor(t, costs)
-	rec := finops.NewRecommender(costs, cat, func() time.Time { return end.Add(time.Hour) })
+	rec := finops.NewRecommender(costs, finops.StatusesOf(cat), func() time.Time { return end.Add(time.Hour) })
 	ctx := auth.NewContext(context.Background(), auth.System())
 	recs, err := rec.Recommend(ctx, finops.Period{})
 	if err != nil {
