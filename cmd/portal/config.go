@@ -72,6 +72,10 @@ type Config struct {
 
 	FinOpsTagRules           string        // allocation tag rules (finops.ParseRules)
 	FinOpsReallocateInterval time.Duration // how often serve checks the catalog for changes to reallocate costs; 0: never
+	FinOpsCheckInterval      time.Duration // how often serve checks budgets and spikes for cost alerts; 0: never
+	FinOpsBudgetAlertPercent int64         // the share of a budget (in %) the month-end projection must reach to alert
+	FinOpsSpikePercent       int64         // how far (in %) above its seasonal baseline a day's cost must be to alert
+	FinOpsSpikeMinAmount     int64         // how much above its baseline (in the cost's currency) a day must be to alert
 }
 
 func defaultConfig() Config {
@@ -99,6 +103,10 @@ func defaultConfig() Config {
 
 		FinOpsTagRules:           finops.DefaultRules().String(),
 		FinOpsReallocateInterval: time.Minute,
+		FinOpsCheckInterval:      time.Hour,
+		FinOpsBudgetAlertPercent: 100,
+		FinOpsSpikePercent:       50,
+		FinOpsSpikeMinAmount:     10,
 	}
 }
 
@@ -214,6 +222,10 @@ func (c *Config) settings() []setting {
 		{groupAnomaly, "prometheus-lookback", "PORTAL_PROMETHEUS_LOOKBACK", "how far back a pull reads (points already stored are skipped)", &c.PrometheusLookback},
 		{groupFinOps, "finops-tag-rules", "PORTAL_FINOPS_TAG_RULES", "cost allocation rules: component=TAG,…;group=TAG,…;shared=TAG,…;shared-with=TAG,… (tag keys tried in order)", &c.FinOpsTagRules},
 		{groupFinOps, "finops-reallocate-interval", "PORTAL_FINOPS_REALLOCATE_INTERVAL", "how often serve checks whether the catalog changed and reallocates costs; 0 never", &c.FinOpsReallocateInterval},
+		{groupFinOps, "finops-check-interval", "PORTAL_FINOPS_CHECK_INTERVAL", "how often serve checks budget projections and daily spikes and sends cost alerts; 0 never", &c.FinOpsCheckInterval},
+		{groupFinOps, "finops-budget-alert-percent", "PORTAL_FINOPS_BUDGET_ALERT_PERCENT", "cost alert when a month-end projection reaches this percentage of its budget", &c.FinOpsBudgetAlertPercent},
+		{groupFinOps, "finops-spike-percent", "PORTAL_FINOPS_SPIKE_PERCENT", "cost alert when a day costs this many percent above its seasonal baseline (and the detector agrees)", &c.FinOpsSpikePercent},
+		{groupFinOps, "finops-spike-min-amount", "PORTAL_FINOPS_SPIKE_MIN_AMOUNT", "a spike must also exceed its baseline by this amount of its currency", &c.FinOpsSpikeMinAmount},
 		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 		{groupServer, "base-url", "PORTAL_BASE_URL", "the portal's public URL (https://portal.example.com), for links in Slack answers and MCP results", &c.PortalBaseURL},
 		{groupSlack, "slack-signing-secret", "SLACK_SIGNING_SECRET", "the Slack app's signing secret; setting it serves the Slack bot at /slack/*", &c.SlackSigningSecret},
@@ -426,6 +438,9 @@ func (c *Config) validate() error {
 	errs = append(errs, c.validateAnomaly()...)
 	if _, err := finops.ParseRules(c.FinOpsTagRules); err != nil {
 		errs = append(errs, err)
+	}
+	if c.FinOpsCheckInterval < 0 || c.FinOpsBudgetAlertPercent < 1 || c.FinOpsSpikePercent < 1 || c.FinOpsSpikeMinAmount < 0 {
+		errs = append(errs, errors.New("finops: the check interval must not be negative, the budget and spike percentages must be at least 1, the spike amount not negative"))
 	}
 	if c.FinOpsReallocateInterval < 0 {
 		errs = append(errs, errors.New("finops reallocate interval: must not be negative"))

@@ -128,7 +128,12 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 	if err != nil {
 		return api.Deps{}, err
 	}
-	deps := api.Deps{Anomaly: metrics, FinOps: costs, Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
+	// Cost alerts go through the alerts branch's outbox: pass it here instead of nil.
+	budgets, costAdvice, err := a.startCostForecasts(ctx, costs, nil)
+	if err != nil {
+		return api.Deps{}, err
+	}
+	deps := api.Deps{Anomaly: metrics, FinOps: costs, Budgets: budgets, CostAdvice: costAdvice, Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
 		Ready: a.db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic,
 		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, Assistant: chat,
 		MCP: true, Tools: chat.Registry(), BaseURL: cfg.PortalBaseURL}
