@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/nextportal/portal/api"
+	costskill "github.com/nextportal/portal/assistant/costs"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/internal/demo"
 )
@@ -132,6 +133,9 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 	budgets, costAdvice, err := a.startCostForecasts(ctx, costs, nil)
 	if err != nil {
 		return api.Deps{}, err
+	}
+	for _, sk := range costskill.Skills(budgets) {
+		chat.Registry().Register(sk)
 	}
 	deps := api.Deps{Anomaly: metrics, FinOps: costs, Budgets: budgets, CostAdvice: costAdvice, Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
 		Ready: a.db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic,
