@@ -96,13 +96,12 @@ func RunBacktest(y []float64, o BacktestOptions) (Backtest, error) {
 	if bt.Origins == 0 {
 		return bt, nil
 	}
-	best := math.Inf(1)
 	for _, m := range Models() {
 		bt.MASE[m] = sumMASE[m] / float64(bt.Origins)
 		bt.Coverage[m] = float64(inside[m]) / float64(held)
 	}
 	// Seasonal-naive wins ties: a model must beat the yardstick to be chosen.
-	bt.Chosen, best = ModelSeasonalNaive, bt.MASE[ModelSeasonalNaive]
+	best := bt.MASE[ModelSeasonalNaive]
 	for _, m := range Models() {
 		if bt.MASE[m] < best {
 			bt.Chosen, best = m, bt.MASE[m]
