@@ -140,3 +140,14 @@ func TestCostsPage(t *testing.T) {
 		t.Errorf("unknown entity: %d", w.Code)
 	}
 }
+
+func TestEntityPageLinksCosts(t *testing.T) {
+	env := newBudgetsEnv(t)
+	w := env.doAs(asViewer, "GET", "/catalog/default/component/checkout-service", "")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `href="/costs/Component/default/checkout-service"`) {
+		t.Fatalf("entity page: %d, want a link to its cost page", w.Code)
+	}
+	if w := env.doAs(asViewer, "GET", "/costs/Component/default/checkout-service", ""); w.Code != 200 || !strings.Contains(w.Body.String(), "<svg") {
+		t.Errorf("the linked cost page: %d", w.Code)
+	}
+}
