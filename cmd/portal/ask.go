@@ -61,6 +61,9 @@ func runAsk(ctx context.Context, args []string, env func(string) string, _ io.Re
 	if err != nil {
 		return err
 	}
+	if err := a.registerCostSkills(svc); err != nil {
+		return err
+	}
 	ans, err := svc.Ask(ctx, assistant.Question{Message: question, ConversationID: *conv}, nil)
 	if err != nil {
 		return askError(err)

@@ -152,7 +152,7 @@ var commandSettings = map[string][]string{
 	"eval nab":       {groupLog},
 	"eval forecast":  {groupLog},
 	"metrics import": {groupStore, groupLog, "anomaly-detector"},
-	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant},
+	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant, groupFinOps},
 
 	// FinOps.
 	"costs import":     {groupStore, groupLog, groupCatalog, groupFinOps},

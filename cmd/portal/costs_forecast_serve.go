@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nextportal/portal/assistant"
+	costskill "github.com/nextportal/portal/assistant/costs"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/finops"
 	"github.com/nextportal/portal/internal/demo"
@@ -72,4 +74,17 @@ func loadDemoCosts(ctx context.Context, costs *finops.Service, budgets *finops.B
 		}
 	}
 	return rep, nil
+}
+
+// registerCostSkills gives the assistant svc the cost skills over the app's cost data.
+func (a *app) registerCostSkills(svc *assistant.Service) error {
+	costs, err := a.finopsService()
+	if err != nil {
+		return err
+	}
+	budgets := finops.NewBudgets(a.db, costs, finops.BudgetOptions{Catalog: finops.CatalogOf(a.catalog)})
+	for _, sk := range costskill.Skills(budgets) {
+		svc.Registry().Register(sk)
+	}
+	return nil
 }
