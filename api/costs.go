@@ -249,7 +249,7 @@ func csvSafe(v string) string {
 	return v
 }
 
-// period reads from and to as a Period and the one of equal length before it.
+// costPeriods reads from and to as a Period, and the one of equal length before it.
 func costPeriods(c *gin.Context) (cur, prev finops.Period, err error) {
 	from, to, err := costRange(c)
 	if err != nil {

@@ -102,6 +102,9 @@ func TestCostsImportAndVisibility(t *testing.T) {
 			"component:default/internal-svc USD": 2.5, " USD": 8}},
 		{asViewer, map[string]float64{"component:default/open-svc USD": 1.25, "component:default/open-svc EUR": 3,
 			"component:default/internal-svc USD": 2.5}},
+		// The owner is a developer of team-secret: it sees secret-svc's cost.
+		{asOwner, map[string]float64{"component:default/open-svc USD": 1.25, "component:default/open-svc EUR": 3,
+			"component:default/internal-svc USD": 2.5, "component:default/secret-svc USD": 4, " USD": 8}},
 	}
 	for _, tt := range tests {
 		got := keys(getCosts(t, env, tt.who, url))
@@ -119,6 +122,24 @@ func TestCostsImportAndVisibility(t *testing.T) {
 	byService := keys(getCosts(t, env, asViewer, "/api/v1/costs?group_by=service&from=2026-03-01&to=2026-03-05"))
 	if byService["Amazon S3 USD"] != 0 || byService["Amazon EC2 USD"] != 1.25 {
 		t.Errorf("viewer by service = %v, want no S3 and EC2 1.25 USD", byService)
+	}
+	// No cost route names what a viewer may not see.
+	for _, path := range []string{
+		"/api/v1/costs?group_by=resource&from=2026-03-01&to=2026-03-05",
+		"/api/v1/costs?group_by=entity&filter=entity=component:default/secret-svc&from=2026-03-01&to=2026-03-05",
+		"/api/v1/costs/movers?by=resource&from=2026-03-02&to=2026-03-03",
+		"/api/v1/costs/movers?by=entity&from=2026-03-02&to=2026-03-03",
+		"/api/v1/costs/showback?owner=group:default/team-secret&from=2026-03-02&to=2026-03-03",
+	} {
+		w := env.doAs(asViewer, http.MethodGet, path, "")
+		if w.Code != http.StatusOK {
+			t.Errorf("GET %s = %d %s", path, w.Code, w.Body)
+		}
+		for _, h := range []string{"secret-svc\"", "bucket-secret", "bucket-nobody", "\"effectiveCost\":4"} {
+			if strings.Contains(w.Body.String(), h) {
+				t.Errorf("GET %s as a viewer names %s: %s", path, h, w.Body)
+			}
+		}
 	}
 	// Paging.
 	page := getCosts(t, env, asAdmin, url+"&limit=2")

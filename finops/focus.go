@@ -44,6 +44,10 @@ var columnTitle = map[string]string{"billedcost": "BilledCost", "chargeperiodsta
 // maxTagsLen bounds one row's Tags JSON.
 const maxTagsLen = 64 << 10
 
+// MaxLineBytes bounds one line of a FOCUS file: past it the file is refused, so that a
+// file without line breaks cannot make a row as large as itself.
+const MaxLineBytes = 1 << 20
+
 // FOCUSReader reads cost rows from a FOCUS 1.x CSV, plain or gzip, one at a time.
 type FOCUSReader struct {
 	csv      *csv.Reader
@@ -68,7 +72,7 @@ func NewFOCUSReader(r io.Reader, o ImportOptions) (*FOCUSReader, error) {
 		}
 		src = zr
 	}
-	cv := csv.NewReader(src)
+	cv := csv.NewReader(&lineLimit{r: src})
 	cv.FieldsPerRecord = -1
 	cv.ReuseRecord = true
 	header, err := cv.Read()
@@ -120,6 +124,8 @@ func (f *FOCUSReader) Next() (Cost, error) {
 			return Cost{}, &RowError{Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error()}
 		case errors.Is(err, io.EOF):
 			return Cost{}, io.EOF
+		case errors.Is(err, errLineTooLong):
+			return Cost{}, err
 		default:
 			return Cost{}, fmt.Errorf("read focus file: %w", err)
 		}
@@ -143,6 +149,27 @@ type RowError struct {
 }
 
 func (e *RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
+
+// lineLimit fails a read once a line grows past MaxLineBytes.
+type lineLimit struct {
+	r   io.Reader
+	run int // bytes since the last line break
+}
+
+// errLineTooLong is the I/O error the CSV reader passes on for an over-long line.
+var errLineTooLong = errkind.Errorf(ErrInvalid, "focus file: a line is longer than %d bytes", MaxLineBytes)
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for _, b := range p[:n] {
+		if b == '\n' {
+			l.run = 0
+		} else if l.run++; l.run > MaxLineBytes {
+			return 0, errLineTooLong
+		}
+	}
+	return n, err
+}
 
 // countingReader counts the bytes read through it.
 type countingReader struct {

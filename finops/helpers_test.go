@@ -17,6 +17,7 @@ import (
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/finops"
 	"github.com/nextportal/portal/internal/testenv"
+	"github.com/nextportal/portal/store"
 	"github.com/nextportal/portal/store/storetest"
 )
 
@@ -32,18 +33,29 @@ func systemContext(t *testing.T) context.Context {
 
 // newTestService returns a finops service over a fresh real store whose catalog holds
 // testdata/catalog.
-func newTestService(t *testing.T) (*finops.Service, finops.Store, *catalog.Service) {
+func newTestService(t *testing.T) (*finops.Service, *store.DB, *catalog.Service) {
+	t.Helper()
+	s, db, cat, _ := newTestServiceAt(t)
+	return s, db, cat
+}
+
+// newTestServiceAt is newTestService that also returns the catalog's root folder.
+func newTestServiceAt(t *testing.T) (*finops.Service, *store.DB, *catalog.Service, string) {
 	t.Helper()
 	db := storetest.New(t)
-	abs, err := filepath.Abs("testdata/catalog")
+	root := t.TempDir()
+	raw, err := os.ReadFile("testdata/catalog/catalog-info.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat := catalog.NewService(db, []string{abs})
-	if _, _, err := cat.Import(systemContext(t), filepath.Join(abs, "catalog-info.yaml")); err != nil {
+	if err := os.WriteFile(filepath.Join(root, "catalog-info.yaml"), raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cat := catalog.NewService(db, []string{root})
+	if _, _, err := cat.Import(systemContext(t), filepath.Join(root, "catalog-info.yaml")); err != nil {
 		t.Fatalf("import test catalog: %v", err)
 	}
-	return finops.NewService(db, finops.ServiceOptions{Catalog: finops.CatalogOf(cat), Logger: slog.New(slog.DiscardHandler)}), db, cat
+	return finops.NewService(db, finops.ServiceOptions{Catalog: finops.CatalogOf(cat), Logger: slog.New(slog.DiscardHandler)}), db, cat, root
 }
 
 func mustImport(t *testing.T, s *finops.Service, path string, o finops.ImportOptions) finops.ImportReport {

@@ -237,6 +237,7 @@ func TestImportMalformed(t *testing.T) {
 		{name: "empty", body: "", wantErr: "empty"},
 		{name: "not focus", body: "a,b,c\n1,2,3\n", wantErr: "missing column(s) BilledCost"},
 		{name: "bad gzip", body: "\x1f\x8bnot really gzip", wantErr: "gzip"},
+		{name: "endless line", body: header + "1," + strings.Repeat("x", finops.MaxLineBytes+1), wantErr: "longer than"},
 		{name: "bad rows", body: header +
 			"1.5,1.0,USD,2024-09-01T00:00:00Z,AWS,1,NULL\n" +
 			"abc,1.0,USD,2024-09-01 00:00:00,AWS,1,NULL\n" +

@@ -224,7 +224,7 @@ func (s *Service) FollowCatalog(ctx context.Context, version func(context.Contex
 	}
 }
 
-// errBadDimension is an unknown group_by or filter key.
+// checkDimension refuses an unknown group_by or filter key with ErrInvalid.
 func checkDimension(what, d string) error {
 	if d == "" || slices.Contains(Dimensions, d) {
 		return nil
