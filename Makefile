@@ -9,6 +9,7 @@
 #                  wrk over the four routes compared with Backstage, scripts/wrkload.sh)
 #   make eval      search quality: the four classic IR sets and the demo set, set × mode, ratio to plain BM25;
 #                  then every anomaly detector over the whole NAB corpus, scored NAB's way (PORTAL_NAB_DATA)
+#                  then the cost forecast backtests (MASE per series, demo history and the FOCUS sample)
 #   make lint      gofmt, go vet, staticcheck
 #   make clean     remove bin/ and ./.data
 
@@ -79,6 +80,7 @@ bench:
 eval:
 	PORTAL_EVAL=1 $(GO) test ./evals -run '^TestEvalTable$$' -count=1 -v -timeout 60m
 	$(GO) run ./cmd/portal eval nab --data "$(PORTAL_NAB_DATA)"
+	$(GO) run ./cmd/portal eval forecast
 
 lint:
 	@unformatted=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -not -path './.data/*' -print0 | xargs -0 gofmt -l); \

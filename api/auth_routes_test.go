@@ -69,6 +69,10 @@ var (
 	alertsActors  = statuses{401, 403, 503, 503, 503, 503}
 	alertsAdmins  = statuses{401, 403, 403, 403, 503, 403}
 	adminPages    = statuses{303, 403, 403, 403, 200, 403}
+	// budgetReaders and budgetWriters are budget and forecast routes while finops is off:
+	// readers (writers: developers) get 503, the others are turned away first.
+	budgetReaders = statuses{401, 503, 503, 503, 503, 503}
+	budgetWriters = statuses{401, 403, 503, 503, 503, 503}
 	// oidcDown is a public OIDC route while the issuer cannot be reached.
 	oidcDown = statuses{502, 502, 502, 502, 502, 502}
 )
@@ -93,7 +97,7 @@ func TestRouteAccess(t *testing.T) {
 	// The OIDC routes are served when OIDC is configured; its issuer is down here.
 	// The search routes answer over an empty index of their own.
 	slot := &assistantSlot{}
-	env := newAuthEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t), Assistant: slot, MCP: true, Anomaly: newAnomalyService(t)})
+	env := newCostsEnv(t, api.Deps{OIDC: &api.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "portal"}, Search: newEmptySearch(t), Assistant: slot, MCP: true, Anomaly: newAnomalyService(t)})
 	addAssistant(t, env, slot)
 	if w := env.do("POST", "/api/v1/metrics", pushBody("access-series", 0, 5, wave)); w.Code != 200 {
 		t.Fatalf("push access-series: %d %s", w.Code, w.Body)
@@ -242,6 +246,19 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/api/v1/incidents", url: "/api/v1/incidents", want: scaffolderReaders},
 		{method: "GET", route: "/api/v1/incidents/:id", url: "/api/v1/incidents/x", want: scaffolderReaders},
 		{method: "PATCH", route: "/api/v1/incidents/:id", url: "/api/v1/incidents/x", body: `{"status":"resolved"}`, want: scaffolderRunners},
+		{method: "POST", route: "/api/v1/costs/import", url: "/api/v1/costs/import", body: costsCSV, want: statuses{401, 403, 200, 200, 200, 200}},
+		{method: "GET", route: "/api/v1/costs", url: "/api/v1/costs?group_by=entity", want: readers},
+		{method: "GET", route: "/api/v1/costs/movers", url: "/api/v1/costs/movers?by=service", want: readers},
+		{method: "GET", route: "/api/v1/costs/showback", url: "/api/v1/costs/showback?owner=group:default/team-other", want: readers},
+		{method: "GET", route: "/api/v1/budgets", url: "/api/v1/budgets", want: budgetReaders},
+		{method: "POST", route: "/api/v1/budgets", url: "/api/v1/budgets", body: `{"entity_ref":"group:default/x","amount":1}`, want: budgetWriters},
+		{method: "GET", route: "/api/v1/budgets/:id", url: "/api/v1/budgets/b1", want: budgetReaders},
+		{method: "PUT", route: "/api/v1/budgets/:id", url: "/api/v1/budgets/b1", body: `{"amount":2}`, want: budgetWriters},
+		{method: "DELETE", route: "/api/v1/budgets/:id", url: "/api/v1/budgets/b1", want: budgetWriters},
+		{method: "GET", route: "/api/v1/costs/budget-status", url: "/api/v1/costs/budget-status", want: budgetReaders},
+		{method: "GET", route: "/api/v1/costs/forecast", url: "/api/v1/costs/forecast?owner=group:default/x", want: budgetReaders},
+		{method: "GET", route: "/api/v1/costs/recommendations", url: "/api/v1/costs/recommendations", want: budgetReaders},
+		{method: "GET", route: "/costs/:kind/:namespace/:name", url: "/costs/group/default/x", want: docPages},
 
 		{method: "GET", route: "/login", url: "/login?next=/catalog", want: anyone},
 		{method: "POST", route: "/login", url: "/login", body: `{"name":"pw-user","password":"` + testPassword + `"}`, want: anyone},

@@ -111,7 +111,15 @@ func (s *Server) recovery() gin.HandlerFunc {
 // is refused at once; otherwise reading past it fails with *http.MaxBytesError, which
 // errorResponse answers with 413.
 func (s *Server) bodyLimit(limit int64) gin.HandlerFunc {
+	importLimit := s.deps.MaxImportBytes
+	if importLimit <= 0 {
+		importLimit = defaultMaxImportBytes
+	}
 	return func(c *gin.Context) {
+		limit := limit
+		if c.FullPath() == costsImportPath {
+			limit = importLimit // a streamed FOCUS file
+		}
 		if c.Request.ContentLength > limit {
 			s.writeError(c, &http.MaxBytesError{Limit: limit})
 			c.Abort()

@@ -47,7 +47,7 @@ var (
 // are joined here. A new capability adds its list (say assistantRoutes, in its own file) to
 // this join, with each route's access, and its routes to the route table test.
 func (s *Server) table(u *ui) []route {
-	return slices.Concat(s.systemRoutes(), s.catalogRoutes(), s.authRoutes(), s.searchRoutes(), s.assistantRoutes(), s.slackRoutes(), s.mcpRoutes(), s.scaffolderRoutes(), s.anomalyRoutes(), s.alertRoutes(), s.alertUIRoutes(u), s.incidentRoutes(), s.incidentPages(u), s.uiRoutes(u))
+	return slices.Concat(s.systemRoutes(), s.catalogRoutes(), s.authRoutes(), s.searchRoutes(), s.assistantRoutes(), s.slackRoutes(), s.mcpRoutes(), s.scaffolderRoutes(), s.anomalyRoutes(), s.alertRoutes(), s.alertUIRoutes(u), s.incidentRoutes(), s.incidentPages(u), s.costRoutes(), s.budgetRoutes(), s.uiRoutes(u))
 }
 
 // systemRoutes are health, readiness and metrics.
@@ -145,6 +145,7 @@ func (s *Server) uiRoutes(u *ui) []route {
 		{http.MethodGet, "/create", page, s.uiCreate(u)},
 		{http.MethodGet, "/create/templates/:namespace/:name", page, s.uiCreateForm(u)},
 		{http.MethodGet, "/create/tasks/:id", page, s.uiTask(u)},
+		{http.MethodGet, "/costs/:kind/:namespace/:name", page, s.uiCosts(u)},
 		{http.MethodGet, "/static/*filepath", public, u.serveStatic},
 		{http.MethodHead, "/static/*filepath", public, u.serveStatic},
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/finops"
 	"github.com/nextportal/portal/indexer"
 	"github.com/nextportal/portal/internal/notify"
 	"github.com/nextportal/portal/scaffolder"
@@ -77,6 +78,14 @@ type Deps struct {
 	// Incidents records incidents from webhooks and serves them; nil answers those routes
 	// with 503 and leaves the incident pages empty.
 	Incidents *incident.Service
+	// FinOps imports FOCUS cost files and reports costs; nil answers /api/v1/costs with 503.
+	FinOps *finops.Service
+	// MaxImportBytes bounds a FOCUS upload (default 8 GiB); other bodies get MaxBodyBytes.
+	MaxImportBytes int64
+	// Budgets keeps budgets and serves cost forecasts and the cost pages' charts;
+	// CostAdvice serves cost recommendations. nil answers their routes with 503.
+	Budgets    *finops.Budgets
+	CostAdvice *finops.Recommender
 }
 
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1

@@ -1,7 +1,9 @@
 // Package finops ingests FOCUS cost data, allocates every cost row to a catalog entity,
-// and keeps daily aggregates, budgets, forecasts and cost alerts.
+// and reports daily costs, movers and showback.
 //
-// So far it holds its types, its sentinel errors and its Store interface, laid out the way
-// CONTRIBUTING.md's recipe for a capability says; the behaviour (ingest, allocation,
-// forecasts) comes with a later issue.
+// Import reads a FOCUS 1.x CSV (plain or gzip) as a stream and replaces, in one
+// transaction, the rows of every provider, billing account and billing period it holds.
+// Allocation turns each row into Lines by tag rules and the nextportal.io/cost-tags
+// annotation, rolled up to owner, system and domain; what matches nothing is the
+// unallocated bucket (key ""). Budgets and forecasts build on Service.Daily.
 package finops

@@ -62,6 +62,9 @@ func runAsk(ctx context.Context, args []string, env func(string) string, _ io.Re
 		return err
 	}
 	registerIncidents(a.incidentService(), ix, svc)
+	if err := a.registerCostSkills(svc); err != nil {
+		return err
+	}
 	ans, err := svc.Ask(ctx, assistant.Question{Message: question, ConversationID: *conv}, nil)
 	if err != nil {
 		return askError(err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/finops"
 )
 
 // Config is every setting of the portal. Values come from defaults, then PORTAL_* (and the
@@ -79,6 +80,13 @@ type Config struct {
 	PostmortemDirs      []string      // folders of postmortem markdown imported as past incidents
 	IncidentGroupWindow time.Duration // anomalies this close to an open incident's last one join it
 	IncidentQuietPeriod time.Duration // an anomaly incident with no anomaly for this long resolves
+
+	FinOpsTagRules           string        // allocation tag rules (finops.ParseRules)
+	FinOpsReallocateInterval time.Duration // how often serve checks the catalog for changes to reallocate costs; 0: never
+	FinOpsCheckInterval      time.Duration // how often serve checks budgets and spikes for cost alerts; 0: never
+	FinOpsBudgetAlertPercent int64         // the share of a budget (in %) the month-end projection must reach to alert
+	FinOpsSpikePercent       int64         // how far (in %) above its seasonal baseline a day's cost must be to alert
+	FinOpsSpikeMinAmount     int64         // how much above its baseline (in the cost's currency) a day must be to alert
 }
 
 func defaultConfig() Config {
@@ -104,11 +112,17 @@ func defaultConfig() Config {
 		PrometheusStep:     time.Minute,
 		PrometheusLookback: time.Hour,
 
-		AlertsRetries:       5,
-		AlertsBackoff:       30 * time.Second,
-		AlertsInterval:      15 * time.Second,
-		IncidentGroupWindow: 30 * time.Minute,
-		IncidentQuietPeriod: time.Hour,
+		AlertsRetries:            5,
+		AlertsBackoff:            30 * time.Second,
+		AlertsInterval:           15 * time.Second,
+		IncidentGroupWindow:      30 * time.Minute,
+		IncidentQuietPeriod:      time.Hour,
+		FinOpsTagRules:           finops.DefaultRules().String(),
+		FinOpsReallocateInterval: time.Minute,
+		FinOpsCheckInterval:      time.Hour,
+		FinOpsBudgetAlertPercent: 100,
+		FinOpsSpikePercent:       50,
+		FinOpsSpikeMinAmount:     10,
 	}
 }
 
@@ -135,12 +149,13 @@ const (
 	groupAnomaly   = "anomaly"    // metric series, detection and the Prometheus pull
 	groupAlerts    = "alerts"     // alert delivery: Slack and webhook channels, retries
 	groupIncidents = "incidents"  // postmortem folders, anomaly grouping
+	groupFinOps    = "finops"     // cost allocation
 )
 
 // commandSettings says which settings each command takes, by group or by flag name. A
 // test fails when a name here is neither.
 var commandSettings = map[string][]string{
-	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly, groupAlerts, groupIncidents},
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly, groupAlerts, groupIncidents, groupFinOps},
 	"template":       {groupStore, groupLog, groupCatalog, groupScaffold},
 	"migrate":        {groupStore, groupLog},
 	"catalog":        {groupStore, groupLog, groupCatalog},
@@ -153,13 +168,18 @@ var commandSettings = map[string][]string{
 	"healthcheck":    {"addr"},
 	"eval assistant": {groupLog, "openai-base-url", "openai-api-key", "chat-model"},
 	"eval nab":       {groupLog},
+	"eval forecast":  {groupLog},
 	"metrics import": {groupStore, groupLog, "anomaly-detector"},
-	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant},
+	"ask":            {groupStore, groupLog, groupCatalog, groupSearch, groupAssistant, groupFinOps},
 
 	// incidents
 	"incidents list":   {groupStore, groupLog},
 	"incidents show":   {groupStore, groupLog},
 	"incidents import": {groupStore, groupLog, groupCatalog, groupIncidents},
+
+	// FinOps.
+	"costs import":     {groupStore, groupLog, groupCatalog, groupFinOps},
+	"costs reallocate": {groupStore, groupLog, groupCatalog, groupFinOps},
 }
 
 // settingsNamed returns the settings that names (groups or flag names) select, in the
@@ -226,6 +246,12 @@ func (c *Config) settings() []setting {
 		{groupIncidents, "incident-group-window", "PORTAL_INCIDENT_GROUP_WINDOW", "an anomaly this close to its series' open incident's last anomaly joins that incident", &c.IncidentGroupWindow},
 		{groupIncidents, "incident-quiet-period", "PORTAL_INCIDENT_QUIET_PERIOD", "an anomaly incident with no new anomaly for this long resolves", &c.IncidentQuietPeriod},
 		{groupAnomaly, "prometheus-lookback", "PORTAL_PROMETHEUS_LOOKBACK", "how far back a pull reads (points already stored are skipped)", &c.PrometheusLookback},
+		{groupFinOps, "finops-tag-rules", "PORTAL_FINOPS_TAG_RULES", "cost allocation rules: component=TAG,…;group=TAG,…;shared=TAG,…;shared-with=TAG,… (tag keys tried in order)", &c.FinOpsTagRules},
+		{groupFinOps, "finops-reallocate-interval", "PORTAL_FINOPS_REALLOCATE_INTERVAL", "how often serve checks whether the catalog changed and reallocates costs; 0 never", &c.FinOpsReallocateInterval},
+		{groupFinOps, "finops-check-interval", "PORTAL_FINOPS_CHECK_INTERVAL", "how often serve checks budget projections and daily spikes and sends cost alerts; 0 never", &c.FinOpsCheckInterval},
+		{groupFinOps, "finops-budget-alert-percent", "PORTAL_FINOPS_BUDGET_ALERT_PERCENT", "cost alert when a month-end projection reaches this percentage of its budget", &c.FinOpsBudgetAlertPercent},
+		{groupFinOps, "finops-spike-percent", "PORTAL_FINOPS_SPIKE_PERCENT", "cost alert when a day costs this many percent above its seasonal baseline (and the detector agrees)", &c.FinOpsSpikePercent},
+		{groupFinOps, "finops-spike-min-amount", "PORTAL_FINOPS_SPIKE_MIN_AMOUNT", "a spike must also exceed its baseline by this amount of its currency", &c.FinOpsSpikeMinAmount},
 		{groupAssistant, "chat-model", "PORTAL_CHAT_MODEL", "chat model at OPENAI_BASE_URL the assistant answers with (e.g. gpt-4o-mini, llama3.1); empty means the offline local composer", &c.ChatModel},
 		{groupServer, "base-url", "PORTAL_BASE_URL", "the portal's public URL (https://portal.example.com), for links in Slack answers and MCP results", &c.PortalBaseURL},
 		{groupSlack, "slack-signing-secret", "SLACK_SIGNING_SECRET", "the Slack app's signing secret; setting it serves the Slack bot at /slack/*", &c.SlackSigningSecret},
@@ -444,6 +470,15 @@ func (c *Config) validate() error {
 	}
 	errs = append(errs, c.validateAnomaly()...)
 	errs = append(errs, c.validateAlerts()...)
+	if _, err := finops.ParseRules(c.FinOpsTagRules); err != nil {
+		errs = append(errs, err)
+	}
+	if c.FinOpsCheckInterval < 0 || c.FinOpsBudgetAlertPercent < 1 || c.FinOpsSpikePercent < 1 || c.FinOpsSpikeMinAmount < 0 {
+		errs = append(errs, errors.New("finops: the check interval must not be negative, the budget and spike percentages must be at least 1, the spike amount not negative"))
+	}
+	if c.FinOpsReallocateInterval < 0 {
+		errs = append(errs, errors.New("finops reallocate interval: must not be negative"))
+	}
 	return errors.Join(errs...)
 }
 

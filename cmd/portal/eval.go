@@ -21,6 +21,7 @@ Commands:
   retrieval --beir DIR   index a BEIR dataset and score lexical, vector and hybrid search
   assistant --set FILE   ask a question set of the assistant and score its answers
   nab --data DIR         run the anomaly detectors over NAB and score them NAB's way
+  forecast               backtest the cost forecasts on the demo history and a FOCUS file
 
 Run 'portal eval <command> --help' for its flags.
 `
@@ -55,6 +56,8 @@ func runEval(ctx context.Context, args []string, env func(string) string, stdin 
 		return runEvalAssistant(ctx, args[1:], env, stdin, stdout, stderr)
 	case "nab":
 		return runEvalNAB(ctx, args[1:], env, stdin, stdout, stderr)
+	case "forecast":
+		return runEvalForecast(ctx, args[1:], env, stdin, stdout, stderr)
 	}
 	return usageError("unknown eval command %q", args[0])
 }

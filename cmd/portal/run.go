@@ -46,6 +46,7 @@ func commands() []command {
 		{"eval", "score search quality on a BEIR dataset (eval help for more)", runEval},
 		{"metrics", "import a timestamp,value CSV into a metric series (metrics help for more)", runMetrics},
 		{"incidents", "list, show and import incidents (incidents help for more)", runIncidents},
+		{"costs", "import FOCUS cost files and reallocate costs (costs help for more)", runCosts},
 		{"healthcheck", "exit 0 when the server at --addr answers /healthz (for containers)", runHealthcheck},
 		{"version", "print the version", runVersion},
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/nextportal/portal/api"
+	costskill "github.com/nextportal/portal/assistant/costs"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/internal/demo"
 )
@@ -131,7 +132,18 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 	if err != nil {
 		return api.Deps{}, err
 	}
-	deps := api.Deps{Anomaly: metrics, Incidents: incidents, Alerts: alerts, Outbox: outbox, Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
+	costs, err := a.startFinOps()
+	if err != nil {
+		return api.Deps{}, err
+	}
+	budgets, costAdvice, err := a.startCostForecasts(ctx, costs, outbox)
+	if err != nil {
+		return api.Deps{}, err
+	}
+	for _, sk := range costskill.Skills(budgets) {
+		chat.Registry().Register(sk)
+	}
+	deps := api.Deps{Anomaly: metrics, Incidents: incidents, Alerts: alerts, Outbox: outbox, FinOps: costs, Budgets: budgets, CostAdvice: costAdvice, Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
 		Ready: a.db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic,
 		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, Assistant: chat,
 		MCP: true, Tools: chat.Registry(), BaseURL: cfg.PortalBaseURL}
