@@ -8,11 +8,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nextportal/portal/anomaly"
+	"github.com/nextportal/portal/anomaly/alert"
 	"github.com/nextportal/portal/anomaly/incident"
 	"github.com/nextportal/portal/assistant"
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/indexer"
+	"github.com/nextportal/portal/internal/notify"
 	"github.com/nextportal/portal/scaffolder"
 )
 
@@ -68,6 +70,10 @@ type Deps struct {
 	// Anomaly ingests metric points, scores them and serves anomalies and charts; nil
 	// answers those routes with 503.
 	Anomaly *anomaly.Service
+	// Alerts keeps alert rules and alerts; nil answers their routes with 503.
+	Alerts *alert.Service
+	// Outbox lists and re-sends notification deliveries; nil answers their routes with 503.
+	Outbox *notify.Outbox
 	// Incidents records incidents from webhooks and serves them; nil answers those routes
 	// with 503 and leaves the incident pages empty.
 	Incidents *incident.Service

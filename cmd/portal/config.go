@@ -68,6 +68,14 @@ type Config struct {
 	PrometheusInterval  time.Duration
 	PrometheusStep      time.Duration
 	PrometheusLookback  time.Duration
+
+	AlertsSlackWebhookURL secret        // a Slack incoming webhook alerts are posted to
+	AlertsWebhookURL      string        // a generic webhook alerts are POSTed to as signed JSON
+	AlertsWebhookSecret   secret        // the HMAC-SHA256 key of the generic webhook's signature
+	AlertsRetries         int64         // tries per delivery before it is dead
+	AlertsBackoff         time.Duration // delay before the first retry, doubled each time
+	AlertsInterval        time.Duration // how often the alert engine and the delivery worker run
+
 	PostmortemDirs      []string      // folders of postmortem markdown imported as past incidents
 	IncidentGroupWindow time.Duration // anomalies this close to an open incident's last one join it
 	IncidentQuietPeriod time.Duration // an anomaly incident with no anomaly for this long resolves
@@ -96,6 +104,9 @@ func defaultConfig() Config {
 		PrometheusStep:     time.Minute,
 		PrometheusLookback: time.Hour,
 
+		AlertsRetries:       5,
+		AlertsBackoff:       30 * time.Second,
+		AlertsInterval:      15 * time.Second,
 		IncidentGroupWindow: 30 * time.Minute,
 		IncidentQuietPeriod: time.Hour,
 	}
@@ -122,13 +133,14 @@ const (
 	groupSlack     = "slack"      // the Slack bot
 	groupScaffold  = "scaffolder" // template runs: workers, publish mapping, repositories
 	groupAnomaly   = "anomaly"    // metric series, detection and the Prometheus pull
+	groupAlerts    = "alerts"     // alert delivery: Slack and webhook channels, retries
 	groupIncidents = "incidents"  // postmortem folders, anomaly grouping
 )
 
 // commandSettings says which settings each command takes, by group or by flag name. A
 // test fails when a name here is neither.
 var commandSettings = map[string][]string{
-	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly, groupIncidents},
+	"serve":          {groupStore, groupLog, groupCatalog, groupServer, groupAuth, groupSearch, groupAssistant, groupSlack, groupScaffold, groupAnomaly, groupAlerts, groupIncidents},
 	"template":       {groupStore, groupLog, groupCatalog, groupScaffold},
 	"migrate":        {groupStore, groupLog},
 	"catalog":        {groupStore, groupLog, groupCatalog},
@@ -219,6 +231,12 @@ func (c *Config) settings() []setting {
 		{groupSlack, "slack-signing-secret", "SLACK_SIGNING_SECRET", "the Slack app's signing secret; setting it serves the Slack bot at /slack/*", &c.SlackSigningSecret},
 		{groupSlack, "slack-bot-token", "SLACK_BOT_TOKEN", "the Slack app's bot token (xoxb-…): users.info and chat.postMessage", &c.SlackBotToken},
 		{groupSlack, "slack-api-url", "SLACK_API_URL", "Slack's Web API base URL", &c.SlackAPIURL},
+		{groupAlerts, "alerts-slack-webhook-url", "PORTAL_ALERTS_SLACK_WEBHOOK_URL", "Slack incoming webhook URL alerts are posted to (Block Kit); empty means no Slack channel", &c.AlertsSlackWebhookURL},
+		{groupAlerts, "alerts-webhook-url", "PORTAL_ALERTS_WEBHOOK_URL", "URL alerts are POSTed to as JSON, signed with PORTAL_ALERTS_WEBHOOK_SECRET; empty means no webhook channel", &c.AlertsWebhookURL},
+		{groupAlerts, "alerts-webhook-secret", "PORTAL_ALERTS_WEBHOOK_SECRET", "HMAC-SHA256 key: the webhook's X-Portal-Signature is sha256=<hex HMAC of the body>", &c.AlertsWebhookSecret},
+		{groupAlerts, "alerts-retries", "PORTAL_ALERTS_RETRIES", "tries per delivery before it is dead (visible and re-sendable at /api/v1/deliveries)", &c.AlertsRetries},
+		{groupAlerts, "alerts-backoff", "PORTAL_ALERTS_BACKOFF", "delay before a delivery's first retry, doubled for each later one (jittered, at most 1h)", &c.AlertsBackoff},
+		{groupAlerts, "alerts-interval", "PORTAL_ALERTS_INTERVAL", "how often the alert engine follows incidents and the delivery worker sends what is due", &c.AlertsInterval},
 	}
 }
 
@@ -425,6 +443,7 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("timeouts and intervals must not be negative, and the session TTL must be positive"))
 	}
 	errs = append(errs, c.validateAnomaly()...)
+	errs = append(errs, c.validateAlerts()...)
 	return errors.Join(errs...)
 }
 

@@ -127,7 +127,11 @@ func (a *app) serverDeps(ctx context.Context, demoPath string, stdout io.Writer)
 	}
 	registerIncidents(incidents, ix, chat)
 	a.startIncidents(incidents, demoPath, searcher.refreshed)
-	deps := api.Deps{Anomaly: metrics, Incidents: incidents, Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
+	alerts, outbox, err := a.startAlerts(incidents, ix)
+	if err != nil {
+		return api.Deps{}, err
+	}
+	deps := api.Deps{Anomaly: metrics, Incidents: incidents, Alerts: alerts, Outbox: outbox, Catalog: a.catalog, Scaffolder: tmpl, Search: ix, CatalogChanged: searcher.refreshed, Auth: authSvc, Logger: a.logger,
 		Ready: a.db.Ping, MaxBodyBytes: cfg.MaxBodyBytes, Version: version, Demo: cfg.Demo, MetricsPublic: cfg.MetricsPublic,
 		SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, Assistant: chat,
 		MCP: true, Tools: chat.Registry(), BaseURL: cfg.PortalBaseURL}

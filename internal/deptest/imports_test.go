@@ -41,8 +41,8 @@ var rules = []rule{
 		forbid:  []string{"github.com/sashabaranov/go-openai"},
 	},
 	{
-		name:    "only assistant/slack imports slack-go",
-		applies: not(under("assistant/slack")),
+		name:    "only assistant/slack and internal/notify import slack-go",
+		applies: not(under("assistant/slack", "internal/notify")),
 		forbid:  []string{"github.com/slack-go/slack"},
 	},
 	{
