@@ -258,6 +258,8 @@ func TestRouteAccess(t *testing.T) {
 		{method: "GET", route: "/create", url: "/create", want: pages},
 		{method: "GET", route: "/create/templates/:namespace/:name", url: "/create/templates/default/t", want: docPages},
 		{method: "GET", route: "/create/tasks/:id", url: "/create/tasks/x", want: docPages},
+		{method: "GET", route: "/incidents", url: "/incidents", want: pages},
+		{method: "GET", route: "/incidents/:id", url: "/incidents/x", want: docPages},
 		{method: "GET", route: "/static/*filepath", url: "/static/style.css", want: anyone},
 		{method: "HEAD", route: "/static/*filepath", url: "/static/style.css", want: anyone},
 	}

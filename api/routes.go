@@ -47,7 +47,7 @@ var (
 // are joined here. A new capability adds its list (say assistantRoutes, in its own file) to
 // this join, with each route's access, and its routes to the route table test.
 func (s *Server) table(u *ui) []route {
-	return slices.Concat(s.systemRoutes(), s.catalogRoutes(), s.authRoutes(), s.searchRoutes(), s.assistantRoutes(), s.slackRoutes(), s.mcpRoutes(), s.scaffolderRoutes(), s.anomalyRoutes(), s.alertRoutes(), s.alertUIRoutes(u), s.incidentRoutes(), s.uiRoutes(u))
+	return slices.Concat(s.systemRoutes(), s.catalogRoutes(), s.authRoutes(), s.searchRoutes(), s.assistantRoutes(), s.slackRoutes(), s.mcpRoutes(), s.scaffolderRoutes(), s.anomalyRoutes(), s.alertRoutes(), s.alertUIRoutes(u), s.incidentRoutes(), s.incidentPages(u), s.uiRoutes(u))
 }
 
 // systemRoutes are health, readiness and metrics.

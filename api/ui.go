@@ -22,7 +22,7 @@ import (
 )
 
 // uiPages are the page templates of package web; each is parsed together with layout.html.
-var uiPages = []string{"catalog.html", "entity.html", "error.html", "login.html", "search.html", "doc.html", "create.html", "task.html", "alert-rules.html", "deliveries.html"}
+var uiPages = []string{"catalog.html", "entity.html", "error.html", "login.html", "search.html", "doc.html", "create.html", "task.html", "incidents.html", "incident.html", "alert-rules.html", "deliveries.html"}
 
 // ui renders the web UI's pages.
 type ui struct {

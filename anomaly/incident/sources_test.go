@@ -233,3 +233,36 @@ func FuzzParsePostmortem(f *testing.F) {
 		}
 	})
 }
+
+// TestVisibility: a viewer sees incidents of entities they may see, not those of an entity
+// the catalog does not hold; an anonymous caller sees none.
+func TestVisibility(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := t.Context()
+	for fp, labels := range map[string]map[string]string{
+		"known":   {"alertname": "X", "service": "payments-api"},
+		"unknown": {"alertname": "Y", "entity": "component:default/ghost"},
+	} {
+		p := amPayload(t, "firing", labels)
+		p.Alerts[0].Fingerprint = fp
+		if _, err := env.svc.RecordAlertmanager(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(env.all(t)); n != 2 {
+		t.Fatalf("the portal sees %d incidents, want 2", n)
+	}
+	seen, err := env.svc.List(viewerCtx(t), incident.Query{})
+	if err != nil || len(seen) != 1 || seen[0].Entities[0] != paymentsAPI {
+		t.Fatalf("viewer sees %+v, %v; want payments-api's incident only", seen, err)
+	}
+	for _, inc := range env.all(t) {
+		_, err := env.svc.Get(viewerCtx(t), inc.ID)
+		if hidden := inc.Entities[0] != paymentsAPI; hidden != errors.Is(err, incident.ErrNotFound) {
+			t.Errorf("viewer Get(%s of %v) error = %v", inc.ID, inc.Entities, err)
+		}
+	}
+	if got, _ := env.svc.List(t.Context(), incident.Query{}); len(got) != 0 {
+		t.Errorf("an anonymous caller sees %d incidents", len(got))
+	}
+}

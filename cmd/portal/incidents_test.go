@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,7 +23,8 @@ func TestDemoIncidentHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := testEnv(t, map[string]string{"PORTAL_DATA_DIR": t.TempDir(), "PORTAL_FILE_LOCATION_ROOTS": dir})
+	dataDir := t.TempDir()
+	env := testEnv(t, map[string]string{"PORTAL_DATA_DIR": dataDir, "PORTAL_FILE_LOCATION_ROOTS": dir})
 	portal := func(args ...string) (string, error) {
 		var stdout, stderr bytes.Buffer
 		err := run(t.Context(), args, env, strings.NewReader(""), &stdout, &stderr)
@@ -86,5 +89,46 @@ func TestDemoIncidentHistory(t *testing.T) {
 		if _, err := portal(bad...); err == nil {
 			t.Errorf("portal %v: no error", bad)
 		}
+	}
+
+	// A new incident on orders-service finds its own past incident first, then, through the
+	// search index, the other services' connection exhaustion incidents.
+	cfg := defaultConfig()
+	cfg.DataDir, cfg.FileLocationRoots, cfg.LogLevel = dataDir, []string{dir}, "error"
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(t.Context(), &cfg, io.Discard, upgradeSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ix, err := a.searchIndex(t.Context(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := a.incidentService()
+	registerIncidents(svc, ix, nil)
+	ctx := operatorContext(t.Context())
+	if _, err := svc.RecordEvent(ctx, incident.PagerDutyEvent{RoutingKey: "k", EventAction: "trigger", DedupKey: "orders-db",
+		Payload: incident.PagerDutyPayload{Summary: "orders-service database connections exhausted: too many connections from the pool",
+			Source: "orders-service", Severity: "critical"}}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := svc.List(ctx, incident.Query{Source: incident.SourceEvents})
+	if err != nil || len(fresh) != 1 {
+		t.Fatalf("new incident: %v %v", fresh, err)
+	}
+	sim, err := svc.Similar(ctx, fresh[0], 3)
+	if err != nil || len(sim) != 3 {
+		t.Fatalf("Similar = %v, %v; want 3", sim, err)
+	}
+	for _, s := range sim[:2] {
+		if !slices.Contains(s.Entities, "component:default/orders-service") {
+			t.Errorf("similar %q of %v: want orders-service's own past incidents first", s.Title, s.Entities)
+		}
+	}
+	if !strings.Contains(strings.ToLower(sim[2].Title), "connection") {
+		t.Errorf("similar by text = %q, want a connection exhaustion incident", sim[2].Title)
 	}
 }

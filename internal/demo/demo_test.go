@@ -68,14 +68,27 @@ func TestDocs(t *testing.T) {
 	walkFiles(t, dir, ".md", func(path string, data []byte) {
 		count++
 		text := string(data)
+		// A postmortem opens with YAML front matter (id, date, severity, services), and the
+		// folder's README is a short index of them; postmortems are shorter than guides.
+		postmortem := filepath.Base(filepath.Dir(path)) == "postmortems"
+		if rest, ok := strings.CutPrefix(text, "---\n"); ok && postmortem {
+			if _, body, ok := strings.Cut(rest, "\n---\n"); ok {
+				text = body
+			}
+		}
+		index := postmortem && filepath.Base(path) == "README.md"
 		if !strings.HasPrefix(text, "# ") {
 			t.Errorf("%s: does not start with a level-one heading", path)
 		}
-		if !strings.Contains(text, "\n## ") {
+		if !index && !strings.Contains(text, "\n## ") {
 			t.Errorf("%s: has no level-two headings", path)
 		}
-		if n := len(wordsRe.FindAllString(text, -1)); n < 150 || n > 800 {
-			t.Errorf("%s: %d words, want 150 to 800", path, n)
+		least := 150
+		if postmortem {
+			least = 100
+		}
+		if n := len(wordsRe.FindAllString(text, -1)); !index && (n < least || n > 800) {
+			t.Errorf("%s: %d words, want %d to 800", path, n, least)
 		}
 		if strings.Count(text, "```")%2 != 0 {
 			t.Errorf("%s: unbalanced code fence", path)
