@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nextportal/portal/anomaly/incident"
@@ -72,6 +73,10 @@ func (s *Service) Apply(ctx context.Context, rules []Rule, inc incident.Incident
 	seen := map[string]bool{}
 	for i := range have {
 		seen[have[i].RuleID] = true
+		// An edited rule's timing and channels apply from its alerts' next change.
+		if j := slices.IndexFunc(rules, func(r Rule) bool { return r.ID == have[i].RuleID }); j >= 0 {
+			have[i].For, have[i].Repeat, have[i].Channels = rules[j].For, rules[j].Repeat, rules[j].Channels
+		}
 		if err := s.retryFrom(ctx, &have[i], func(a *Alert) error { return s.update(ctx, a, inc) }); err != nil {
 			return err
 		}

@@ -386,3 +386,21 @@ func TestRulesNarrow(t *testing.T) {
 		t.Errorf("rules that alerted (-want +got):\n%s", d)
 	}
 }
+
+func TestEditedRuleAppliesToItsAlerts(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	ctx := t.Context()
+	f.feed.put(spike("inc-e", 1))
+	f.step(t)
+	if _, err := f.svc.UpdateRule(ctx, alert.Rule{ID: "default", Enabled: true, Repeat: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	f.feed.put(spike("inc-e", 2))
+	f.step(t)
+	f.clock.Advance(time.Hour)
+	f.step(t)
+	id := alertIDOf(t, f, "inc-e")
+	if d := cmp.Diff([]string{alert.MessageKey(id, 1), alert.MessageKey(id, 2)}, f.keys(t)); d != "" {
+		t.Errorf("with the repeat cut to 1h (-want +got):\n%s", d)
+	}
+}
