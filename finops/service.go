@@ -68,7 +68,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, o ImportOptions) (Imp
 	totals := map[[2]string]*Total{}
 	unalloc := map[string]*Total{}
 	scopes := map[Scope]bool{}
-	next := func() (Cost, []Line, error) {
+	produce := func() (Cost, []Line, error) {
 		for {
 			if err := ctx.Err(); err != nil {
 				return Cost{}, nil, err
@@ -102,7 +102,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, o ImportOptions) (Imp
 			return c, lines, nil
 		}
 	}
-	if _, err := s.store.ReplaceCosts(ctx, next); err != nil {
+	if err := s.storeRows(ctx, produce); err != nil {
 		return ImportReport{}, fmt.Errorf("import costs: %w", err)
 	}
 	if o.Progress != nil {
@@ -153,6 +153,49 @@ func cmpJoin(cs ...int) int {
 		}
 	}
 	return 0
+}
+
+// importQueue is how many parsed rows wait for the store while it writes.
+const importQueue = 4096
+
+// storeRows hands the rows produce yields to the store, parsing and allocating in a goroutine
+// of its own so that reading the file overlaps writing the database. produce's state (the
+// report) may be read once storeRows returns.
+func (s *Service) storeRows(ctx context.Context, produce func() (Cost, []Line, error)) error {
+	type item struct {
+		c     Cost
+		lines []Line
+		err   error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan item, importQueue)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(ch)
+		for {
+			c, lines, err := produce()
+			select {
+			case ch <- item{c, lines, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	})
+	next := func() (Cost, []Line, error) {
+		it, ok := <-ch
+		if !ok {
+			return Cost{}, nil, ctx.Err()
+		}
+		return it.c, it.lines, it.err
+	}
+	_, err := s.store.ReplaceCosts(ctx, next)
+	cancel()
+	wg.Wait()
+	return err
 }
 
 // allocator reads the catalog (as the system: allocation is not the caller's view).
