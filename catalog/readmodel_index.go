@@ -187,14 +187,6 @@ func (md *model) all() bitset {
 	return b
 }
 
-func (md *model) fromList(l []int32) bitset {
-	b := newBitset(len(md.ents))
-	for _, i := range l {
-		b.set(int(i))
-	}
-	return b
-}
-
 // eval returns the set of entities matching f, as the SQL store's filter does: a leaf
 // matches entities with a search row (or, for relations.<type>, a relation) for its key,
 // with one of its values when it has any, compared after trimming and lowercasing.
