@@ -42,18 +42,29 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	applied := 0
-	for _, f := range files { // fs.Glob sorts, so 0001 runs before 0002
-		var did bool
+	if db.dialect.migrationRunLock == "" {
+		// SQLite has no lock to hold across transactions, so the whole run is one
+		// transaction: a process starting while another migrates waits for all of it (or
+		// retries it), instead of taking turns with it file by file.
 		err := retry(ctx, 50, 20*time.Millisecond, isBusy, func() (err error) {
-			did, err = db.applyMigration(ctx, conn, f)
+			applied, err = db.applyMigrations(ctx, conn, files)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		files = nil
+	}
+	for _, f := range files { // fs.Glob sorts, so 0001 runs before 0002
+		var did int
+		err := retry(ctx, 50, 20*time.Millisecond, isBusy, func() (err error) {
+			did, err = db.applyMigrations(ctx, conn, []string{f})
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w", f, err)
 		}
-		if did {
-			applied++
-		}
+		applied += did
 	}
 	db.logger.Info("migrations applied", "engine", db.dialect.engine, "applied", applied, "known", len(files))
 	return nil
@@ -116,25 +127,40 @@ func (db *DB) prepareSchema(ctx context.Context, noMigrate bool) error {
 	return nil
 }
 
-// applyMigration runs one migration file unless schema_migrations records it, and reports
-// whether it ran.
-func (db *DB) applyMigration(ctx context.Context, conn *sql.DB, file string) (bool, error) {
+// applyMigrations runs, in one transaction holding the migration lock, each of files that
+// schema_migrations does not record, and reports how many ran.
+func (db *DB) applyMigrations(ctx context.Context, conn *sql.DB, files []string) (int, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if err := db.dialect.lockMigrations(ctx, tx); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, createMigrationsTable); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	applied := 0
+	for _, file := range files {
+		did, err := applyMigration(ctx, tx, file)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", path.Base(file), err)
+		}
+		if did {
+			applied++
+		}
+	}
+	return applied, tx.Commit()
+}
+
+// applyMigration applies one migration file in tx unless schema_migrations records it.
+func applyMigration(ctx context.Context, tx *sql.Tx, file string) (bool, error) {
 	body, err := migrationFS.ReadFile(file)
 	if err != nil {
 		return false, err
 	}
 	version := strings.TrimSuffix(path.Base(file), ".sql")
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return false, err
-	}
-	defer tx.Rollback()
-	if err := db.dialect.lockMigrations(ctx, tx); err != nil {
-		return false, err
-	}
-	if _, err := tx.ExecContext(ctx, createMigrationsTable); err != nil {
-		return false, fmt.Errorf("create schema_migrations: %w", err)
-	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
 		return false, fmt.Errorf("read schema_migrations: %w", err)
@@ -149,7 +175,7 @@ func (db *DB) applyMigration(ctx context.Context, conn *sql.DB, file string) (bo
 		version, time.Now().UTC().Truncate(time.Microsecond)); err != nil {
 		return false, fmt.Errorf("record version: %w", err)
 	}
-	return true, tx.Commit()
+	return true, nil
 }
 
 // AppliedMigrations returns the versions recorded in schema_migrations, in order.
