@@ -4,7 +4,7 @@ package indexer
 // the defaults. Tests only.
 func SetTuning(fbDocs, fbTerms int, fbOrigW, agreeBase, agreeWeight, vecFeedback float64) (restore func()) {
 	old := tuning
-	tuning = searchTuning{fbDocs: fbDocs, fbTerms: fbTerms, fbOrigW: fbOrigW,
-		agreeBase: agreeBase, agreeWeight: agreeWeight, agreeDepth: old.agreeDepth, vecFeedback: vecFeedback}
+	tuning.fbDocs, tuning.fbTerms, tuning.fbOrigW = fbDocs, fbTerms, fbOrigW
+	tuning.agreeBase, tuning.agreeWeight, tuning.vecFeedback = agreeBase, agreeWeight, vecFeedback
 	return func() { tuning = old }
 }
