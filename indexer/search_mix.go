@@ -64,8 +64,11 @@ func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, ve
 		if len(runs) == len(weights) {
 			w = weights[i]
 		}
+		if w == 0 {
+			continue
+		}
 		scores := prevScores
-		if i == 0 || !sameHits(r.hits, prev) {
+		if prev == nil || !sameHits(r.hits, prev) {
 			var err error
 			if scores, err = s.runScores(ctx, r, cands); err != nil {
 				return nil, err
@@ -76,7 +79,7 @@ func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, ve
 		for _, sc := range scores {
 			top = max(top, sc)
 		}
-		if top <= 0 || w == 0 {
+		if top <= 0 {
 			continue
 		}
 		for d, sc := range scores {
@@ -96,7 +99,7 @@ func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, ve
 		out = append(out, ChunkHit{ChunkID: d, DocID: d, Score: fused[d] + lambda*vecScore[d]})
 	}
 	sortByScore(out)
-	if err := s.smooth(ctx, out); err != nil {
+	if err := s.smooth(ctx, vq.Model, out); err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -135,31 +138,21 @@ func (s *Service) runScores(ctx context.Context, r lexRun, cands []string) (map[
 
 // smooth replaces the score of each of the first tuning.smoothDepth hits (ranked, best
 // first) by (1 − β)·its score + β·the similarity-weighted mean score of its
-// tuning.smoothK nearest neighbours among them (cosine of the local embedder's document
-// vectors; only positive similarities count), and re-ranks. Documents like many other
-// good candidates rise; an outlier that matched a query word by accident sinks (score
-// regularisation, Diaz 2005). It needs the documents' vectors, so it runs only with the
-// local embedder, which embeds in process; with a configured model the list is kept.
-func (s *Service) smooth(ctx context.Context, ranked []ChunkHit) error {
+// tuning.smoothK nearest neighbours among them (cosine of the documents' vectors; only
+// positive similarities count), and re-ranks. Documents like many other good candidates
+// rise; an outlier that matched a query word by accident sinks (score regularisation,
+// Diaz 2005). It was tuned with the local embedder and runs only with it: the vectors come
+// from the vector index when it holds them in memory (FlatIndex, on SQLite), else the
+// documents' texts are embedded again.
+func (s *Service) smooth(ctx context.Context, model string, ranked []ChunkHit) error {
 	beta, k := tuning.smoothBeta, tuning.smoothK
 	if beta <= 0 || k <= 0 || s.emb.configured != nil || len(ranked) < 2 {
 		return nil
 	}
 	top := ranked[:min(len(ranked), tuning.smoothDepth)]
-	texts, err := s.docTexts(ctx, docIDs(top))
+	vecs, err := s.docVectors(ctx, model, docIDs(top))
 	if err != nil {
 		return fmt.Errorf("smooth: %w", err)
-	}
-	all := make([]string, len(top))
-	for i, h := range top {
-		all[i] = texts[h.DocID]
-	}
-	vecs, err := s.emb.current().Embed(ctx, all)
-	if err != nil {
-		return fmt.Errorf("smooth: embed documents: %w", err)
-	}
-	if len(vecs) != len(top) {
-		return nil
 	}
 	type nb struct {
 		j   int
@@ -193,6 +186,43 @@ func (s *Service) smooth(ctx context.Context, ranked []ChunkHit) error {
 	}
 	sortByScore(ranked)
 	return nil
+}
+
+// docVectorer is a VectorIndex that can hand out document vectors cheaply.
+type docVectorer interface {
+	DocVectors(ctx context.Context, model string, docIDs []string) (map[string][]float32, error)
+}
+
+// docVectors returns one unit vector per document of docIDs, in order (nil where there is
+// none): from the vector index when it is a docVectorer, else by embedding the texts.
+func (s *Service) docVectors(ctx context.Context, model string, docIDs []string) ([][]float32, error) {
+	out := make([][]float32, len(docIDs))
+	if dv, ok := s.vectors.(docVectorer); ok {
+		m, err := dv.DocVectors(ctx, model, docIDs)
+		if err != nil {
+			return nil, fmt.Errorf("document vectors: %w", err)
+		}
+		for i, d := range docIDs {
+			out[i] = m[d]
+		}
+		return out, nil
+	}
+	texts, err := s.docTexts(ctx, docIDs)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]string, len(docIDs))
+	for i, d := range docIDs {
+		all[i] = texts[d]
+	}
+	vecs, err := s.emb.current().Embed(ctx, all)
+	if err != nil {
+		return nil, fmt.Errorf("embed documents: %w", err)
+	}
+	if len(vecs) == len(out) {
+		copy(out, vecs)
+	}
+	return out, nil
 }
 
 // docTexts returns the text of each of docIDs as indexed: its chunks' headings and texts,
