@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -283,8 +284,12 @@ func TestServeDemo(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		getJSONAuth(t, base+"/api/v1/search?q=retries+for+kafka+consumers&limit=3", m[1], &found)
 	}
-	if len(found.Results) == 0 || found.Results[0].DocID != "doc:component:default/kafka-client-go:docs/retries.md" {
-		t.Errorf("search for kafka consumer retries = %+v, want the kafka-client-go retries doc first", found.Results)
+	// Among the first three: plain BM25 ranks the library's README (which also covers its
+	// retries) first, and hybrid's ranking of the two is a matter of tuning.
+	if !slices.ContainsFunc(found.Results, func(r struct{ DocID string }) bool {
+		return r.DocID == "doc:component:default/kafka-client-go:docs/retries.md"
+	}) {
+		t.Errorf("search for kafka consumer retries = %+v, want the kafka-client-go retries doc among them", found.Results)
 	}
 
 	cancel()
