@@ -60,8 +60,12 @@ func (r Report) Mode(m indexer.Mode) (ModeReport, bool) {
 // Evaluate runs every query of ds through search once per mode, asking for Depth results,
 // and scores the rankings against the judgments. docID maps a dataset corpus ID to the ID
 // search returns (indexer.BEIRDocID for a BEIR corpus); nil means they are the same.
-// Results whose ID is the query's own ID (docID of the query ID) are dropped before
-// scoring, as BEIR does for collections where queries are also documents.
+// Repeated IDs are dropped (the first kept). A result whose ID equals the query's ID is
+// scored like any other: BEIR's tooling drops it by default, which is right only where
+// queries are documents of the corpus (ArguAna, Quora); in the classic collections and
+// the demo set queries and documents are numbered apart, so query 1 and document 1 are
+// unrelated, and dropping it cost the reference 0.0013 Recall@100 on med and 0.0014
+// nDCG@10 on cisi against the README's plain BM25.
 func Evaluate(ctx context.Context, ds *Dataset, search Searcher, modes []indexer.Mode, docID func(string) string) (Report, error) {
 	if docID == nil {
 		docID = func(id string) string { return id }
@@ -83,7 +87,7 @@ func Evaluate(ctx context.Context, ds *Dataset, search Searcher, modes []indexer
 			if err != nil {
 				return Report{}, fmt.Errorf("evaluate %s: query %s in mode %s: %w", ds.Name, q.ID, mode, err)
 			}
-			ranked := dedupe(ids, docID(q.ID))
+			ranked := dedupe(ids)
 			qs := QueryScore{
 				QueryID:   q.ID,
 				NDCG10:    NDCG(ranked, judged[q.ID], CutNDCG),
@@ -100,12 +104,12 @@ func Evaluate(ctx context.Context, ds *Dataset, search Searcher, modes []indexer
 	return rep, nil
 }
 
-// dedupe drops repeated IDs (keeping the first) and the query's own ID.
-func dedupe(ids []string, self string) []string {
+// dedupe drops repeated IDs, keeping the first.
+func dedupe(ids []string) []string {
 	seen := make(map[string]bool, len(ids))
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
-		if seen[id] || id == self {
+		if seen[id] {
 			continue
 		}
 		seen[id] = true

