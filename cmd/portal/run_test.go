@@ -278,7 +278,7 @@ func TestServeDemo(t *testing.T) {
 
 	// The server indexes the demo org for search in the background, in passes (entities,
 	// docs, incidents; the embedding model is trained once there is enough text), so early
-	// answers may come from a partial index: wait for the finished one.
+	// answers may come from a partial index: wait until the retries doc is found.
 	const retries = "doc:component:default/kafka-client-go:docs/retries.md"
 	var found struct {
 		Results []struct{ DocID string }
