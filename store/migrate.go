@@ -53,9 +53,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		files = nil
 	}
-	for _, f := range files { // fs.Glob sorts, so 0001 runs before 0002
+	for _, f := range fileByFile(db.dialect, files) { // fs.Glob sorts, so 0001 runs before 0002
 		var did int
 		err := retry(ctx, 50, 20*time.Millisecond, isBusy, func() (err error) {
 			did, err = db.applyMigrations(ctx, conn, []string{f})
@@ -68,6 +67,15 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	db.logger.Info("migrations applied", "engine", db.dialect.engine, "applied", applied, "known", len(files))
 	return nil
+}
+
+// fileByFile is the files a dialect with a run lock applies one transaction each; without one
+// (SQLite) Migrate has applied them all in one transaction already.
+func fileByFile(d dialect, files []string) []string {
+	if d.migrationRunLock == "" {
+		return nil
+	}
+	return files
 }
 
 // retry calls op until it succeeds, fails with an error retryable does not accept, or has
