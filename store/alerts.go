@@ -96,30 +96,13 @@ func (db *DB) UpdateAlertRule(ctx context.Context, r alert.Rule) error {
 	if err != nil {
 		return err
 	}
-	return db.execOne(ctx, "alert rule "+r.ID, `UPDATE alert_rules SET name = $2, enabled = $3, spec = $4, updated_at = $5 WHERE id = $1`,
+	return db.execOne(ctx, "alert rule "+r.ID, alert.ErrNotFound, "", `UPDATE alert_rules SET name = $2, enabled = $3, spec = $4, updated_at = $5 WHERE id = $1`,
 		r.ID, r.Name, r.Enabled, spec, dbTime(r.UpdatedAt))
 }
 
 // DeleteAlertRule removes a rule.
 func (db *DB) DeleteAlertRule(ctx context.Context, id string) error {
-	return db.execOne(ctx, "alert rule "+id, `DELETE FROM alert_rules WHERE id = $1`, id)
-}
-
-// execOne runs a write of one row: alert.ErrNotFound when none matched.
-func (db *DB) execOne(ctx context.Context, what, q string, args ...any) error {
-	defer db.lockWrites()()
-	res, err := db.sql.ExecContext(ctx, q, args...)
-	if err != nil {
-		return translate(what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n == 0 {
-		return errkind.Errorf(alert.ErrNotFound, "%s", what)
-	}
-	return nil
+	return db.execOne(ctx, "alert rule "+id, alert.ErrNotFound, "", `DELETE FROM alert_rules WHERE id = $1`, id)
 }
 
 const alertColumns = `body`

@@ -93,7 +93,7 @@ func (db *DB) FinishDelivery(ctx context.Context, token string, o notify.Outcome
 	if o.State == notify.Sent {
 		sent = sql.NullTime{Time: dbTime(o.At), Valid: true}
 	}
-	return db.updateDelivery(ctx, fmt.Sprintf("finish delivery %d", o.ID),
+	return db.execOne(ctx, fmt.Sprintf("finish delivery %d", o.ID), notify.ErrConflict, ": the lease was lost",
 		`UPDATE notify_deliveries SET state = $3, attempts = $4, next_at = $5, last_error = $6, sent_at = $7,
 			updated_at = $8, lease_token = '', lease_until = NULL
 		WHERE id = $1 AND lease_token = $2 AND state = 'pending'`,
@@ -102,26 +102,8 @@ func (db *DB) FinishDelivery(ctx context.Context, token string, o notify.Outcome
 
 // ReleaseDelivery gives up token's lease on a delivery.
 func (db *DB) ReleaseDelivery(ctx context.Context, token string, id int64) error {
-	return db.updateDelivery(ctx, fmt.Sprintf("release delivery %d", id),
+	return db.execOne(ctx, fmt.Sprintf("release delivery %d", id), notify.ErrConflict, ": the lease was lost",
 		`UPDATE notify_deliveries SET lease_token = '', lease_until = NULL WHERE id = $1 AND lease_token = $2`, id, token)
-}
-
-// updateDelivery runs an update of one claimed delivery: notify.ErrConflict when the
-// lease is no longer the caller's.
-func (db *DB) updateDelivery(ctx context.Context, what, q string, args ...any) error {
-	defer db.lockWrites()()
-	res, err := db.sql.ExecContext(ctx, q, args...)
-	if err != nil {
-		return translate(what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n == 0 {
-		return errkind.Errorf(notify.ErrConflict, "%s: the lease was lost", what)
-	}
-	return nil
 }
 
 // Delivery returns one delivery.

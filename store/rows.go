@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+
+	"github.com/nextportal/portal/internal/errkind"
 )
 
 // eachRow runs query on qr and calls f for each row, then reports the first error of the
@@ -44,4 +47,23 @@ func scanString(sc scanner) (string, error) {
 	var s string
 	err := sc.Scan(&s)
 	return s, err
+}
+
+// execOne runs a write that must change exactly one row. When none matched it returns
+// errkind.Errorf(none, "<what><why>"): none is the sentinel that says what that means to the
+// caller (not found, a lost lease), why an optional explanation after what.
+func (db *DB) execOne(ctx context.Context, what string, none error, why string, q string, args ...any) error {
+	defer db.lockWrites()()
+	res, err := db.sql.ExecContext(ctx, q, args...)
+	if err != nil {
+		return translate(what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return errkind.Errorf(none, "%s%s", what, why)
+	}
+	return nil
 }
