@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/nextportal/portal/auth"
@@ -107,6 +108,36 @@ func parseCommand(cfg *Config, fs *flag.FlagSet, envErr error, args []string, ch
 		return fmt.Errorf("config: %w", err)
 	}
 	return nil
+}
+
+// leadingArg splits off a positional argument given before the flags ("costs import FILE
+// --provider aws"), which the flag package would take as the end of the flags.
+func leadingArg(args []string) (string, []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return "", args
+}
+
+// oneArg returns a checkArgs for parseCommand that wants one argument, described by what,
+// given before the flags (already in *arg, from leadingArg) or after them; it leaves it in *arg.
+func oneArg(fs *flag.FlagSet, command, what string, arg *string) func() error {
+	return func() error {
+		switch {
+		case *arg == "" && fs.NArg() == 1:
+			*arg = fs.Arg(0)
+		case fs.NArg() > 0:
+			return usageError("%s takes one %s, got %q too", command, what, fs.Arg(0))
+		}
+		if *arg == "" {
+			article := "a"
+			if strings.ContainsRune("AEIOUaeiou", rune(what[0])) {
+				article = "an"
+			}
+			return usageError("%s needs %s %s", command, article, what)
+		}
+		return nil
+	}
 }
 
 // nArgs returns a checkArgs for parseCommand that wants exactly n arguments, each

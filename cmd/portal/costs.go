@@ -55,21 +55,8 @@ func runCostsImport(ctx context.Context, args []string, env func(string) string,
 		io.WriteString(stderr, costsImportUsage)
 		fs.PrintDefaults()
 	}
-	var file string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		file, args = args[0], args[1:]
-	}
-	err := parseCommand(&cfg, fs, envErr, args, func() error {
-		if file == "" && fs.NArg() == 1 {
-			file = fs.Arg(0)
-		} else if fs.NArg() > 0 {
-			return usageError("costs import takes one FILE, got %q", fs.Arg(0))
-		}
-		if file == "" {
-			return usageError("costs import needs a FILE")
-		}
-		return nil
-	})
+	file, args := leadingArg(args)
+	err := parseCommand(&cfg, fs, envErr, args, oneArg(fs, "costs import", "FILE", &file))
 	if err != nil {
 		return err
 	}

@@ -101,17 +101,8 @@ func runIncidentsShow(ctx context.Context, args []string, env func(string) strin
 	cfg := catalogConfig()
 	fs, envErr := cfg.newFlagSet("incidents show", "incidents show ID [flags]", stderr, env, commandSettings["incidents show"]...)
 	asJSON := fs.Bool("json", false, "print the incident as JSON")
-	// The ID comes first, the flags after it.
-	var id string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		id, args = args[0], args[1:]
-	}
-	err := parseCommand(&cfg, fs, envErr, args, func() error {
-		if id == "" {
-			return usageError("incidents show needs an incident ID")
-		}
-		return nArgs(fs, "incidents show", 0, "")()
-	})
+	id, args := leadingArg(args)
+	err := parseCommand(&cfg, fs, envErr, args, oneArg(fs, "incidents show", "incident ID", &id))
 	if err != nil {
 		return err
 	}
@@ -184,16 +175,8 @@ func printIncident(w io.Writer, inc incident.Incident, similar []incident.Incide
 func runIncidentsImport(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	cfg := catalogConfig()
 	fs, envErr := cfg.newFlagSet("incidents import", "incidents import DIR [flags]", stderr, env, commandSettings["incidents import"]...)
-	var dir string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		dir, args = args[0], args[1:]
-	}
-	err := parseCommand(&cfg, fs, envErr, args, func() error {
-		if dir == "" {
-			return usageError("incidents import needs a DIR of postmortem markdown files")
-		}
-		return nArgs(fs, "incidents import", 0, "")()
-	})
+	dir, args := leadingArg(args)
+	err := parseCommand(&cfg, fs, envErr, args, oneArg(fs, "incidents import", "DIR of postmortem markdown files", &dir))
 	if err != nil {
 		return err
 	}

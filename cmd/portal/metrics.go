@@ -52,20 +52,11 @@ func runMetricsImport(ctx context.Context, args []string, env func(string) strin
 		io.WriteString(stderr, metricsImportUsage)
 		fs.PrintDefaults()
 	}
-	// The file comes first, the flags after it.
-	var file string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		file, args = args[0], args[1:]
-	}
+	file, args := leadingArg(args)
 	ser := anomaly.Series{Name: series}
 	err := parseCommand(&cfg, fs, envErr, args, func() error {
-		if file == "" && fs.NArg() == 1 {
-			file = fs.Arg(0)
-		} else if fs.NArg() > 0 {
-			return usageError("metrics import takes one FILE, got %q", fs.Arg(0))
-		}
-		if file == "" {
-			return usageError("metrics import needs a FILE")
+		if err := oneArg(fs, "metrics import", "FILE", &file)(); err != nil {
+			return err
 		}
 		ser.Name = series
 		if series == "" {

@@ -116,6 +116,15 @@ func TestCLI(t *testing.T) {
 		{name: "token revoke unknown", args: []string{"token", "revoke", "no-such-id"}, wantErr: "no-such-id", wantCode: 1},
 		{name: "user disable", args: []string{"user", "disable", "bob"}, wantOut: []string{"user bob disabled"}},
 		{name: "user disable unknown", args: []string{"user", "disable", "zed"}, wantErr: "zed", wantCode: 1},
+		// One-argument commands take it before or after their flags, and say what is missing or extra.
+		{name: "incidents show before flags", args: []string{"incidents", "show", "no-such-incident", "--json"}, wantErr: "no-such-incident", wantCode: 1},
+		{name: "incidents show after flags", args: []string{"incidents", "show", "--json", "no-such-incident"}, wantErr: "no-such-incident", wantCode: 1},
+		{name: "incidents show missing", args: []string{"incidents", "show", "--json"}, wantErr: "incidents show needs an incident ID", wantCode: 2},
+		{name: "incidents show two", args: []string{"incidents", "show", "a", "--json", "b"}, wantErr: `takes one incident ID, got "b" too`, wantCode: 2},
+		{name: "incidents import missing", args: []string{"incidents", "import"}, wantErr: "needs a DIR", wantCode: 2},
+		{name: "costs import missing", args: []string{"costs", "import", "--provider", "aws"}, wantErr: "costs import needs a FILE", wantCode: 2},
+		{name: "metrics import two", args: []string{"metrics", "import", "a.csv", "b.csv"}, wantErr: `metrics import takes one FILE, got "b.csv" too`, wantCode: 2},
+		{name: "template run missing", args: []string{"template", "run", "--values", "v.yaml"}, wantErr: "template run needs a NAME", wantCode: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

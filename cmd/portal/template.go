@@ -80,12 +80,9 @@ func runTemplateRun(ctx context.Context, args []string, env func(string) string,
 	fs, envErr := cfg.newFlagSet("template run", "template run [flags] NAME", stderr, env, commandSettings["template"]...)
 	valuesFile := fs.String("values", "", "YAML or JSON file of the template's values")
 	dryRun := fs.Bool("dry-run", false, "run in a scratch workspace, print the would-be files and log, write nothing")
-	// Flags may follow NAME, as the usage shows: move them in front before parsing.
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		args = append(args[1:], args[0])
-	}
+	name, args := leadingArg(args)
 	check := func() error {
-		if err := nArgs(fs, "template run", 1, "NAME")(); err != nil {
+		if err := oneArg(fs, "template run", "NAME", &name)(); err != nil {
 			return err
 		}
 		if *valuesFile == "" {
@@ -113,7 +110,7 @@ func runTemplateRun(ctx context.Context, args []string, env func(string) string,
 	if err != nil {
 		return err
 	}
-	ref := fs.Arg(0)
+	ref := name
 	if *dryRun {
 		return templateDryRun(ctx, svc, ref, values, stdout)
 	}
