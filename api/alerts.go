@@ -11,6 +11,7 @@ import (
 	"github.com/nextportal/portal/anomaly/alert"
 	"github.com/nextportal/portal/anomaly/incident"
 	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/catalog"
 	"github.com/nextportal/portal/internal/cursor"
 )
 
@@ -110,10 +111,10 @@ func (s *Server) getAlerts(c *gin.Context) error {
 
 // visibleAlerts keeps the alerts about entities the caller may see.
 func (s *Server) visibleAlerts(ctx context.Context, list []alert.Alert) ([]alert.Alert, error) {
-	seen := map[string]bool{}
+	seen := catalog.NewVisibleRefs(s.catalog, "")
 	out := make([]alert.Alert, 0, len(list))
 	for _, a := range list {
-		ok, err := s.entityVisible(ctx, a.Entity, seen)
+		ok, err := seen.Visible(ctx, a.Entity)
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +134,7 @@ func (s *Server) visibleAlert(ctx context.Context, id string) (alert.Alert, erro
 	if err != nil {
 		return alert.Alert{}, err
 	}
-	if ok, err := s.entityVisible(ctx, a.Entity, map[string]bool{}); err != nil {
+	if ok, err := catalog.NewVisibleRefs(s.catalog, "").Visible(ctx, a.Entity); err != nil {
 		return alert.Alert{}, err
 	} else if !ok {
 		return alert.Alert{}, notFoundf("no alert %q", id)

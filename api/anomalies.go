@@ -2,8 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,10 +47,10 @@ func (s *Server) getAnomalies(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	seen := map[string]bool{}
+	seen := catalog.NewVisibleRefs(s.catalog, "")
 	out := make([]anomaly.Anomaly, 0, len(list))
 	for _, a := range list {
-		ok, err := s.entityVisible(ctx, a.Entity, seen)
+		ok, err := seen.Visible(ctx, a.Entity)
 		if err != nil {
 			return err
 		}
@@ -62,33 +60,6 @@ func (s *Server) getAnomalies(c *gin.Context) error {
 	}
 	writeJSON(c, http.StatusOK, anomaliesResponse{Anomalies: out})
 	return nil
-}
-
-// entityVisible reports whether the caller may see the catalog entity ref (a series tied to
-// no entity is visible to every reader). An entity that is not in the catalog is not
-// visible: the catalog does not tell it from one the caller may not see. seen caches answers.
-func (s *Server) entityVisible(ctx context.Context, ref string, seen map[string]bool) (bool, error) {
-	if ref == "" {
-		return true, nil
-	}
-	if ok, done := seen[ref]; done {
-		return ok, nil
-	}
-	r, err := catalog.ParseRef(ref, "", "default")
-	if err != nil {
-		seen[ref] = false
-		return false, nil
-	}
-	_, err = s.catalog.EntityByRef(ctx, r)
-	switch {
-	case err == nil:
-		seen[ref] = true
-	case errors.Is(err, catalog.ErrNotFound):
-		seen[ref] = false
-	default:
-		return false, err
-	}
-	return seen[ref], nil
 }
 
 // timeRange reads the from and to query parameters (RFC 3339, both optional).
@@ -135,7 +106,7 @@ func (s *Server) getMetricsChart(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if ok, err := s.entityVisible(ctx, ser.Entity, map[string]bool{}); err != nil {
+	if ok, err := catalog.NewVisibleRefs(s.catalog, "").Visible(ctx, ser.Entity); err != nil {
 		return err
 	} else if !ok {
 		return notFoundf("series %s", ser.Name)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -90,7 +88,7 @@ func (s *Service) Get(ctx context.Context, id string) (Incident, error) {
 	if err != nil {
 		return Incident{}, err
 	}
-	ok, err := s.visible(ctx, inc, map[string]bool{})
+	ok, err := s.visible(ctx, inc, catalog.NewVisibleRefs(s.cat, "component"))
 	if err != nil {
 		return Incident{}, err
 	}
@@ -106,7 +104,7 @@ func (s *Service) List(ctx context.Context, q Query) ([]Incident, error) {
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
-	seen := map[string]bool{}
+	seen := catalog.NewVisibleRefs(s.cat, "component")
 	var out []Incident
 	for range 20 {
 		page, err := s.store.Incidents(ctx, q)
@@ -139,7 +137,7 @@ func (s *Service) Changed(ctx context.Context, after int64, limit int) ([]Incide
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
+	seen := catalog.NewVisibleRefs(s.cat, "component")
 	out := list[:0]
 	for _, inc := range list {
 		ok, err := s.visible(ctx, inc, seen)
@@ -154,8 +152,8 @@ func (s *Service) Changed(ctx context.Context, after int64, limit int) ([]Incide
 }
 
 // visible reports whether the caller may see every entity of inc; an incident tied to no
-// entity is visible to every signed-in caller. seen caches answers per entity.
-func (s *Service) visible(ctx context.Context, inc Incident, seen map[string]bool) (bool, error) {
+// entity is visible to every signed-in caller. seen remembers answers per entity.
+func (s *Service) visible(ctx context.Context, inc Incident, seen *catalog.VisibleRefs) (bool, error) {
 	p := auth.FromContext(ctx)
 	if p.Kind == auth.KindSystem || (p.IsAuthenticated() && p.Role == auth.RoleAdmin) {
 		return true, nil
@@ -164,35 +162,12 @@ func (s *Service) visible(ctx context.Context, inc Incident, seen map[string]boo
 		return false, nil
 	}
 	for _, ref := range inc.Entities {
-		ok, err := s.entityVisible(ctx, ref, seen)
+		ok, err := seen.Visible(ctx, ref)
 		if err != nil || !ok {
 			return false, err
 		}
 	}
 	return true, nil
-}
-
-// entityVisible reports whether the caller may see the entity ref: one that is not in
-// the catalog is not visible (the catalog does not tell it from one the caller may not see).
-func (s *Service) entityVisible(ctx context.Context, ref string, seen map[string]bool) (bool, error) {
-	if ok, done := seen[ref]; done {
-		return ok, nil
-	}
-	r, err := catalog.ParseRef(ref, "component", "default")
-	if err != nil {
-		seen[ref] = false
-		return false, nil
-	}
-	_, err = s.cat.EntityByRef(ctx, r)
-	switch {
-	case err == nil:
-		seen[ref] = true
-	case errors.Is(err, catalog.ErrNotFound):
-		seen[ref] = false
-	default:
-		return false, fmt.Errorf("entity %s: %w", ref, err)
-	}
-	return seen[ref], nil
 }
 
 // SetStatus acknowledges, resolves or reopens an incident the caller may see, with a

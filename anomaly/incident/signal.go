@@ -112,7 +112,7 @@ func (s *Service) entitiesFor(ctx context.Context, labels, extra map[string]stri
 			refs = append(refs, r.String())
 		}
 	}
-	seen := map[string]bool{}
+	seen := catalog.NewVisibleRefs(s.cat, "component")
 	for _, k := range []string{"service", "job", "component"} {
 		v := strings.TrimSpace(labels[k])
 		if v == "" {
@@ -125,7 +125,7 @@ func (s *Service) entitiesFor(ctx context.Context, labels, extra map[string]stri
 		if err != nil {
 			continue
 		}
-		ok, err := s.entityVisible(ctx, r.String(), seen)
+		ok, err := seen.Visible(ctx, r.String())
 		if err != nil {
 			return nil, err
 		}
