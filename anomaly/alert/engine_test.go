@@ -19,14 +19,6 @@ import (
 	"github.com/nextportal/portal/store/storetest"
 )
 
-var engines = []struct {
-	name string
-	open func(t *testing.T) *store.DB
-}{
-	{"sqlite", func(t *testing.T) *store.DB { return storetest.SQLite(t) }},
-	{"postgres", func(t *testing.T) *store.DB { return storetest.Postgres(t) }},
-}
-
 // feed is a scripted incident change feed: the incidents as they are now, each with the Seq
 // of its last change, like incident.Service.Changed.
 type feed struct {
@@ -172,9 +164,9 @@ func spike(id string, n int) incident.Incident {
 }
 
 func TestBurstIsOneAlert(t *testing.T) {
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			f := newFixture(t, e.open(t))
+	for _, e := range storetest.Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open(t))
 			// 100 anomalous points grouped into one incident, stepping between some of them.
 			for i := 1; i <= 100; i++ {
 				inc := spike("inc-1", i)
@@ -215,9 +207,9 @@ func TestBurstIsOneAlert(t *testing.T) {
 }
 
 func TestLifecycleNotifiesEachChangeOnce(t *testing.T) {
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			f := newFixture(t, e.open(t))
+	for _, e := range storetest.Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open(t))
 			ctx := t.Context()
 			f.feed.put(spike("inc-2", 1))
 			f.step(t)
@@ -324,9 +316,9 @@ func TestForDelaysFiring(t *testing.T) {
 }
 
 func TestReplicasAndReplaysNotifyOnce(t *testing.T) {
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			f := newFixture(t, e.open(t))
+	for _, e := range storetest.Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open(t))
 			for i := range 5 {
 				f.feed.put(spike(fmt.Sprintf("inc-r%d", i), 1))
 			}

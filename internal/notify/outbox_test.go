@@ -17,15 +17,6 @@ import (
 	"github.com/nextportal/portal/store/storetest"
 )
 
-// engines are the two databases every outbox test runs on.
-var engines = []struct {
-	name string
-	open func(t *testing.T) *store.DB
-}{
-	{"sqlite", func(t *testing.T) *store.DB { return storetest.SQLite(t) }},
-	{"postgres", func(t *testing.T) *store.DB { return storetest.Postgres(t) }},
-}
-
 // clock is a settable clock for the outbox.
 type clock struct {
 	mu  sync.Mutex
@@ -122,9 +113,9 @@ func drain(t *testing.T, o *notify.Outbox, s notify.Store, c *clock) {
 }
 
 func TestRetryThenDeliverOnce(t *testing.T) {
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			db, c := e.open(t), newClock()
+	for _, e := range storetest.Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			db, c := e.Open(t), newClock()
 			r := newReceiver(t, 2)
 			o := newOutbox(t, db, c, webhook(r.srv.URL))
 			if err := o.Enqueue(t.Context(), message("alert:a1:1")); err != nil {
@@ -150,9 +141,9 @@ func TestRetryThenDeliverOnce(t *testing.T) {
 }
 
 func TestAlwaysFailingIsDead(t *testing.T) {
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			db, c := e.open(t), newClock()
+	for _, e := range storetest.Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			db, c := e.Open(t), newClock()
 			r := newReceiver(t, -1)
 			o := newOutbox(t, db, c, webhook(r.srv.URL))
 			if err := o.Enqueue(t.Context(), message("alert:a2:1")); err != nil {

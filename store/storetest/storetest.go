@@ -41,6 +41,15 @@ func SQLite(t testing.TB) *store.DB {
 	return db
 }
 
+// Engine is one database engine the store runs on, for tests that run on each.
+type Engine struct {
+	Name string
+	Open func(t testing.TB) *store.DB
+}
+
+// Engines are SQLite and PostgreSQL (which skips or fails as Postgres does without a server).
+var Engines = []Engine{{"sqlite", SQLite}, {"postgres", Postgres}}
+
 // Postgres returns a fresh, migrated PostgreSQL database: a new schema t_<random> in the
 // database DATABASE_URL names, searched before public (where the vector type lives) and
 // dropped when the test ends. Without DATABASE_URL it skips the test, or fails it when
