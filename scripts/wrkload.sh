@@ -50,13 +50,13 @@ bench() {
   t0=$(awk '{print $14 + $15}' /proc/$pid/stat)
   out=$(WRK_TOKEN=$viewer wrk -t2 -c"$c" -d"$duration" --timeout 5s -s scripts/wrk-report.lua "$base$path" 2>&1 | awk '/^RESULT/')
   t1=$(awk '{print $14 + $15}' /proc/$pid/stat)
-  read -r _ rps p50 p95 p99 non2xx errs <<<"$out"
+  read -r _ rps p50 p95 p99 non2xx errs econn eread ewrite etime <<<"$out"
   # The server's own CPU time per request: comparable across runs on a shared machine,
   # where requests/s mostly says how much CPU the server was given.
   cpu=$(awk -v d="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v r="$rps" -v s="${duration%s}" \
     'BEGIN {n = r * s; if (n > 0) printf "%.3f", d / hz * 1000 / n; else print "-"}')
-  printf '%-22s c=%-5s %8s req/s  p50 %7sms  p95 %7sms  p99 %7sms  non-2xx %s  socket errors %s  server CPU %s ms/req\n' \
-    "$label" "$c" "$rps" "$p50" "$p95" "$p99" "$non2xx" "$errs" "$cpu"
+  printf '%-22s c=%-5s %8s req/s  p50 %7sms  p95 %7sms  p99 %7sms  non-2xx %s  socket errors %s (connect %s read %s write %s timeout %s)  server CPU %s ms/req\n' \
+    "$label" "$c" "$rps" "$p50" "$p95" "$p99" "$non2xx" "$errs" "$econn" "$eread" "$ewrite" "$etime" "$cpu"
   if [ -n "${PPROF:-}" ]; then
     (WRK_TOKEN=$viewer wrk -t2 -c"$c" -d12s -s scripts/wrk-report.lua "$base$path" >/dev/null 2>&1 &)
     curl -fsS -o "${PPROF_OUT:-/tmp}/$key-$name.pprof" "http://127.0.0.1:$pprof/debug/pprof/profile?seconds=10"
