@@ -66,7 +66,8 @@ func (rc *readCache) put(gen uint64, key string, a *readAnswer) {
 // cachedRead answers a catalog GET read from the cache when it holds the answer for the
 // current generation and the caller's visibility class; else it runs fill, which returns
 // the answer's body (and its Link header, or ""), and writes and keeps what it returned.
-// tagged says whether the route sends an ETag (writeJSONTagged). Errors are not kept.
+// tagged says whether the route sends an ETag of the body (etagOf) and answers a matching
+// If-None-Match with 304 Not Modified. Errors are not kept.
 func (s *Server) cachedRead(c *gin.Context, tagged bool, fill func() (body []byte, link string, err error)) error {
 	gen, ok := s.catalog.Generation()
 	var key string
@@ -95,7 +96,8 @@ func (s *Server) cachedRead(c *gin.Context, tagged bool, fill func() (body []byt
 	return nil
 }
 
-// write sends the answer as writeJSON (or writeJSONTagged, with an ETag) would.
+// write sends the answer as writeJSON would, with its ETag (304 when If-None-Match names
+// it) and its Link header when it has them.
 func (a *readAnswer) write(c *gin.Context) {
 	if a.link != "" {
 		c.Header("Link", a.link)

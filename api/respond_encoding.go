@@ -77,17 +77,3 @@ func noneMatch(r *http.Request, etag string) bool {
 	}
 	return false
 }
-
-// writeJSONTagged is writeJSON for a 200 answer with an ETag: when the request's
-// If-None-Match names the body's tag, it answers 304 Not Modified without a body.
-func writeJSONTagged(c *gin.Context, v any) {
-	body := encodeJSON(v)
-	etag := etagOf(body)
-	c.Header("ETag", etag)
-	c.Header("Cache-Control", "no-store")
-	if noneMatch(c.Request, etag) {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	writeBody(c, http.StatusOK, body)
-}
