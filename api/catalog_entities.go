@@ -55,16 +55,18 @@ func (s *Server) getEntities(c *gin.Context) error {
 		}
 	}
 	q := catalog.Query{Filter: filter, OrderBy: order, Limit: limit, Offset: offset}
-	page, err := s.catalog.Query(c.Request.Context(), q)
-	if err != nil {
-		return err
-	}
-	if limit > 0 && page.HasMore {
-		next := encodeAfter(entitiesAfter{Limit: limit, Offset: offset + limit})
-		c.Header("Link", "<"+nextEntitiesURL(c.Request.URL, next)+`>; rel="next"`)
-	}
-	writeJSON(c, http.StatusOK, outEntities(page.Entities, commaList(qv["fields"])))
-	return nil
+	return s.cachedRead(c, false, func() ([]byte, string, error) {
+		page, err := s.catalog.Query(c.Request.Context(), q)
+		if err != nil {
+			return nil, "", err
+		}
+		var link string
+		if limit > 0 && page.HasMore {
+			next := encodeAfter(entitiesAfter{Limit: limit, Offset: offset + limit})
+			link = "<" + nextEntitiesURL(c.Request.URL, next) + `>; rel="next"`
+		}
+		return encodeJSON(outEntities(page.Entities, commaList(qv["fields"]))), link, nil
+	})
 }
 
 func encodeAfter(a entitiesAfter) string { return cursor.Std.Encode(a) }
@@ -116,15 +118,16 @@ func nextEntitiesURL(u *url.URL, after string) string {
 // getEntityByUID serves GET /entities/by-uid/{uid}.
 func (s *Server) getEntityByUID(c *gin.Context) error {
 	uid := c.Param("uid")
-	e, err := s.catalog.EntityByUID(c.Request.Context(), uid)
-	if errors.Is(err, catalog.ErrNotFound) {
-		return notFoundf("No entity with uid %s", uid)
-	}
-	if err != nil {
-		return err
-	}
-	writeJSONTagged(c, outEntity(e, nil))
-	return nil
+	return s.cachedRead(c, true, func() ([]byte, string, error) {
+		e, err := s.catalog.EntityByUID(c.Request.Context(), uid)
+		if errors.Is(err, catalog.ErrNotFound) {
+			return nil, "", notFoundf("No entity with uid %s", uid)
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return encodeJSON(outEntity(e, nil)), "", nil
+	})
 }
 
 // deleteEntityByUID serves DELETE /entities/by-uid/{uid}. The entity comes back when its
@@ -162,15 +165,16 @@ func entityNotFound(r catalog.Ref) error {
 // getEntityByName serves GET /entities/by-name/{kind}/{namespace}/{name}.
 func (s *Server) getEntityByName(c *gin.Context) error {
 	ref := pathRef(c)
-	e, err := s.catalog.EntityByRef(c.Request.Context(), ref)
-	if errors.Is(err, catalog.ErrNotFound) {
-		return entityNotFound(ref)
-	}
-	if err != nil {
-		return err
-	}
-	writeJSONTagged(c, outEntity(e, nil))
-	return nil
+	return s.cachedRead(c, true, func() ([]byte, string, error) {
+		e, err := s.catalog.EntityByRef(c.Request.Context(), ref)
+		if errors.Is(err, catalog.ErrNotFound) {
+			return nil, "", entityNotFound(ref)
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return encodeJSON(outEntity(e, nil)), "", nil
+	})
 }
 
 // ancestryJSON is the ancestry answer with every entity in Backstage's shape.

@@ -19,7 +19,10 @@ func (s *Server) getEntityFacets(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.writeFacets(c, filter, facets)
+	return s.cachedRead(c, false, func() ([]byte, string, error) {
+		body, err := s.facetsBody(c, filter, facets)
+		return body, "", err
+	})
 }
 
 // facetsBody is POST /entity-facets' body.
@@ -41,15 +44,21 @@ func (s *Server) postEntityFacets(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.writeFacets(c, filter, b.Facets)
-}
-
-// writeFacets answers {"facets": {facet: [{value, count}]}}, with every requested facet
-// present even when no entity has it.
-func (s *Server) writeFacets(c *gin.Context, filter catalog.Filter, facets []string) error {
-	got, err := s.catalog.Facets(c.Request.Context(), filter, facets)
+	body, err := s.facetsBody(c, filter, b.Facets)
 	if err != nil {
 		return err
+	}
+	c.Header("Cache-Control", "no-store")
+	writeBody(c, http.StatusOK, body)
+	return nil
+}
+
+// facetsBody is the answer {"facets": {facet: [{value, count}]}}, with every requested
+// facet present even when no entity has it.
+func (s *Server) facetsBody(c *gin.Context, filter catalog.Filter, facets []string) ([]byte, error) {
+	got, err := s.catalog.Facets(c.Request.Context(), filter, facets)
+	if err != nil {
+		return nil, err
 	}
 	out := make(map[string][]catalog.FacetCount, len(facets))
 	for _, f := range facets {
@@ -59,6 +68,5 @@ func (s *Server) writeFacets(c *gin.Context, filter catalog.Filter, facets []str
 		}
 		out[f] = counts
 	}
-	writeJSON(c, http.StatusOK, gin.H{"facets": out})
-	return nil
+	return encodeJSON(gin.H{"facets": out}), nil
 }

@@ -66,7 +66,10 @@ func (s *Server) getEntitiesByQuery(c *gin.Context) error {
 	} else if req.q.Limit == 0 {
 		req.q.Limit = defaultQueryLimit
 	}
-	return s.runQuery(c, req, hasLimit && limit == 0)
+	return s.cachedRead(c, false, func() ([]byte, string, error) {
+		body, err := s.queryBody(c, req, hasLimit && limit == 0)
+		return body, "", err
+	})
 }
 
 // postQueryBody is POST /entities/by-query's body (QueryEntitiesByPredicate).
@@ -123,21 +126,31 @@ func (s *Server) postEntitiesByQuery(c *gin.Context) error {
 	return s.runQuery(c, req, hasLimit && limit == 0)
 }
 
-// runQuery runs one by-query page and writes it with its cursors. A next cursor is given
-// when entities follow the page, a previous cursor when entities precede it.
+// runQuery runs one by-query page and writes it with its cursors.
 func (s *Server) runQuery(c *gin.Context, req queryRequest, countOnly bool) error {
+	body, err := s.queryBody(c, req, countOnly)
+	if err != nil {
+		return err
+	}
+	c.Header("Cache-Control", "no-store")
+	writeBody(c, http.StatusOK, body)
+	return nil
+}
+
+// queryBody runs one by-query page and returns the answer with its cursors. A next cursor
+// is given when entities follow the page, a previous cursor when entities precede it.
+func (s *Server) queryBody(c *gin.Context, req queryRequest, countOnly bool) ([]byte, error) {
 	q := req.q
 	if countOnly {
 		q.Limit = 1 // the catalog reads Limit 0 as "no limit"; only the total is wanted
 	}
 	page, err := s.catalog.Query(c.Request.Context(), q)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	resp := queryResponse{Items: []any{}, TotalItems: page.Total}
 	if countOnly {
-		writeJSON(c, http.StatusOK, resp)
-		return nil
+		return encodeJSON(resp), nil
 	}
 	resp.Items = outEntities(page.Entities, req.fields)
 	if n := len(page.Positions); n > 0 {
@@ -160,8 +173,7 @@ func (s *Server) runQuery(c *gin.Context, req queryRequest, countOnly bool) erro
 			resp.PageInfo.PrevCursor = encodeCursor(newCursor(base, first, true))
 		}
 	}
-	writeJSON(c, http.StatusOK, resp)
-	return nil
+	return encodeJSON(resp), nil
 }
 
 // bodyInt reads a non-negative integer from a JSON body field.

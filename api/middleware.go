@@ -60,6 +60,9 @@ func accessLog(logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
+		if !logger.Enabled(c.Request.Context(), slog.LevelInfo) {
+			return // --log-level warn: no line, so no attributes to build either
+		}
 		attrs := []slog.Attr{
 			slog.String("method", c.Request.Method),
 			slog.String("route", routeLabel(c)),
@@ -145,23 +148,40 @@ const (
 		"style-src 'self' https: 'unsafe-inline'"
 )
 
+// securityHeaderValues are helmet's headers other than the CSP, with canonical keys and
+// one-element values, so a request assigns them without allocating (cap 1: a handler's
+// Header().Add copies rather than writing into the shared array).
+var securityHeaderValues = [...]struct {
+	key   string
+	value []string
+}{
+	{"Referrer-Policy", []string{"no-referrer"}},
+	{"Strict-Transport-Security", []string{"max-age=15552000; includeSubDomains"}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"X-Dns-Prefetch-Control", []string{"off"}},
+	{"X-Download-Options", []string{"noopen"}},
+	{"X-Frame-Options", []string{"SAMEORIGIN"}},
+	{"X-Permitted-Cross-Domain-Policies", []string{"none"}},
+	{"X-Xss-Protection", []string{"0"}},
+}
+
+var (
+	cspAPIValue = []string{cspAPI}
+	cspUIValue  = []string{cspUI}
+)
+
 // securityHeaders sets helmet's headers as Backstage sends them. Handlers may override any.
 func securityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
-			h.Set("Content-Security-Policy", cspAPI)
+			h["Content-Security-Policy"] = cspAPIValue
 		} else {
-			h.Set("Content-Security-Policy", cspUI)
+			h["Content-Security-Policy"] = cspUIValue
 		}
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Strict-Transport-Security", "max-age=15552000; includeSubDomains")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-DNS-Prefetch-Control", "off")
-		h.Set("X-Download-Options", "noopen")
-		h.Set("X-Frame-Options", "SAMEORIGIN")
-		h.Set("X-Permitted-Cross-Domain-Policies", "none")
-		h.Set("X-XSS-Protection", "0")
+		for _, kv := range securityHeaderValues {
+			h[kv.key] = kv.value
+		}
 		c.Next()
 	}
 }

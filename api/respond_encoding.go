@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
@@ -35,33 +34,28 @@ func acceptsGzip(r *http.Request) bool {
 	return false
 }
 
+// jsonContentType is the Content-Type of every JSON answer.
+const jsonContentType = "application/json; charset=utf-8"
+
 // writeBody writes a JSON body, gzip-compressed when it is large and the client accepts
 // gzip. Vary says the answer depends on Accept-Encoding either way, for caches in between.
 func writeBody(c *gin.Context, status int, body []byte) {
 	if len(body) < gzipMinBytes {
-		c.Data(status, "application/json; charset=utf-8", body)
+		c.Data(status, jsonContentType, body)
 		return
 	}
 	c.Header("Vary", "Accept-Encoding")
 	if !acceptsGzip(c.Request) {
-		c.Data(status, "application/json; charset=utf-8", body)
+		c.Data(status, jsonContentType, body)
 		return
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(body) / 4)
-	zw := gzipWriters.Get().(*gzip.Writer)
-	zw.Reset(&buf)
-	_, err := zw.Write(body)
-	if err == nil {
-		err = zw.Close()
-	}
-	gzipWriters.Put(zw)
-	if err != nil { // writing to memory does not fail; send it plain if it ever does
-		c.Data(status, "application/json; charset=utf-8", body)
+	gz := gzipped(body)
+	if gz == nil {
+		c.Data(status, jsonContentType, body)
 		return
 	}
 	c.Header("Content-Encoding", "gzip")
-	c.Data(status, "application/json; charset=utf-8", buf.Bytes())
+	c.Data(status, jsonContentType, gz)
 }
 
 // etagOf is the strong ETag of a response body: what this caller sees of the entity (its
@@ -82,18 +76,4 @@ func noneMatch(r *http.Request, etag string) bool {
 		}
 	}
 	return false
-}
-
-// writeJSONTagged is writeJSON for a 200 answer with an ETag: when the request's
-// If-None-Match names the body's tag, it answers 304 Not Modified without a body.
-func writeJSONTagged(c *gin.Context, v any) {
-	body := encodeJSON(v)
-	etag := etagOf(body)
-	c.Header("ETag", etag)
-	c.Header("Cache-Control", "no-store")
-	if noneMatch(c.Request, etag) {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	writeBody(c, http.StatusOK, body)
 }

@@ -99,6 +99,7 @@ type Server struct {
 	deps    Deps
 	metrics *metrics
 	engine  *gin.Engine
+	reads   readCache // answers of catalog reads, per catalog generation
 }
 
 // NewServer builds the server and its routes.

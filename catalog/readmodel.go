@@ -125,6 +125,15 @@ func (m *ReadModel) Stats() ReadModelStats {
 	return ReadModelStats{Entities: len(md.ents), Rows: md.rows, BuildTime: md.buildTime, Ready: true}
 }
 
+// Generation identifies the model that answers reads: it grows with every rebuild, so
+// answers computed while it had one value may be reused until it changes. ok is false while
+// reads fall back to SQL after a failed rebuild, when nothing may be reused.
+func (m *ReadModel) Generation() (gen uint64, ok bool) {
+	// built is stored after cur, so the model a caller reads next is at least as new as gen.
+	gen = m.built.Load()
+	return gen, m.cur.Load() != nil
+}
+
 // afterWrite rebuilds the model after a write that changed entities; a failed rebuild leaves
 // reads on SQL and is reported with the write's result.
 func (m *ReadModel) afterWrite(ctx context.Context, err error) error {

@@ -19,6 +19,16 @@ func NewService(store Store, roots []string) *Service {
 	return &Service{store: store, roots: roots}
 }
 
+// Generation identifies the state of the catalog that reads answer from, when the store can
+// tell (the read model): equal generations mean equal answers to equal reads by callers of
+// the same visibility class (VisibilityClass). ok is false when the store cannot tell.
+func (s *Service) Generation() (gen uint64, ok bool) {
+	if g, is := s.store.(interface{ Generation() (uint64, bool) }); is {
+		return g.Generation()
+	}
+	return 0, false
+}
+
 // AddLocationResult is what registering (or dry-running) a location produced.
 type AddLocationResult struct {
 	Location         Location

@@ -10,6 +10,27 @@ import (
 	"github.com/nextportal/portal/auth"
 )
 
+// VisibilityClass names what p may see of the catalog: principals with the same class get
+// the same answers to every catalog read (canSee and visibleFilter look at nothing else).
+func VisibilityClass(p auth.Principal) string {
+	switch {
+	case seesAll(p):
+		return "all"
+	case !p.IsAuthenticated():
+		return "anonymous"
+	}
+	groups := slices.Clone(p.Groups)
+	slices.Sort(groups)
+	var b strings.Builder
+	b.WriteString("user:")
+	b.WriteString(strings.ToLower(p.UserRef))
+	for _, g := range slices.Compact(groups) {
+		b.WriteByte('\x00')
+		b.WriteString(g)
+	}
+	return b.String()
+}
+
 // canSee reports whether the principal in ctx may see e (e as the store returns it, with all
 // its relations).
 func canSee(ctx context.Context, e Entity) bool {

@@ -325,3 +325,31 @@ func TestVisibilityEntitiesByRefs(t *testing.T) {
 		})
 	}
 }
+
+func TestVisibilityClass(t *testing.T) {
+	jane := auth.Principal{Kind: auth.KindUser, Subject: "jane", Role: auth.RoleViewer, UserRef: "user:default/Jane",
+		Groups: []string{"group:default/b", "group:default/a"}}
+	janeAgain := jane
+	janeAgain.Subject, janeAgain.Role, janeAgain.Groups = "jane-token", auth.RoleDeveloper, []string{"group:default/a", "group:default/b", "group:default/a"}
+	other := jane
+	other.Groups = []string{"group:default/a"}
+	admin := auth.Principal{Kind: auth.KindUser, Subject: "root", Role: auth.RoleAdmin}
+	tests := []struct {
+		name string
+		a, b auth.Principal
+		same bool
+	}{
+		{"same user and groups in another order and role", jane, janeAgain, true},
+		{"fewer groups", jane, other, false},
+		{"admin and system", admin, auth.System(), true},
+		{"admin and viewer", admin, jane, false},
+		{"anonymous and a viewer without groups", auth.Anonymous(), auth.Principal{Kind: auth.KindService, Subject: "ci", Role: auth.RoleViewer}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := catalog.VisibilityClass(tt.a) == catalog.VisibilityClass(tt.b); got != tt.same {
+				t.Errorf("VisibilityClass(%+v) == VisibilityClass(%+v) is %v, want %v", tt.a, tt.b, got, tt.same)
+			}
+		})
+	}
+}

@@ -1,5 +1,5 @@
 -- wrk-report.lua: wrk's done() hook for scripts/wrkload.sh. Prints one line:
--- "RESULT <req/s> <p50 ms> <p95 ms> <p99 ms> <non-2xx/3xx> <socket errors>".
+-- "RESULT <req/s> <p50 ms> <p95 ms> <p99 ms> <non-2xx/3xx> <socket errors> <connect> <read> <write> <timeout>".
 -- The Authorization header comes from the WRK_TOKEN environment variable.
 local token = os.getenv("WRK_TOKEN")
 if token and token ~= "" then
@@ -9,8 +9,8 @@ end
 done = function(summary, latency, requests)
   local secs = summary.duration / 1e6
   local e = summary.errors
-  io.write(string.format("RESULT %.0f %.2f %.2f %.2f %d %d\n",
+  io.write(string.format("RESULT %.0f %.2f %.2f %.2f %d %d %d %d %d %d\n",
     summary.requests / secs,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    e.status, e.connect + e.read + e.write + e.timeout))
+    e.status, e.connect + e.read + e.write + e.timeout, e.connect, e.read, e.write, e.timeout))
 end

@@ -8,7 +8,8 @@
 #
 #   ENTITIES=10000 CONNS=32 DURATION=10s MANY=5000 scripts/wrkload.sh
 #   READ_MODEL=false scripts/wrkload.sh   # every read from the database, for comparison
-#   PPROF=1 scripts/wrkload.sh   # also saves a 10 s CPU profile of by-query per engine
+#   PPROF=1 scripts/wrkload.sh   # also saves a 10 s CPU profile of every route per engine
+#   ROUTES="by-name facets" scripts/wrkload.sh   # only these routes (by-name query facets search many)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -42,19 +43,26 @@ component=$(awk '/^kind: Component/ {c=1} c && /^  name:/ {print $2; exit}' "$wo
 
 # bench LABEL CONNS PATH: one wrk run (after a 2 s warm-up) as the viewer.
 bench() {
-  local label=$1 c=$2 path=$3 out
+  local label=$1 c=$2 path=$3 key=$4 out
+  case " ${ROUTES:-by-name query facets search many} " in *" $key "*) ;; *) return 0 ;; esac
   WRK_TOKEN=$viewer wrk -t2 -c"$c" -d2s -s scripts/wrk-report.lua "$base$path" >/dev/null 2>&1 || true
   local t0 t1 cpu
   t0=$(awk '{print $14 + $15}' /proc/$pid/stat)
   out=$(WRK_TOKEN=$viewer wrk -t2 -c"$c" -d"$duration" --timeout 5s -s scripts/wrk-report.lua "$base$path" 2>&1 | awk '/^RESULT/')
   t1=$(awk '{print $14 + $15}' /proc/$pid/stat)
-  read -r _ rps p50 p95 p99 non2xx errs <<<"$out"
+  read -r _ rps p50 p95 p99 non2xx errs econn eread ewrite etime <<<"$out"
   # The server's own CPU time per request: comparable across runs on a shared machine,
   # where requests/s mostly says how much CPU the server was given.
   cpu=$(awk -v d="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v r="$rps" -v s="${duration%s}" \
     'BEGIN {n = r * s; if (n > 0) printf "%.3f", d / hz * 1000 / n; else print "-"}')
-  printf '%-22s c=%-5s %8s req/s  p50 %7sms  p95 %7sms  p99 %7sms  non-2xx %s  socket errors %s  server CPU %s ms/req\n' \
-    "$label" "$c" "$rps" "$p50" "$p95" "$p99" "$non2xx" "$errs" "$cpu"
+  printf '%-22s c=%-5s %8s req/s  p50 %7sms  p95 %7sms  p99 %7sms  non-2xx %s  socket errors %s (connect %s read %s write %s timeout %s)  server CPU %s ms/req\n' \
+    "$label" "$c" "$rps" "$p50" "$p95" "$p99" "$non2xx" "$errs" "$econn" "$eread" "$ewrite" "$etime" "$cpu"
+  if [ -n "${PPROF:-}" ]; then
+    (WRK_TOKEN=$viewer wrk -t2 -c"$c" -d12s -s scripts/wrk-report.lua "$base$path" >/dev/null 2>&1 &)
+    curl -fsS -o "${PPROF_OUT:-/tmp}/$key-$name.pprof" "http://127.0.0.1:$pprof/debug/pprof/profile?seconds=10"
+    echo "cpu profile: ${PPROF_OUT:-/tmp}/$key-$name.pprof"
+    sleep 3
+  fi
 }
 
 # total PATH: the totalItems of a by-query answer as the admin.
@@ -109,17 +117,11 @@ run_engine() {
   done
   echo "server idle (background indexing done) $((SECONDS - idle0))s after the entities were queryable"
   echo "load avg before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-  bench "by-name" "$conns" "/api/catalog/entities/by-name/component/default/$component"
-  bench "by-query kind=component" "$conns" "/api/catalog/entities/by-query?filter=kind=component&limit=20"
-  if [ -n "${PPROF:-}" ]; then
-    (WRK_TOKEN=$viewer wrk -t2 -c"$conns" -d12s -s scripts/wrk-report.lua "$base/api/catalog/entities/by-query?filter=kind=component&limit=20" >/dev/null 2>&1 &)
-    curl -fsS -o "${PPROF_OUT:-/tmp}/by-query-$name.pprof" "http://127.0.0.1:$pprof/debug/pprof/profile?seconds=10"
-    echo "cpu profile: ${PPROF_OUT:-/tmp}/by-query-$name.pprof"
-    sleep 3
-  fi
-  bench "entity-facets kind" "$conns" "/api/catalog/entity-facets?facet=kind"
-  bench "search query" "$conns" "/api/search/query?term=$term"
-  bench "by-name (many)" "$many" "/api/catalog/entities/by-name/component/default/$component"
+  bench "by-name" "$conns" "/api/catalog/entities/by-name/component/default/$component" by-name
+  bench "by-query kind=component" "$conns" "/api/catalog/entities/by-query?filter=kind=component&limit=20" query
+  bench "entity-facets kind" "$conns" "/api/catalog/entity-facets?facet=kind" facets
+  bench "search query" "$conns" "/api/search/query?term=$term" search
+  bench "by-name (many)" "$many" "/api/catalog/entities/by-name/component/default/$component" many
   echo "load avg after the run: $(cut -d' ' -f1-3 /proc/loadavg); RSS after load: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status)"
   kill "$pid"
   wait "$pid" 2>/dev/null || true
