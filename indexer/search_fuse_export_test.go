@@ -1,11 +1,47 @@
 package indexer
 
-// SetTuning sets the hybrid search knobs for a tuning run and returns a func that restores
-// the defaults. Tests only.
-func SetTuning(fbDocs, fbTerms int, fbOrigW, agreeBase, agreeWeight, vecFeedback, fbMix, smoothBeta float64, smoothK, smoothDepth int) (restore func()) {
+// SetTuningKnob sets one hybrid search knob by name for a tuning run and returns a func
+// that restores the previous value, or nil when there is no knob of that name. Tests only.
+func SetTuningKnob(name string, v float64) (restore func()) {
 	old := tuning
-	tuning.fbDocs, tuning.fbTerms, tuning.fbOrigW = fbDocs, fbTerms, fbOrigW
-	tuning.agreeBase, tuning.agreeWeight, tuning.vecFeedback = agreeBase, agreeWeight, vecFeedback
-	tuning.fbMix, tuning.smoothBeta, tuning.smoothK, tuning.smoothDepth = fbMix, smoothBeta, smoothK, smoothDepth
+	switch name {
+	case "fbDocs":
+		tuning.fbDocs = int(v)
+	case "fbTerms":
+		tuning.fbTerms = int(v)
+	case "fbOrigW":
+		tuning.fbOrigW = v
+	case "fbMix":
+		tuning.fbMix = v
+	case "agreeBase":
+		tuning.agreeBase = v
+	case "agreeWeight":
+		tuning.agreeWeight = v
+	case "smoothBeta":
+		tuning.smoothBeta = v
+	case "smoothK":
+		tuning.smoothK = int(v)
+	case "smoothDepth":
+		tuning.smoothDepth = int(v)
+	case "proxWeight":
+		tuning.proxWeight = v
+	case "proxDepth":
+		tuning.proxDepth = int(v)
+	case "proxWindow":
+		tuning.proxWindow = int(v)
+	case "proxNear":
+		tuning.proxNear = v
+	default:
+		return nil
+	}
 	return func() { tuning = old }
+}
+
+// MeanDocLen is the mean length of svc's documents in index terms. Tests only.
+func MeanDocLen(svc *Service) float64 {
+	st, err := svc.lex.statsLocked()
+	if err != nil {
+		return 0
+	}
+	return st.level(true).avgLen
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,12 +15,34 @@ import (
 	"github.com/nextportal/portal/store/storetest"
 )
 
-// tuneConfig is one setting of the hybrid knobs (see indexer.SetTuning).
-type tuneConfig struct {
-	fbDocs, fbTerms                               int
-	fbOrigW, agreeBase, agreeWeight, vecFB, fbMix float64
-	smoothBeta                                    float64
-	smoothK, smoothDepth                          int
+// tuneConfig is one setting of the hybrid knobs: the defaults with some knobs changed
+// (see indexer.SetTuningKnob), written "name=value,name=value".
+type tuneConfig string
+
+// set applies c and returns a func that restores the defaults.
+func (c tuneConfig) set(t *testing.T) (restore func()) {
+	t.Helper()
+	var undo []func()
+	for _, kv := range strings.Split(string(c), ",") {
+		if kv == "" || kv == "default" {
+			continue
+		}
+		name, val, _ := strings.Cut(kv, "=")
+		v, err := strconv.ParseFloat(val, 64)
+		if err != nil {
+			t.Fatalf("tuning %q: %v", kv, err)
+		}
+		r := indexer.SetTuningKnob(name, v)
+		if r == nil {
+			t.Fatalf("tuning %q: no such knob", kv)
+		}
+		undo = append(undo, r)
+	}
+	return func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
 }
 
 // TestTuneHybrid scores hybrid search on the classic IR collections for a grid of
@@ -64,16 +87,17 @@ func TestTuneHybrid(t *testing.T) {
 		if _, err := svc.Index(ctx, []indexer.Source{src}, nil); err != nil {
 			t.Fatal(err)
 		}
+		fmt.Printf("%s mean document length %.1f terms\n", set, indexer.MeanDocLen(svc))
 		search := evals.ServiceSearcher(svc, indexer.Filters{indexer.FieldSource: {src.Name()}})
 		for i, c := range grid {
-			restore := indexer.SetTuning(c.fbDocs, c.fbTerms, c.fbOrigW, c.agreeBase, c.agreeWeight, c.vecFB, c.fbMix, c.smoothBeta, c.smoothK, c.smoothDepth)
+			restore := c.set(t)
 			rep, err := evals.Evaluate(ctx, ds, search, []indexer.Mode{indexer.ModeHybrid}, func(id string) string { return indexer.BEIRDocID(set, id) })
 			restore()
 			if err != nil {
 				t.Fatal(err)
 			}
 			ratios[i] = append(ratios[i], rep.Modes[0].NDCG10/ref.Modes[0].NDCG10)
-			fmt.Printf("%s %+v %.3f\n", set, c, ratios[i][len(ratios[i])-1])
+			fmt.Printf("%s %s %.3f\n", set, c, ratios[i][len(ratios[i])-1])
 		}
 		svc.Close()
 	}
@@ -86,7 +110,7 @@ func TestTuneHybrid(t *testing.T) {
 			lo = min(lo, r)
 			cells = append(cells, fmt.Sprintf("%.3f", r))
 		}
-		fmt.Printf("%-60s %s %.3f %.3f\n", fmt.Sprintf("%+v", c), strings.Join(cells, " "), sum/float64(len(ratios[i])), lo)
+		fmt.Printf("%-60s %s %.3f %.3f\n", string(c), strings.Join(cells, " "), sum/float64(len(ratios[i])), lo)
 	}
 	// Leave one set out: pick on the others (their mean, less any shortfall below 1.02× on
 	// the worst), score on the one left out.
@@ -108,28 +132,32 @@ func TestTuneHybrid(t *testing.T) {
 				best = i
 			}
 		}
-		fmt.Printf("left out %s: %.3f with %+v\n", set, ratios[best][h], grid[best])
+		fmt.Printf("left out %s: %.3f with %s\n", set, ratios[best][h], grid[best])
 	}
 }
 
-// tuneGrid is the default and its neighbours along each knob; the wider search the default
-// was picked from (RM3 settings, their mixes, vector weights, smoothing weight, depth and
-// neighbours) ran on the same ingredients.
+// tuneGrid is the default and its neighbours along each knob, or the settings
+// PORTAL_TUNE_GRID lists, separated by ";". The wider search the default was picked from
+// (RM3 settings, their mixes, vector weights, smoothing weight, depth and neighbours,
+// proximity weight, window and depth) ran on the same ingredients.
 func tuneGrid() []tuneConfig {
-	def := tuneConfig{fbDocs: 10, fbTerms: 10, fbOrigW: 0.9, agreeBase: 0.1, fbMix: 0.5, smoothBeta: 0.3, smoothK: 5, smoothDepth: 50}
-	with := func(f func(*tuneConfig)) tuneConfig { c := def; f(&c); return c }
+	if g := os.Getenv("PORTAL_TUNE_GRID"); g != "" {
+		var out []tuneConfig
+		for _, c := range strings.Split(g, ";") {
+			out = append(out, tuneConfig(c))
+		}
+		return out
+	}
 	return []tuneConfig{
-		def,
-		with(func(c *tuneConfig) { c.fbMix = 1; c.agreeBase, c.agreeWeight = 0.2, 0.5; c.smoothBeta = 0 }), // the previous default
-		with(func(c *tuneConfig) { c.smoothBeta = 0 }),
-		with(func(c *tuneConfig) { c.fbMix = 1 }),
-		with(func(c *tuneConfig) { c.fbMix = 0 }),
-		with(func(c *tuneConfig) { c.agreeBase = 0 }),
-		with(func(c *tuneConfig) { c.agreeBase = 0.2 }),
-		with(func(c *tuneConfig) { c.agreeWeight = 0.25 }),
-		with(func(c *tuneConfig) { c.smoothBeta = 0.5 }),
-		with(func(c *tuneConfig) { c.smoothK = 3 }),
-		with(func(c *tuneConfig) { c.smoothDepth = 100 }),
-		with(func(c *tuneConfig) { c.fbTerms, c.fbOrigW = 20, 0.5 }),
+		"default",
+		"smoothBeta=0",
+		"fbMix=1",
+		"fbMix=0",
+		"agreeBase=0",
+		"agreeBase=0.2",
+		"smoothBeta=0.5",
+		"fbTerms=20,fbOrigW=0.5",
+		"proxWeight=0",
+		"proxWeight=0.2",
 	}
 }

@@ -99,6 +99,9 @@ func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, ve
 		out = append(out, ChunkHit{ChunkID: d, DocID: d, Score: fused[d] + lambda*vecScore[d]})
 	}
 	sortByScore(out)
+	if err := s.proximity(ctx, runs[0].q.Text, out); err != nil {
+		return nil, err
+	}
 	if err := s.smooth(ctx, vq.Model, out); err != nil {
 		return nil, err
 	}
