@@ -3,6 +3,7 @@ package indexer
 import (
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -63,7 +64,7 @@ var prose = sync.OnceValue(func() analysis.Analyzer {
 // letters and digits, without Snowball English stop words, Porter2-stemmed. The same
 // text always gives the same terms in the same order; repeated terms are kept.
 func Terms(text string) []string {
-	toks := prose().Analyze([]byte(text))
+	toks := analyzeProse(text)
 	if len(toks) == 0 {
 		return nil
 	}
@@ -77,11 +78,60 @@ func Terms(text string) []string {
 // termOf returns the index term of one word (a run of letters and digits), or "" when the
 // analyser drops it (a stop word).
 func termOf(word string) string {
-	toks := prose().Analyze([]byte(word))
+	toks := analyzeProse(word)
 	if len(toks) != 1 {
 		return ""
 	}
 	return string(toks[0].Term)
+}
+
+// proseFilters are the token filters of the prose analyser.
+var proseFilters = sync.OnceValue(func() []analysis.TokenFilter {
+	a, ok := prose().(*analysis.DefaultAnalyzer)
+	if !ok || len(a.CharFilters) > 0 {
+		panic("indexer: the prose analyser is not a plain tokenizer and token filters")
+	}
+	return a.TokenFilters
+})
+
+// analyzeProse gives the tokens prose().Analyze gives for text, cutting the words itself
+// as the index's character tokenizer does (it stops at the first rune that does not decode)
+// and then running the analyser's token filters. The tokenizer allocates room for 1,024
+// tokens on every call, which made re-analysing result text for snippets a third of a
+// search's CPU; this allocates what the text needs. Start, End and Position are not set:
+// no filter reads them and no caller uses them.
+func analyzeProse(text string) analysis.TokenStream {
+	input := []byte(text) // the lowercase filter rewrites terms in place
+	var spans [][2]int
+	start, end, offset := 0, 0, 0
+	for r, size := utf8.DecodeRune(input); r != utf8.RuneError; r, size = utf8.DecodeRune(input[offset:]) {
+		if isWordRune(r) {
+			end = offset + size
+		} else {
+			if end > start {
+				spans = append(spans, [2]int{start, end})
+			}
+			start = offset + size
+			end = start
+		}
+		offset += size
+	}
+	if end > start {
+		spans = append(spans, [2]int{start, end})
+	}
+	if len(spans) == 0 {
+		return nil
+	}
+	backing := make([]analysis.Token, len(spans))
+	toks := make(analysis.TokenStream, len(spans))
+	for i, sp := range spans {
+		backing[i] = analysis.Token{Term: input[sp[0]:sp[1]], Start: sp[0], End: sp[1], Position: i + 1, Type: analysis.AlphaNumeric}
+		toks[i] = &backing[i]
+	}
+	for _, f := range proseFilters() {
+		toks = f.Filter(toks)
+	}
+	return toks
 }
 
 // Stem reduces a lowercase word to its index stem with the stemmer the index uses
