@@ -3,6 +3,7 @@ package indexer
 import (
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -63,25 +64,89 @@ var prose = sync.OnceValue(func() analysis.Analyzer {
 // letters and digits, without Snowball English stop words, Porter2-stemmed. The same
 // text always gives the same terms in the same order; repeated terms are kept.
 func Terms(text string) []string {
-	toks := prose().Analyze([]byte(text))
-	if len(toks) == 0 {
-		return nil
-	}
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = string(t.Term)
-	}
-	return out
+	return proseTerms(text)
 }
 
 // termOf returns the index term of one word (a run of letters and digits), or "" when the
 // analyser drops it (a stop word).
 func termOf(word string) string {
-	toks := prose().Analyze([]byte(word))
-	if len(toks) != 1 {
-		return ""
+	t, _ := wordTerm([]byte(word))
+	return t
+}
+
+// proseFilters are the token filters of the prose analyser.
+var proseFilters = sync.OnceValue(func() []analysis.TokenFilter {
+	a, ok := prose().(*analysis.DefaultAnalyzer)
+	if !ok || len(a.CharFilters) > 0 {
+		panic("indexer: the prose analyser is not a plain tokenizer and token filters")
 	}
-	return string(toks[0].Term)
+	return a.TokenFilters
+})
+
+// proseTerms gives the terms prose().Analyze gives for text. It cuts the words itself, as
+// the index's character tokenizer does (which stops at the first rune that does not
+// decode), and maps each word to its term with wordTerm: the analyser's token filters
+// (lowercase, stop words, stemmer) each look at one token alone. The tokenizer allocates
+// room for 1,024 tokens on every call, which made re-analysing result text for snippets a
+// third of a search's CPU.
+func proseTerms(text string) []string {
+	var out []string
+	start, end, offset := 0, 0, 0
+	word := func() {
+		if end > start {
+			if t, ok := wordTerm([]byte(text[start:end])); ok {
+				out = append(out, t)
+			}
+		}
+	}
+	for r, size := utf8.DecodeRuneInString(text); r != utf8.RuneError; r, size = utf8.DecodeRuneInString(text[offset:]) {
+		if isWordRune(r) {
+			end = offset + size
+		} else {
+			word()
+			start = offset + size
+			end = start
+		}
+		offset += size
+	}
+	word()
+	return out
+}
+
+// maxMemoWords bounds termMemo; past it the memo starts over.
+const maxMemoWords = 100_000
+
+// termMemo remembers the term of each word wordTerm has analysed ("" for a stop word):
+// stemming is most of what analysing a text costs, and texts repeat their words.
+var termMemo struct {
+	sync.RWMutex
+	terms map[string]string
+}
+
+// wordTerm returns the term of word (a run of letters and digits) by the prose analyser's
+// token filters, and false when they drop it. The filters may rewrite word.
+func wordTerm(word []byte) (string, bool) {
+	termMemo.RLock()
+	t, ok := termMemo.terms[string(word)]
+	termMemo.RUnlock()
+	if ok {
+		return t, t != ""
+	}
+	key := string(word)
+	toks := analysis.TokenStream{&analysis.Token{Term: word, Start: 0, End: len(word), Position: 1, Type: analysis.AlphaNumeric}}
+	for _, f := range proseFilters() {
+		toks = f.Filter(toks)
+	}
+	if len(toks) == 1 {
+		t = string(toks[0].Term)
+	}
+	termMemo.Lock()
+	if termMemo.terms == nil || len(termMemo.terms) >= maxMemoWords {
+		termMemo.terms = make(map[string]string)
+	}
+	termMemo.terms[key] = t
+	termMemo.Unlock()
+	return t, t != ""
 }
 
 // Stem reduces a lowercase word to its index stem with the stemmer the index uses

@@ -34,7 +34,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 		return nil, err
 	}
 	ranked := collapse(r.hits)
-	stored, err := s.store.DocumentsByIDs(ctx, docIDs(ranked))
+	stored, err := s.documents(ctx, docIDs(ranked))
 	if err != nil {
 		return nil, fmt.Errorf("read ranked documents: %w", err)
 	}

@@ -43,6 +43,7 @@ type Service struct {
 	lambda  float64
 	fusion  string // FusionConvex or FusionRRF
 	logger  *slog.Logger
+	docs    docCache // documents search has read, while the store is unchanged
 
 	// mu serialises Index, Sync and Reindex.
 	mu sync.Mutex

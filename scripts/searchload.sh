@@ -5,6 +5,7 @@
 # (scripts/searchbench), on SQLite and, when DATABASE_URL is set, on PostgreSQL.
 #
 #   DOCS=25000 REQUESTS=1000 scripts/searchload.sh
+#   SEARCHLOAD_DB=portal_x_load scripts/searchload.sh   # the PostgreSQL database it recreates (default portal_searchload)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -57,7 +58,7 @@ run_engine() {
 echo "search load run: $docs docs (~$((docs * 4)) chunks), $requests requests per mode"
 run_engine sqlite
 if [ -n "$pgurl" ]; then
-  db=portal_searchload
+  db=${SEARCHLOAD_DB:-portal_searchload}
   psql -qX "$pgurl" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
   run_engine postgres "$(sed -E "s#/[^/?]+(\?|$)#/$db\1#" <<<"$pgurl")"
 else
