@@ -10,7 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 
@@ -177,94 +180,156 @@ func (r *reader) readFile(ctx context.Context, path, parent string, at site) err
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return nil
+		docs, decodeErr := decodeBatch(dec, readBatch)
+		for _, d := range r.prepareAll(path, parent, docs) {
+			if err := r.commit(ctx, d, path); err != nil {
+				return err
+			}
 		}
-		if err != nil {
-			r.res.problems = append(r.res.problems, yamlProblem(path, err))
+		switch {
+		case errors.Is(decodeErr, io.EOF):
 			return nil
-		}
-		if err := r.readDocument(ctx, path, &doc, parent); err != nil {
-			return err
+		case decodeErr != nil:
+			r.res.problems = append(r.res.problems, yamlProblem(path, decodeErr))
+			return nil
 		}
 	}
 }
 
-// readDocument validates, annotates and records one YAML document, following it when it is
-// a Location.
-func (r *reader) readDocument(ctx context.Context, path string, doc *yaml.Node, parent string) error {
+// readBatch is how many YAML documents are parsed before they are validated together: it
+// bounds the parsed trees held at once.
+const readBatch = 256
+
+// decodeBatch parses up to n documents. The error is io.EOF at the end of the input, or the
+// syntax error that stopped it; the documents before it are returned either way.
+func decodeBatch(dec *yaml.Decoder, n int) ([]*yaml.Node, error) {
+	var docs []*yaml.Node
+	for len(docs) < n {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			return docs, err
+		}
+		docs = append(docs, &doc)
+	}
+	return docs, nil
+}
+
+// prepared is one YAML document taken as far as it can be without the rest of the read:
+// decoded, validated, converted and processed.
+type prepared struct {
+	c *checker
+	// problems ends the document before its duplicate check (nothing else is set);
+	// contentProblems and processErr end it after.
+	problems        []Problem
+	err             error
+	e               Entity
+	p               Processed
+	here            string
+	contentProblems []Problem
+	processErr      error
+	skip            bool // an empty document
+}
+
+// prepareAll prepares docs on all CPUs; the result is in document order.
+func (r *reader) prepareAll(path, parent string, docs []*yaml.Node) []prepared {
+	out := make([]prepared, len(docs))
+	workers := min(runtime.GOMAXPROCS(0), len(docs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(docs); i = int(next.Add(1)) - 1 {
+				out[i] = r.prepare(path, parent, docs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// prepare validates, annotates and processes one YAML document. It only reads the reader's
+// roots, so documents can be prepared concurrently.
+func (r *reader) prepare(path, parent string, doc *yaml.Node) prepared {
 	c := &checker{file: path, doc: doc}
 	body := doc
 	if body.Kind == yaml.DocumentNode && len(body.Content) > 0 {
 		body = body.Content[0]
 	}
 	if body.Kind == 0 || body.Kind == yaml.DocumentNode || (body.Kind == yaml.ScalarNode && body.Tag == "!!null") {
-		return nil // an empty document, e.g. after a trailing "---"
+		return prepared{skip: true} // an empty document, e.g. after a trailing "---"
 	}
 	if body.Kind != yaml.MappingNode {
 		c.add(nil, "a YAML document must be an entity (a mapping with apiVersion, kind, metadata, spec)")
-		r.res.problems = append(r.res.problems, c.list...)
-		return nil
+		return prepared{problems: c.list}
 	}
 	var v any
 	if err := doc.Decode(&v); err != nil {
-		r.res.problems = append(r.res.problems, decodeProblems(path, err)...)
-		return nil
+		return prepared{problems: decodeProblems(path, err)}
 	}
 	raw, _ := normalizeYAML(v).(map[string]any)
 	c.entity = rawRef(raw)
 	resolved, err := r.resolvePlaceholders(c, raw, filepath.Dir(path), nil)
 	if err != nil {
-		return err
+		return prepared{err: err}
 	}
 	raw = resolved.(map[string]any)
 	if len(c.list) > 0 { // a placeholder could not be read; validating would only repeat it
-		r.res.problems = append(r.res.problems, c.list...)
-		return nil
+		return prepared{problems: c.list}
 	}
-	validateRaw(c, raw)
-	if len(c.list) > 0 {
-		r.res.problems = append(r.res.problems, c.list...)
-		return nil
+	if validateRaw(c, raw); len(c.list) > 0 {
+		return prepared{problems: c.list}
 	}
-	return r.addEntity(ctx, c, raw, path, parent)
-}
-
-// addEntity converts a valid document, annotates it with its locations, checks it is not a
-// duplicate, and follows it when it is a Location.
-func (r *reader) addEntity(ctx context.Context, c *checker, raw map[string]any, path, parent string) error {
 	e, err := entityFromRaw(raw)
 	if err != nil {
 		c.add(nil, err.Error())
-		r.res.problems = append(r.res.problems, c.list...)
-		return nil
+		return prepared{problems: c.list}
 	}
 	if e.Metadata.Annotations == nil {
 		e.Metadata.Annotations = map[string]string{}
 	}
 	e.Metadata.Annotations[AnnotationManagedByLocation] = "file:" + path
 	e.Metadata.Annotations[AnnotationManagedByOriginLocation] = r.origin
+	d := prepared{c: c, e: e, here: path + ":" + strconv.Itoa(lineOf(c.doc, nil))}
+	if r.checkContent(c, e, path); len(c.list) > 0 {
+		d.contentProblems, c.list = c.list, nil
+		return d
+	}
+	d.p, d.processErr = Process(e, parent)
+	return d
+}
+
+// commit records one prepared document in file order: its problems, or its entity after
+// checking it is not a duplicate, following it when it is a Location.
+func (r *reader) commit(ctx context.Context, d prepared, path string) error {
+	switch {
+	case d.err != nil:
+		return d.err
+	case d.skip:
+		return nil
+	case d.c == nil:
+		r.res.problems = append(r.res.problems, d.problems...)
+		return nil
+	}
+	c, e := d.c, d.e
 	ref := e.Ref().String()
-	here := path + ":" + strconv.Itoa(lineOf(c.doc, nil))
 	if first, dup := r.firstAt[ref]; dup {
 		c.add(nil, "duplicate entity: "+ref+" is also defined at "+first)
 		r.res.problems = append(r.res.problems, c.list...)
 		return nil
 	}
-	r.firstAt[ref] = here
-	if r.checkContent(c, e, path); len(c.list) > 0 {
+	r.firstAt[ref] = d.here
+	if len(d.contentProblems) > 0 {
+		r.res.problems = append(r.res.problems, d.contentProblems...)
+		return nil
+	}
+	if d.processErr != nil {
+		c.add(nil, d.processErr.Error())
 		r.res.problems = append(r.res.problems, c.list...)
 		return nil
 	}
-	p, err := Process(e, parent)
-	if err != nil {
-		c.add(nil, err.Error())
-		r.res.problems = append(r.res.problems, c.list...)
-		return nil
-	}
-	r.res.entities = append(r.res.entities, p)
+	r.res.entities = append(r.res.entities, d.p)
 	r.res.files[ref] = path
 	if e.Kind == "Location" {
 		return r.followLocation(ctx, c, &e, path)

@@ -10,6 +10,7 @@
 #   READ_MODEL=false scripts/wrkload.sh   # every read from the database, for comparison
 #   PPROF=1 scripts/wrkload.sh   # also saves a 10 s CPU profile of every route per engine
 #   ROUTES="by-name facets" scripts/wrkload.sh   # only these routes (by-name query facets search many)
+#   ONLY=ingest scripts/wrkload.sh   # only the timed ingest, per engine
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -100,6 +101,12 @@ run_engine() {
   t1=$(date +%s.%N)
   printf 'ingest: %d entities via POST /api/catalog/locations, queryable after %.2fs (%s in the catalog)\n' \
     "$n" "$(echo "$t1 - $t0" | bc -l)" "$got"
+  if [ "${ONLY:-}" = ingest ]; then
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    pid=""
+    return
+  fi
   # Search follows the catalog in the background: wait until the term finds something.
   for _ in $(seq 1 600); do
     curl -fsS -H "Authorization: Bearer $viewer" "$base/api/search/query?term=$term" | grep -q '"type"' && break

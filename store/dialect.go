@@ -39,6 +39,18 @@ type dialect struct {
 	// predicate form as hash semi-joins (measured at 10,000 entities: each form is about
 	// twice as fast on its own engine as the other).
 	filterSets bool
+	// bulkWrite, when set, is run on a connection before a transaction that writes many
+	// rows, and bulkWriteReset after it. bulkInsert is how that transaction's INSERTs begin.
+	// On SQLite they spare statements that insert many rows the statement journal (a copy
+	// of every page a statement touches, kept to undo just that statement, which cost more
+	// than the inserts): foreign keys are off, as the writer keeps the rows consistent
+	// itself, and a failing row fails the statement without undoing its earlier rows, which
+	// is never seen because the transaction is rolled back on any error.
+	bulkWrite, bulkWriteReset string
+	bulkInsert                string
+	// bulkArrays inserts many rows as one INSERT … SELECT from unnest(column arrays)
+	// (PostgreSQL); otherwise as prepared multi-row VALUES statements.
+	bulkArrays bool
 }
 
 // sqliteParams configures every SQLite connection: WAL so readers never block on the
@@ -55,6 +67,9 @@ var (
 		unlimited:       "LIMIT -1",
 		maxParams:       256,
 		filterSets:      true,
+		bulkWrite:       "PRAGMA foreign_keys = OFF",
+		bulkWriteReset:  "PRAGMA foreign_keys = ON",
+		bulkInsert:      "INSERT OR FAIL INTO ",
 	}
 	postgresDialect = dialect{
 		engine: "postgres",
@@ -64,6 +79,8 @@ var (
 		unlimited:        "LIMIT ALL",
 		analyze:          "VACUUM (ANALYZE) entities, search, relations",
 		maxParams:        8000,
+		bulkInsert:       "INSERT INTO ",
+		bulkArrays:       true,
 	}
 )
 

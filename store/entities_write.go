@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,25 +38,71 @@ type change struct {
 // transaction; see catalog.Store. Entities are compared by canonical ref; a ref given twice
 // keeps its first entity and lists the ref in Conflicts, as does a ref another location has.
 func (db *DB) ReplaceLocationEntities(ctx context.Context, locationID string, entities []catalog.Processed) (catalog.ApplyResult, error) {
-	var res catalog.ApplyResult
 	defer db.lockWrites()()
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return res, fmt.Errorf("replace entities of location %s: %w", locationID, err)
-	}
-	defer tx.Rollback()
-	res, err = replaceEntities(ctx, tx, db.dialect, locationID, entities)
+	conn, err := db.bulkConn(ctx)
 	if err != nil {
 		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
 	}
-	if err := tx.Commit(); err != nil {
-		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: commit: %w", locationID, err)
+	defer conn.Close()
+	res, err := replaceInTx(ctx, conn, db.dialect, locationID, entities)
+	if err != nil {
+		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
 	}
 	if db.dialect.analyze != "" && res.Added+res.Updated+res.Removed >= bulkLoad {
 		// Only statistics: a failure here loses nothing, so it is logged, not returned.
 		if _, err := db.sql.ExecContext(ctx, db.dialect.analyze); err != nil {
 			db.logger.Warn("analyze after bulk load", "error", err)
 		}
+	}
+	return res, nil
+}
+
+// bulkConn returns a connection set up for a bulk write (dialect.bulkWrite). Closing it
+// undoes the setup; a connection whose setup cannot be undone is dropped from the pool.
+func (db *DB) bulkConn(ctx context.Context) (*bulkConn, error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("get connection: %w", err)
+	}
+	if db.dialect.bulkWrite != "" {
+		if _, err := conn.ExecContext(ctx, db.dialect.bulkWrite); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("set up bulk write: %w", err)
+		}
+	}
+	return &bulkConn{Conn: conn, reset: db.dialect.bulkWriteReset}, nil
+}
+
+// bulkConn is a connection set up for a bulk write.
+type bulkConn struct {
+	*sql.Conn
+	reset string
+}
+
+// Close undoes the bulk setup and returns the connection to the pool, or discards it when
+// the setup cannot be undone.
+func (c *bulkConn) Close() error {
+	if c.reset != "" {
+		if _, err := c.ExecContext(context.Background(), c.reset); err != nil {
+			c.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}
+	return c.Conn.Close()
+}
+
+// replaceInTx runs replaceEntities in one transaction on conn.
+func replaceInTx(ctx context.Context, conn *bulkConn, d dialect, locationID string, entities []catalog.Processed) (catalog.ApplyResult, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return catalog.ApplyResult{}, err
+	}
+	defer tx.Rollback()
+	res, err := replaceEntities(ctx, tx, d, locationID, entities)
+	if err != nil {
+		return catalog.ApplyResult{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return catalog.ApplyResult{}, fmt.Errorf("commit: %w", err)
 	}
 	return res, nil
 }
@@ -98,8 +146,12 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 			gone = append(gone, old.uid)
 		}
 	}
-	if err := deleteUIDs(ctx, tx, d, "entities", "uid", gone); err != nil {
-		return res, err
+	// Dependent rows first: a bulk write may run without foreign keys (dialect.bulkWrite),
+	// so without their cascade.
+	for _, t := range [][2]string{{"search", "entity_uid"}, {"relations", "originating_uid"}, {"entities", "uid"}} {
+		if err := deleteUIDs(ctx, tx, d, t[0], t[1], gone); err != nil {
+			return res, err
+		}
 	}
 	res.Removed = len(gone)
 	now := time.Now().UTC().Truncate(time.Microsecond)
@@ -139,28 +191,19 @@ func locationEntities(ctx context.Context, tx *sql.Tx, locationID string) (map[s
 // insertEntities inserts new entities, skipping refs that exist already (another location
 // manages them). It returns the inserted ones and the skipped refs, in input order.
 func insertEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID string, cs []change, now time.Time) ([]change, []string, error) {
-	const cols = 12
 	inserted := map[string]bool{}
-	for _, chunk := range chunks(cs, d.maxParams/cols) {
-		var b builder
-		b.WriteString(`INSERT INTO entities (uid, ref, kind, namespace, name, location_id, parent_ref, body, hash,
-			etag, generation, created_at, updated_at) VALUES `)
+	for _, chunk := range chunks(cs, bulkChunk) {
+		rows := make([][]any, len(chunk))
 		for i, c := range chunk {
 			body, err := encodeBody(c.p.Entity)
 			if err != nil {
 				return nil, nil, fmt.Errorf("entity %s: %w", c.ref, err)
 			}
 			r := c.p.Entity.Ref()
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 1, %s, %s)", b.arg(c.uid), b.arg(c.ref),
-				b.arg(strings.ToLower(r.Kind)), b.arg(strings.ToLower(r.Namespace)), b.arg(strings.ToLower(r.Name)),
-				b.arg(locationID), b.arg(strings.ToLower(c.p.Parent)), b.arg(body), b.arg(c.p.Hash), b.arg(newEtag()),
-				b.arg(now), b.arg(now))
+			rows[i] = []any{c.uid, c.ref, strings.ToLower(r.Kind), strings.ToLower(r.Namespace), strings.ToLower(r.Name),
+				locationID, strings.ToLower(c.p.Parent), body, c.p.Hash, newEtag()}
 		}
-		b.WriteString(" ON CONFLICT (ref) DO NOTHING RETURNING uid")
-		if err := collectStrings(ctx, tx, &b, inserted); err != nil {
+		if err := insertEntityRows(ctx, tx, d, rows, now, inserted); err != nil {
 			return nil, nil, fmt.Errorf("insert entities: %w", err)
 		}
 	}
@@ -174,6 +217,42 @@ func insertEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID strin
 		}
 	}
 	return added, conflicts, nil
+}
+
+// insertEntityRows inserts entity rows (uid, ref, kind, namespace, name, location_id,
+// parent_ref, body, hash, etag) created at now, skipping refs that exist, and adds the uids
+// inserted to inserted.
+func insertEntityRows(ctx context.Context, tx *sql.Tx, d dialect, rows [][]any, now time.Time, inserted map[string]bool) error {
+	const head = `entities (uid, ref, kind, namespace, name, location_id, parent_ref, body, hash,
+			etag, generation, created_at, updated_at) `
+	const tail = " ON CONFLICT (ref) DO NOTHING RETURNING uid"
+	if d.bulkArrays {
+		var b builder
+		cols, from := unnestSource(&b, 10, rows)
+		at := b.arg(now)
+		b.WriteString("INSERT INTO " + head + "SELECT " + cols + ", 1, " + at + ", " + at + " FROM " + from + tail)
+		return collectStrings(ctx, tx, &b, inserted)
+	}
+	withTimes := make([][]any, len(rows))
+	for i, r := range rows {
+		withTimes[i] = append(r[:len(r):len(r)], now, now)
+	}
+	return sqliteValues(ctx, tx, d.bulkInsert+head+"VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)", tail, withTimes,
+		func(stmt *sql.Stmt, args []any) error {
+			rs, err := stmt.QueryContext(ctx, args...)
+			if err != nil {
+				return err
+			}
+			defer rs.Close()
+			for rs.Next() {
+				s, err := scanString(rs)
+				if err != nil {
+					return err
+				}
+				inserted[s] = true
+			}
+			return rs.Err()
+		})
 }
 
 // updateEntities rewrites changed entities (new etag, generation+1) and drops their search
@@ -201,7 +280,12 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 // insertSearchAndRelations writes the search rows (plus one for metadata.uid) and the
 // relation rows of each entity.
 func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []change) error {
-	var search, rels [][]any
+	type searchRow struct {
+		uid, key    string
+		value, orig *string
+	}
+	var search []searchRow
+	var rels [][4]string
 	for _, c := range cs {
 		// Rows are kept unique per (key, value): facets then count entities by counting rows,
 		// and the sort index walk meets each entity once.
@@ -213,41 +297,68 @@ func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []c
 				continue // the uid is the store's to assign
 			}
 			seen[kv] = true
-			search = append(search, []any{c.uid, key, value, s.OriginalValue})
+			search = append(search, searchRow{c.uid, key, value, s.OriginalValue})
 		}
-		search = append(search, []any{c.uid, "metadata.uid", c.uid, c.uid})
+		uid := c.uid
+		search = append(search, searchRow{c.uid, "metadata.uid", &uid, &uid})
 		for _, r := range c.p.Relations {
-			rels = append(rels, []any{c.uid, strings.ToLower(r.Source), r.Type, strings.ToLower(r.Target)})
+			rels = append(rels, [4]string{c.uid, strings.ToLower(r.Source), r.Type, strings.ToLower(r.Target)})
 		}
 	}
-	if err := insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", search); err != nil {
+	// In index order (search_key_value_idx, relations_source_idx), a bulk load appends to
+	// those B-trees instead of splitting pages all over them.
+	slices.SortFunc(search, func(a, b searchRow) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		if c := cmpPtr(a.value, b.value); c != 0 {
+			return c
+		}
+		return strings.Compare(a.uid, b.uid)
+	})
+	slices.SortFunc(rels, func(a, b [4]string) int {
+		for i := 1; i < 4; i++ {
+			if c := strings.Compare(a[i], b[i]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	searchRows := make([][]any, len(search))
+	for i, r := range search {
+		searchRows[i] = []any{r.uid, r.key, r.value, r.orig}
+	}
+	relRows := make([][]any, len(rels))
+	for i, r := range rels {
+		relRows[i] = []any{r[0], r[1], r[2], r[3]}
+	}
+	if err := insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", searchRows); err != nil {
 		return err
 	}
-	return insertRows(ctx, tx, d, "relations (originating_uid, source_ref, type, target_ref)", rels)
+	return insertRows(ctx, tx, d, "relations (originating_uid, source_ref, type, target_ref)", relRows)
 }
 
-// insertRows inserts rows into table (with its column list) in multi-row statements.
+// insertRows inserts rows into table (with its column list) in bulk: on PostgreSQL as
+// set-based INSERT … SELECT from column arrays, on SQLite as large prepared VALUES lists.
 func insertRows(ctx context.Context, tx *sql.Tx, d dialect, table string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	width := len(rows[0])
-	for _, chunk := range chunks(rows, d.maxParams/width) {
-		var b builder
-		b.WriteString("INSERT INTO " + table + " VALUES ")
-		for i, row := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(")
-			for j, v := range row {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(b.arg(v))
-			}
-			b.WriteString(")")
+	if !d.bulkArrays {
+		err := sqliteValues(ctx, tx, d.bulkInsert+table+" VALUES ", anonTuple(len(rows[0])), "", rows,
+			func(stmt *sql.Stmt, args []any) error {
+				_, err := stmt.ExecContext(ctx, args...)
+				return err
+			})
+		if err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
 		}
+		return nil
+	}
+	for _, chunk := range chunks(rows, bulkChunk) {
+		var b builder
+		cols, from := unnestSource(&b, len(rows[0]), chunk)
+		b.WriteString("INSERT INTO " + table + " SELECT " + cols + " FROM " + from)
 		if _, err := tx.ExecContext(ctx, b.String(), b.args...); err != nil {
 			return fmt.Errorf("insert into %s: %w", table, err)
 		}
@@ -307,6 +418,19 @@ func newEtag() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// cmpPtr orders nil before every string.
+func cmpPtr(a, b *string) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	return strings.Compare(*a, *b)
 }
 
 func deref(s *string) string {

@@ -1,0 +1,82 @@
+package store_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nextportal/portal/auth"
+	"github.com/nextportal/portal/catalog"
+	"github.com/nextportal/portal/store"
+	"github.com/nextportal/portal/store/storetest"
+)
+
+// BenchmarkAddLocation10k ingests one file of 10,000 entities the way POST
+// /api/catalog/locations does: read and validate the YAML, write it to an empty database
+// through the read model, rebuild the model and read the stored entities back. Set
+// INGEST_YAML to a file (e.g. one made by ../shared/peers/gen-entities.py) to ingest that
+// instead of the generated catalog.
+func BenchmarkAddLocation10k(b *testing.B) {
+	ctx := auth.NewContext(b.Context(), auth.System())
+	dir := b.TempDir()
+	file := filepath.Join(dir, "entities.yaml")
+	if src := os.Getenv("INGEST_YAML"); src != "" {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(file, data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	} else if err := os.WriteFile(file, []byte(benchYAML(benchEntities)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range []struct {
+		name string
+		open func(testing.TB) *store.DB
+	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+		b.Run(e.name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				db := e.open(b)
+				m, err := catalog.NewReadModel(b.Context(), db)
+				if err != nil {
+					b.Fatal(err)
+				}
+				svc := catalog.NewService(m, []string{dir})
+				b.StartTimer()
+				res, err := svc.AddLocation(ctx, "file", file, false)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Entities) < benchEntities {
+					b.Fatalf("stored %d entities, want at least %d", len(res.Entities), benchEntities)
+				}
+			}
+		})
+	}
+}
+
+// benchYAML renders n entities like seedBenchN's as one multi-document YAML file.
+func benchYAML(n int) string {
+	types := []string{"service", "website", "library", "job"}
+	lifecycles := []string{"production", "experimental", "deprecated"}
+	var b strings.Builder
+	for i := range n {
+		b.WriteString("---\napiVersion: backstage.io/v1alpha1\n")
+		switch {
+		case i < 100:
+			fmt.Fprintf(&b, "kind: Group\nmetadata:\n  name: team-%03d\nspec:\n  type: team\n  children: []\n", i)
+		case i%5 == 0:
+			fmt.Fprintf(&b, "kind: API\nmetadata:\n  name: api-%05d\nspec:\n  type: openapi\n  lifecycle: %s\n  owner: group:default/team-%03d\n  definition: |\n    openapi: 3.0.0\n",
+				i, lifecycles[i%3], i%100)
+		default:
+			fmt.Fprintf(&b, "kind: Component\nmetadata:\n  name: component-%05d\n  description: Component number %d of the benchmark catalog\n  tags: [%s, tag-%d]\n"+
+				"spec:\n  type: %s\n  lifecycle: %s\n  owner: group:default/team-%03d\n  dependsOn: [component:default/component-%05d]\n",
+				i, i, types[i%4], i%17, types[i%4], lifecycles[i%3], i%100, (i*7)%n)
+		}
+	}
+	return b.String()
+}
