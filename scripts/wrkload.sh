@@ -11,6 +11,8 @@
 #   PPROF=1 scripts/wrkload.sh   # also saves a 10 s CPU profile of every route per engine
 #   ROUTES="by-name facets" scripts/wrkload.sh   # only these routes (by-name query facets search many)
 #   ONLY=ingest scripts/wrkload.sh   # only the timed ingest, per engine
+#   PEER=http://127.0.0.1:7107 scripts/wrkload.sh   # then, per engine, ../shared/peers/compare.sh
+#       against a running Backstage peer with the same generated entities (ROUTES=none skips our own runs)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -130,6 +132,11 @@ run_engine() {
   bench "search query" "$conns" "/api/search/query?term=$term" search
   bench "by-name (many)" "$many" "/api/catalog/entities/by-name/component/default/$component" many
   echo "load avg after the run: $(cut -d' ' -f1-3 /proc/loadavg); RSS after load: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status)"
+  if [ -n "${PEER:-}" ]; then
+    echo "side by side with $PEER (A: this portal on $name, B: the peer; median of ROUNDS=${ROUNDS:-3})"
+    A=$base A_TOKEN=$viewer B=$PEER B_TOKEN=${PEER_TOKEN:-} ENTITY="component/default/$component" TERM_=$term \
+      DURATION=$duration CONNS=$conns "$(dirname "$gen")/compare.sh"
+  fi
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   pid=""
