@@ -89,13 +89,13 @@ func (db *DB) SaveSlackAnswer(ctx context.Context, id int64, a slack.Answered) e
 	if err != nil {
 		return fmt.Errorf("save slack answer %d: %w", id, err)
 	}
-	return db.updateSlackJob(ctx, fmt.Sprintf("save slack answer %d", id),
+	return db.execOne(ctx, fmt.Sprintf("save slack answer %d", id), slack.ErrNotFound, ": no such job",
 		`UPDATE slack_jobs SET answer = $2 WHERE id = $1`, id, string(b))
 }
 
 // RetrySlackJob counts a failed attempt and sets when the job is due again.
 func (db *DB) RetrySlackJob(ctx context.Context, id int64, nextAt time.Time, lastErr string) error {
-	return db.updateSlackJob(ctx, fmt.Sprintf("retry slack job %d", id),
+	return db.execOne(ctx, fmt.Sprintf("retry slack job %d", id), slack.ErrNotFound, ": no such job",
 		`UPDATE slack_jobs SET attempts = attempts + 1, next_at = $2, last_error = $3 WHERE id = $1`,
 		id, nextAt.UnixMilli(), lastErr)
 }
@@ -106,25 +106,8 @@ func (db *DB) FinishSlackJob(ctx context.Context, id int64, at time.Time, lastEr
 	if lastErr != "" {
 		state = "failed"
 	}
-	return db.updateSlackJob(ctx, fmt.Sprintf("finish slack job %d", id),
+	return db.execOne(ctx, fmt.Sprintf("finish slack job %d", id), slack.ErrNotFound, ": no such job",
 		`UPDATE slack_jobs SET state = $2, done_at = $3, last_error = $4 WHERE id = $1`, id, state, dbTime(at), lastErr)
-}
-
-// updateSlackJob runs an update of one job and reports slack.ErrNotFound if none matched.
-func (db *DB) updateSlackJob(ctx context.Context, what, q string, args ...any) error {
-	defer db.lockWrites()()
-	res, err := db.sql.ExecContext(ctx, q, args...)
-	if err != nil {
-		return translate(what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n == 0 {
-		return errkind.Errorf(slack.ErrNotFound, "%s: no such job", what)
-	}
-	return nil
 }
 
 // SlackConversation returns the conversation of a thread key, or slack.ErrNotFound.
