@@ -9,7 +9,6 @@ import (
 
 	"github.com/nextportal/portal/auth"
 	"github.com/nextportal/portal/catalog"
-	"github.com/nextportal/portal/store"
 	"github.com/nextportal/portal/store/storetest"
 )
 
@@ -33,14 +32,11 @@ func BenchmarkAddLocation10k(b *testing.B) {
 	} else if err := os.WriteFile(file, []byte(benchYAML(benchEntities)), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	for _, e := range []struct {
-		name string
-		open func(testing.TB) *store.DB
-	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
-		b.Run(e.name, func(b *testing.B) {
+	for _, e := range storetest.Engines {
+		b.Run(e.Name, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				db := e.open(b)
+				db := e.Open(b)
 				m, err := catalog.NewReadModel(b.Context(), db)
 				if err != nil {
 					b.Fatal(err)

@@ -6,21 +6,17 @@ import (
 	"testing"
 
 	"github.com/nextportal/portal/catalog"
-	"github.com/nextportal/portal/store"
 	"github.com/nextportal/portal/store/storetest"
 )
 
 // BenchmarkReplaceLocation10k stores 10,000 entities of one location into an empty
 // database: the store's part of ingesting a large location.
 func BenchmarkReplaceLocation10k(b *testing.B) {
-	for _, e := range []struct {
-		name string
-		open func(testing.TB) *store.DB
-	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
-		b.Run(e.name, func(b *testing.B) {
+	for _, e := range storetest.Engines {
+		b.Run(e.Name, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				db := e.open(b)
+				db := e.Open(b)
 				b.StartTimer()
 				seedBenchN(b, db, benchEntities)
 			}
