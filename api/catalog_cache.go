@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -12,21 +14,23 @@ import (
 	"github.com/nextportal/portal/catalog"
 )
 
-// Limits of the catalog read cache: past either, it starts over, so a flood of distinct
+// Limits of each read cache: past either, it starts over, so a flood of distinct
 // URLs costs memory only up to here and the hot answers come back on their next request.
 const (
 	readCacheMaxEntries = 20000
 	readCacheMaxBytes   = 64 << 20
 )
 
-// readCache keeps the encoded answers of catalog GET reads for one catalog generation
-// (catalog.Service.Generation), keyed by the caller's visibility class and the request URI:
-// within a generation, equal keys get equal bytes, so a repeated read costs a map lookup
-// instead of a filter, a visibility check of every relation target and a JSON encoding.
-// A new generation empties it.
+// readCache keeps encoded 200 answers of GET reads for one version of the data they were
+// read from, keyed by the caller's visibility class and the request URI: within a version,
+// equal keys get equal bytes, so a repeated read costs a map lookup instead of a filter or
+// a search, a visibility check of every result and a JSON encoding. An answer of another
+// version empties it. The server keeps one for catalog reads (versioned by the catalog's
+// generation) and one for search (versioned by the catalog's generation and the search
+// index's Version).
 type readCache struct {
 	mu      sync.RWMutex
-	gen     uint64
+	version string
 	bytes   int
 	entries map[string]*readAnswer
 }
@@ -40,40 +44,48 @@ type readAnswer struct {
 	link string
 }
 
-func (rc *readCache) get(gen uint64, key string) *readAnswer {
+func (rc *readCache) get(version, key string) *readAnswer {
 	rc.mu.RLock()
 	defer rc.mu.RUnlock()
-	if rc.gen != gen {
+	if rc.version != version {
 		return nil
 	}
 	return rc.entries[key]
 }
 
-func (rc *readCache) put(gen uint64, key string, a *readAnswer) {
+// put keeps a under key for version. An answer of another version than the cache holds
+// starts it over: usually the data moved on; when a slow reader brings an older one, the
+// next reader of the newer version starts over again, and no reader is given an answer of
+// a version other than the one it read.
+func (rc *readCache) put(version, key string, a *readAnswer) {
 	size := len(key) + len(a.body) + len(a.gz) + len(a.etag) + len(a.link)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	switch {
-	case gen < rc.gen:
-		return // computed from an older catalog than the cache holds
-	case rc.entries == nil || gen > rc.gen || len(rc.entries) >= readCacheMaxEntries || rc.bytes+size > readCacheMaxBytes:
-		rc.gen, rc.bytes, rc.entries = gen, 0, make(map[string]*readAnswer)
+	if rc.entries == nil || version != rc.version || len(rc.entries) >= readCacheMaxEntries || rc.bytes+size > readCacheMaxBytes {
+		rc.version, rc.bytes, rc.entries = version, 0, make(map[string]*readAnswer)
 	}
 	rc.entries[key] = a
 	rc.bytes += size
 }
 
-// cachedRead answers a catalog GET read from the cache when it holds the answer for the
-// current generation and the caller's visibility class; else it runs fill, which returns
-// the answer's body (and its Link header, or ""), and writes and keeps what it returned.
-// tagged says whether the route sends an ETag of the body (etagOf) and answers a matching
-// If-None-Match with 304 Not Modified. Errors are not kept.
+// cachedRead answers a catalog GET read from the catalog read cache (see cachedAnswer),
+// for the catalog's current generation; without a read model nothing is kept.
 func (s *Server) cachedRead(c *gin.Context, tagged bool, fill func() (body []byte, link string, err error)) error {
 	gen, ok := s.catalog.Generation()
+	return s.cachedAnswer(c, &s.reads, strconv.FormatUint(gen, 10), ok, tagged, fill)
+}
+
+// cachedAnswer answers a GET read from rc when it holds the answer for version and the
+// caller's visibility class; else it runs fill, which returns the answer's body (and its
+// Link header, or ""), and writes what it returned, keeping it when ok. version must be
+// read before fill runs. A request that says Cache-Control: no-cache is answered by fill
+// (and its answer kept), as a load run that measures the work itself asks. tagged says whether the route sends an ETag of the body (etagOf)
+// and answers a matching If-None-Match with 304 Not Modified. Errors are not kept.
+func (s *Server) cachedAnswer(c *gin.Context, rc *readCache, version string, ok, tagged bool, fill func() (body []byte, link string, err error)) error {
 	var key string
 	if ok {
 		key = catalog.VisibilityClass(auth.FromContext(c.Request.Context())) + " " + c.Request.URL.RequestURI()
-		if a := s.reads.get(gen, key); a != nil {
+		if a := rc.get(version, key); a != nil && !noCache(c.Request) {
 			a.write(c)
 			return nil
 		}
@@ -90,7 +102,7 @@ func (s *Server) cachedRead(c *gin.Context, tagged bool, fill func() (body []byt
 		a.gz = gzipped(body)
 	}
 	if ok {
-		s.reads.put(gen, key, a)
+		rc.put(version, key, a)
 	}
 	a.write(c)
 	return nil
@@ -121,6 +133,18 @@ func (a *readAnswer) write(c *gin.Context) {
 	}
 	c.Header("Content-Encoding", "gzip")
 	c.Data(http.StatusOK, jsonContentType, a.gz)
+}
+
+// noCache reports whether r asks for an answer made afresh (Cache-Control: no-cache).
+func noCache(r *http.Request) bool {
+	for _, v := range r.Header.Values("Cache-Control") {
+		for d := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(d), "no-cache") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // gzipped is body gzip-compressed as writeBody sends it, or nil if that failed.

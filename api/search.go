@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -50,12 +51,43 @@ func (s *Server) getSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.runSearch(c, q)
-	if err != nil {
-		return err
+	return s.cachedSearch(c, func() ([]byte, error) {
+		res, err := s.runSearch(c, q)
+		if err != nil {
+			return nil, err
+		}
+		return encodeJSON(outSearch(res, q.Facets)), nil
+	})
+}
+
+// cachedSearch answers a search GET from the search cache while neither the catalog nor
+// the search index has changed since the same caller class asked the same URL (see
+// cachedAnswer); else fill runs the search and encodes its answer. Entity titles and
+// visibility come from the catalog, ranks, snippets and facets from the index, so both
+// versions key the answer.
+func (s *Server) cachedSearch(c *gin.Context, fill func() ([]byte, error)) error {
+	version, ok := s.searchVersion(c)
+	return s.cachedAnswer(c, &s.searches, version, ok, false, func() ([]byte, string, error) {
+		body, err := fill()
+		return body, "", err
+	})
+}
+
+// searchVersion is the version search answers are kept under: the catalog's generation and
+// the search index's Version. ok is false when either has none (no read model, no index).
+func (s *Server) searchVersion(c *gin.Context) (version string, ok bool) {
+	if s.search == nil {
+		return "", false
 	}
-	writeJSON(c, http.StatusOK, outSearch(res, q.Facets))
-	return nil
+	gen, ok := s.catalog.Generation()
+	if !ok {
+		return "", false
+	}
+	v, err := s.search.Version(c.Request.Context())
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatUint(gen, 10) + " " + v, true
 }
 
 // runSearch runs q as the caller. Without a search service it is a 503; invalid input the

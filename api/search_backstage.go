@@ -2,7 +2,6 @@ package api
 
 import (
 	"crypto/rand"
-	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -143,10 +142,23 @@ func (s *Server) getBackstageSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.cachedSearch(c, func() ([]byte, error) {
+		resp, err := s.backstageSearch(c, bs)
+		if err != nil {
+			return nil, err
+		}
+		return encodeJSON(resp), nil
+	})
+}
+
+// backstageSearch runs bs as the caller and builds Backstage's answer. The highlight tags
+// are random, so a document cannot forge them; a cached answer keeps its tags, and a
+// document written after it was made changes the index and so ends its life.
+func (s *Server) backstageSearch(c *gin.Context, bs backstageSearch) (backstageResponse, error) {
 	resp := backstageResponse{Results: []backstageResult{}}
 	res, err := s.runSearch(c, bs.q)
 	if err != nil {
-		return err
+		return resp, err
 	}
 	resp.NumberOfResults = res.Total
 	if res.NextCursor != "" {
@@ -157,7 +169,7 @@ func (s *Server) getBackstageSearch(c *gin.Context) error {
 	}
 	titles, err := s.entityTitles(c, res.Results)
 	if err != nil {
-		return err
+		return resp, err
 	}
 	tag := rand.Text()
 	pre, post := "<"+tag+">", "</"+tag+">"
@@ -175,8 +187,7 @@ func (s *Server) getBackstageSearch(c *gin.Context) error {
 			Rank: bs.offset + i + 1,
 		})
 	}
-	writeJSON(c, http.StatusOK, resp)
-	return nil
+	return resp, nil
 }
 
 // encodeBackstageCursor makes a pageCursor.

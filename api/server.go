@@ -91,15 +91,16 @@ type Deps struct {
 // Server is the portal's HTTP server: the Backstage-compatible routes, the native /api/v1
 // routes, operational endpoints and the web UI.
 type Server struct {
-	catalog *catalog.Service
-	search  *indexer.Service
-	auth    *auth.Service
-	policy  auth.Policy
-	logger  *slog.Logger
-	deps    Deps
-	metrics *metrics
-	engine  *gin.Engine
-	reads   readCache // answers of catalog reads, per catalog generation
+	catalog  *catalog.Service
+	search   *indexer.Service
+	auth     *auth.Service
+	policy   auth.Policy
+	logger   *slog.Logger
+	deps     Deps
+	metrics  *metrics
+	engine   *gin.Engine
+	reads    readCache // answers of catalog reads, per catalog generation
+	searches readCache // answers of search GETs, per catalog generation and search index version
 }
 
 // NewServer builds the server and its routes.

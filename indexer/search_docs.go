@@ -66,3 +66,29 @@ func (s *Service) documents(ctx context.Context, ids []string) (map[string]Docum
 	}
 	return out, nil
 }
+
+// Version names the state searches answer from: the store's last change, the changes the
+// keyword and vector indexes have applied, the keyword index's epoch and the embedder's
+// model. Within an epoch the change numbers only move forward (a keyword index rebuilt
+// from the store holds at a change number what it held there before), so two reads that
+// give the same version saw the same state in between: a search run after reading a
+// version answers as any other search with the same query and audience under it (a cache
+// may key on it). It fails when there is no index to search.
+func (s *Service) Version(ctx context.Context) (string, error) {
+	if s.lex == nil {
+		return "", fmt.Errorf("search version: %w", ErrIndexLocked)
+	}
+	last, err := s.store.LastSeq(ctx)
+	if err != nil {
+		return "", fmt.Errorf("search version: %w", err)
+	}
+	lex, epoch, err := s.lex.state()
+	if err != nil {
+		return "", fmt.Errorf("search version: %w", err)
+	}
+	var flat int64 = -1
+	if s.flat != nil {
+		flat = s.flat.lastSeq()
+	}
+	return fmt.Sprintf("%d/%d/%d/%s/%s", last, lex, flat, epoch, s.emb.current().Model()), nil
+}

@@ -30,6 +30,7 @@ func main() {
 	modes := flag.String("modes", "lexical,vector,hybrid", "comma-separated search modes")
 	conc := flag.Int("c", 8, "concurrent clients")
 	n := flag.Int("n", 1000, "requests per mode")
+	cached := flag.Bool("cached", false, "let the portal answer repeated queries from its answer cache (default: every request searches, Cache-Control: no-cache)")
 	flag.Parse()
 	queries, err := readLines(*qfile)
 	if err != nil || len(queries) == 0 {
@@ -38,7 +39,7 @@ func main() {
 	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conc}}
 	for _, mode := range strings.Split(*modes, ",") {
-		lat, errs, elapsed := run(client, *base, *token, mode, queries, *conc, *n)
+		lat, errs, elapsed := run(client, *base, *token, mode, queries, *conc, *n, *cached)
 		slices.Sort(lat)
 		fmt.Printf("%-8s c=%-2d %6.0f req/s  p50 %6.1fms  p95 %6.1fms  p99 %6.1fms  errors %d\n",
 			mode, *conc, float64(len(lat))/elapsed.Seconds(), pct(lat, 50), pct(lat, 95), pct(lat, 99), errs)
@@ -46,7 +47,7 @@ func main() {
 }
 
 // run sends n requests of one mode from conc clients and returns each request's latency.
-func run(client *http.Client, base, token, mode string, queries []string, conc, n int) ([]time.Duration, int64, time.Duration) {
+func run(client *http.Client, base, token, mode string, queries []string, conc, n int, cached bool) ([]time.Duration, int64, time.Duration) {
 	var next, errs atomic.Int64
 	lat := make([]time.Duration, n)
 	var wg sync.WaitGroup
@@ -64,6 +65,10 @@ func run(client *http.Client, base, token, mode string, queries []string, conc, 
 				req, _ := http.NewRequest(http.MethodGet, u, nil)
 				if token != "" {
 					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				if !cached {
+					// Measure the search itself, not the portal's answer cache.
+					req.Header.Set("Cache-Control", "no-cache")
 				}
 				t0 := time.Now()
 				resp, err := client.Do(req)
