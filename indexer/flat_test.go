@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -103,12 +104,17 @@ func TestFlatSearchExact(t *testing.T) {
 				t.Fatal("no chunk matches: the case proves nothing")
 			}
 
-			got, err := f.SearchVectors(t.Context(), VectorQuery{Model: "m1", Vector: q, K: tt.k, Filter: tt.filter, Audience: tt.aud})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-5 })); diff != "" {
-				t.Errorf("SearchVectors (-brute force +got):\n%s", diff)
+			// One scan, and the scan in parts (three, whatever the machine's CPUs).
+			defer func(was, procs int) { flatShardMin = was; runtime.GOMAXPROCS(procs) }(flatShardMin, runtime.GOMAXPROCS(3))
+			for _, shard := range []int{flatShardMin, 100} {
+				flatShardMin = shard
+				got, err := f.SearchVectors(t.Context(), VectorQuery{Model: "m1", Vector: q, K: tt.k, Filter: tt.filter, Audience: tt.aud})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-5 })); diff != "" {
+					t.Errorf("SearchVectors, parts of %d chunks (-brute force +got):\n%s", shard, diff)
+				}
 			}
 		})
 	}

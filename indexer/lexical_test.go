@@ -3,6 +3,7 @@ package indexer
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -235,5 +236,30 @@ func TestLexicalAudienceFillsPage(t *testing.T) {
 	all := lexSearch(t, x, lexicalQuery{Text: "rotate", Audience: Audience{All: true}, K: 10})
 	if docIDOf(all[0])[:10] != "doc:secret" {
 		t.Fatalf("the restricted chunks do not outrank the public ones (top hit %s): the test proves nothing", all[0])
+	}
+}
+
+// TestLexicalTiesByChunkID checks that equal scores rank by chunk ID whatever order the
+// chunks were indexed in, within the page and at its edge.
+func TestLexicalTiesByChunkID(t *testing.T) {
+	x := newTestLexical(t)
+	// Applied in reverse ID order, over several batches, so bleve's own order is not the IDs'.
+	for i, id := range []string{"doc:f", "doc:e", "doc:d", "doc:c", "doc:b", "doc:a"} {
+		lexApply(t, x, lexChange(int64(i+1), lexDoc(id, "Same"), "the walrus sings"))
+	}
+	lexApply(t, x, lexChange(7, lexDoc("doc:z", "Other"), "the walrus sings walrus walrus"))
+	tests := []struct {
+		k    int
+		want []string
+	}{
+		{1, []string{"doc:z#0"}},
+		{3, []string{"doc:z#0", "doc:a#0", "doc:b#0"}},
+		{7, []string{"doc:z#0", "doc:a#0", "doc:b#0", "doc:c#0", "doc:d#0", "doc:e#0", "doc:f#0"}},
+		{10, []string{"doc:z#0", "doc:a#0", "doc:b#0", "doc:c#0", "doc:d#0", "doc:e#0", "doc:f#0"}},
+	}
+	for _, tt := range tests {
+		if got := lexSearch(t, x, lexicalQuery{Text: "walrus", K: tt.k}); !slices.Equal(got, tt.want) {
+			t.Errorf("k=%d: %v, want %v", tt.k, got, tt.want)
+		}
 	}
 }

@@ -104,6 +104,17 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 	lq := lexicalQuery{Text: p.text, Terms: terms, Docs: true, Filters: p.filters, Audience: aud, K: k}
 	var out retrieved
 	out.terms = terms
+	// Hybrid's vector half does not depend on its keyword half (unless vector feedback
+	// takes the keyword results): it runs beside it, so one caller waits for the longer
+	// of the two rather than their sum.
+	var early chan vectorRun
+	if mode == ModeHybrid && tuning.vecFeedback == 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx) // a failed keyword half stops it
+		defer cancel()
+		early = make(chan vectorRun, 1)
+		go func() { early <- s.vectorSearch(ctx, p.text, nil, aud, p.filters, k) }()
+	}
 	var lex, plain []ChunkHit
 	var fbTexts []string
 	fbq := lq
@@ -134,30 +145,21 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 		}
 	}
 
-	emb := s.emb.current()
-	vecs, err := emb.Embed(ctx, []string{p.text})
-	if err != nil {
-		return out, fmt.Errorf("embed query with %s: %w", emb.Model(), err)
+	var v vectorRun
+	if early != nil {
+		v = <-early
+	} else {
+		v = s.vectorSearch(ctx, p.text, fbTexts, aud, p.filters, k)
 	}
-	if len(vecs) != 1 || isZero(vecs[0]) {
+	if v.err != nil {
+		return out, v.err
+	}
+	if v.hits == nil {
 		// No term of the query is known to the embedder: it cannot rank anything.
 		out.hits = lex
 		return out, nil
 	}
-	vec := vecs[0]
-	if tuning.vecFeedback > 0 && len(fbTexts) > 0 {
-		fb, err := emb.Embed(ctx, fbTexts)
-		if err != nil {
-			return out, fmt.Errorf("embed feedback documents with %s: %w", emb.Model(), err)
-		}
-		vec = rocchio(vec, fb, tuning.vecFeedback)
-	}
-	vq := VectorQuery{Model: emb.Model(), Vector: vec, K: k, Filter: p.filters, Audience: aud}
-	vhits, err := s.vectors.SearchVectors(ctx, vq)
-	if err != nil {
-		return out, fmt.Errorf("vector search: %w", err)
-	}
-	vhits = slices.DeleteFunc(vhits, func(h ChunkHit) bool { return h.Score <= 0 }) // shares nothing with the query
+	vq, vhits := v.vq, v.hits
 	vecCapped := len(vhits) >= k
 	if mode == ModeVector {
 		out.hits, out.capped = vhits, vecCapped
@@ -176,8 +178,49 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 		out.hits = s.fuse(lex, collapse(vhits))
 		return out, nil
 	}
+	var err error
 	out.hits, err = s.fuseMix(ctx, []lexRun{{lq, plain}, {fbq, lex}}, vq, collapse(vhits), out.cos)
 	return out, err
+}
+
+// vectorRun is the outcome of vectorSearch: the query and its hits (nil when the
+// embedder knows no term of the text), or an error.
+type vectorRun struct {
+	vq   VectorQuery
+	hits []ChunkHit
+	err  error
+}
+
+// vectorSearch embeds text (moved towards the feedback texts fbTexts when tuning asks for
+// vector feedback) and returns the k chunks most similar to it that aud may see and
+// filters accept, without those that share nothing with it.
+func (s *Service) vectorSearch(ctx context.Context, text string, fbTexts []string, aud Audience, filters Filters, k int) vectorRun {
+	emb := s.emb.current()
+	vecs, err := emb.Embed(ctx, []string{text})
+	if err != nil {
+		return vectorRun{err: fmt.Errorf("embed query with %s: %w", emb.Model(), err)}
+	}
+	if len(vecs) != 1 || isZero(vecs[0]) {
+		return vectorRun{}
+	}
+	vec := vecs[0]
+	if tuning.vecFeedback > 0 && len(fbTexts) > 0 {
+		fb, err := emb.Embed(ctx, fbTexts)
+		if err != nil {
+			return vectorRun{err: fmt.Errorf("embed feedback documents with %s: %w", emb.Model(), err)}
+		}
+		vec = rocchio(vec, fb, tuning.vecFeedback)
+	}
+	vq := VectorQuery{Model: emb.Model(), Vector: vec, K: k, Filter: filters, Audience: aud}
+	hits, err := s.vectors.SearchVectors(ctx, vq)
+	if err != nil {
+		return vectorRun{err: fmt.Errorf("vector search: %w", err)}
+	}
+	hits = slices.DeleteFunc(hits, func(h ChunkHit) bool { return h.Score <= 0 }) // shares nothing with the query
+	if hits == nil {
+		hits = []ChunkHit{}
+	}
+	return vectorRun{vq: vq, hits: hits}
 }
 
 // fuse combines the lexical and vector candidates, one hit per document each, by
