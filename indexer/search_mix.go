@@ -3,9 +3,11 @@ package indexer
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // lexRun is one keyword query of hybrid search with its hits, one per document.
@@ -44,37 +46,47 @@ func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, ve
 			lexOnly = append(lexOnly, d)
 		}
 	}
+	// The cosines of the keyword-only candidates and each run's BM25 of the others are
+	// independent searches: they run side by side.
+	var wg sync.WaitGroup
+	var simErr error
+	var best []ChunkHit
 	if len(lexOnly) > 0 {
-		best, err := s.docSimilarities(ctx, vq, lexOnly, cos)
-		if err != nil {
-			return nil, err
+		wg.Go(func() { best, simErr = s.docSimilarities(ctx, vq, lexOnly, cos) })
+	}
+	weights := make([]float64, len(runs))
+	for i := range runs {
+		weights[i] = 1.0 / float64(len(runs))
+		if len(runs) == 2 {
+			weights[i] = []float64{1 - tuning.fbMix, tuning.fbMix}[i]
 		}
-		for _, h := range best {
-			vecScore[h.DocID] = h.Score
-			shownBy[h.DocID] = h.ChunkID
+	}
+	runScores := make([]map[string]float64, len(runs))
+	runErrs := make([]error, len(runs))
+	for i, r := range runs {
+		if weights[i] == 0 || (i > 0 && sameHits(r.hits, runs[i-1].hits) && weights[i-1] != 0) {
+			continue // unweighted, or feedback left the run as it was: the same scores
 		}
+		wg.Go(func() { runScores[i], runErrs[i] = s.runScores(ctx, r, cands) })
+	}
+	wg.Wait()
+	if err := errors.Join(append(runErrs, simErr)...); err != nil {
+		return nil, err
+	}
+	for _, h := range best {
+		vecScore[h.DocID] = h.Score
+		shownBy[h.DocID] = h.ChunkID
 	}
 
 	fused := make(map[string]float64, len(cands))
-	weights := []float64{1 - tuning.fbMix, tuning.fbMix}
-	var prev []ChunkHit
-	var prevScores map[string]float64
-	for i, r := range runs {
-		w := 1.0 / float64(len(runs))
-		if len(runs) == len(weights) {
-			w = weights[i]
-		}
+	for i, w := range weights {
 		if w == 0 {
 			continue
 		}
-		scores := prevScores
-		if prev == nil || !sameHits(r.hits, prev) {
-			var err error
-			if scores, err = s.runScores(ctx, r, cands); err != nil {
-				return nil, err
-			}
+		scores := runScores[i]
+		if scores == nil {
+			scores = runScores[i-1] // the same hits as the run before
 		}
-		prev, prevScores = r.hits, scores
 		var top float64
 		for _, sc := range scores {
 			top = max(top, sc)
