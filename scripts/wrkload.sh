@@ -44,7 +44,8 @@ mkdir -p "$work/catalog"
 python3 "$gen" -n "$n" -o "$work/catalog/entities.yaml"
 component=$(awk '/^kind: Component/ {c=1} c && /^  name:/ {print $2; exit}' "$work/catalog/entities.yaml")
 
-# bench LABEL CONNS PATH: one wrk run (after a 2 s warm-up) as the viewer.
+# bench LABEL CONNS PATH KEY: one wrk run (after a 2 s warm-up) as the viewer; WRK_NOCACHE=1
+# in its environment sends Cache-Control: no-cache, so the search route is searched afresh.
 bench() {
   local label=$1 c=$2 path=$3 key=$4 out
   case " ${ROUTES:-by-name query facets search many} " in *" $key "*) ;; *) return 0 ;; esac
@@ -130,6 +131,7 @@ run_engine() {
   bench "by-query kind=component" "$conns" "/api/catalog/entities/by-query?filter=kind=component&limit=20" query
   bench "entity-facets kind" "$conns" "/api/catalog/entity-facets?facet=kind" facets
   bench "search query" "$conns" "/api/search/query?term=$term" search
+  WRK_NOCACHE=1 bench "search (no-cache)" "$conns" "/api/search/query?term=$term" search
   bench "by-name (many)" "$many" "/api/catalog/entities/by-name/component/default/$component" many
   echo "load avg after the run: $(cut -d' ' -f1-3 /proc/loadavg); RSS after load: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status)"
   if [ -n "${PEER:-}" ]; then
