@@ -67,6 +67,61 @@ func (s *Service) documents(ctx context.Context, ids []string) (map[string]Docum
 	return out, nil
 }
 
+// maxCachedTextBytes bounds the text textCache holds; past it the cache starts over.
+const maxCachedTextBytes = 32 << 20
+
+// textCache keeps the texts of documents search has read (docTexts) for as long as the
+// store's last change number and the keyword index's (which lists a document's chunks)
+// stay the same, like docCache: feedback and proximity read the texts of the top
+// documents of every hybrid query, and reading and joining their chunks was a tenth of
+// its cost.
+type textCache struct {
+	mu    sync.Mutex
+	seq   textSeq
+	bytes int
+	texts map[string]string
+}
+
+// textSeq is the state document texts were read at: the store's and the keyword index's
+// last change numbers.
+type textSeq struct{ store, lex int64 }
+
+// get returns the texts of ids kept for seq and the ids it does not hold.
+func (c *textCache) get(seq textSeq, ids []string) (map[string]string, []string) {
+	out := make(map[string]string, len(ids))
+	var missing []string
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seq != seq {
+		c.seq, c.bytes, c.texts = seq, 0, nil
+	}
+	for _, id := range ids {
+		if t, ok := c.texts[id]; ok {
+			out[id] = t
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return out, missing
+}
+
+// put keeps texts read at seq, unless the cache has moved on to another seq since (the
+// texts may be older than it).
+func (c *textCache) put(seq textSeq, texts map[string]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seq != seq {
+		return
+	}
+	for id, t := range texts {
+		if c.texts == nil || c.bytes+len(t) > maxCachedTextBytes {
+			c.texts, c.bytes = make(map[string]string), 0
+		}
+		c.texts[id] = t
+		c.bytes += len(id) + len(t)
+	}
+}
+
 // Version names the state searches answer from: the store's last change, the changes the
 // keyword and vector indexes have applied, the keyword index's epoch and the embedder's
 // model. Within an epoch the change numbers only move forward (a keyword index rebuilt

@@ -1,5 +1,7 @@
 package indexer
 
+import "context"
+
 // SetTuningKnob sets one hybrid search knob by name for a tuning run and returns a func
 // that restores the previous value, or nil when there is no knob of that name. Tests only.
 func SetTuningKnob(name string, v float64) (restore func()) {
@@ -44,4 +46,9 @@ func MeanDocLen(svc *Service) float64 {
 		return 0
 	}
 	return st.level(true).avgLen
+}
+
+// DocTexts is svc.docTexts: the indexed text of each document. Tests only.
+func DocTexts(ctx context.Context, svc *Service, docIDs []string) (map[string]string, error) {
+	return svc.docTexts(ctx, docIDs)
 }

@@ -241,9 +241,24 @@ func (s *Service) docVectors(ctx context.Context, model string, docIDs []string)
 }
 
 // docTexts returns the text of each of docIDs as indexed: its chunks' headings and texts,
-// in chunk order, one per line.
+// in chunk order, one per line. Feedback and proximity read the texts of the top documents
+// of every hybrid query; they are kept (textCache) while the store is unchanged.
 func (s *Service) docTexts(ctx context.Context, docIDs []string) (map[string]string, error) {
-	ids, err := s.lex.chunkIDs(ctx, docIDs)
+	// The chunks of a document come from the keyword index, their texts from the store:
+	// what was read is kept for as long as neither has changed.
+	var seq textSeq
+	var err error
+	if seq.store, err = s.store.LastSeq(ctx); err != nil {
+		return nil, fmt.Errorf("read document texts: %w", err)
+	}
+	if seq.lex, _, err = s.lex.state(); err != nil {
+		return nil, fmt.Errorf("read document texts: %w", err)
+	}
+	out, missing := s.texts.get(seq, docIDs)
+	if len(missing) == 0 {
+		return out, nil
+	}
+	ids, err := s.lex.chunkIDs(ctx, missing)
 	if err != nil {
 		return nil, err
 	}
@@ -251,16 +266,18 @@ func (s *Service) docTexts(ctx context.Context, docIDs []string) (map[string]str
 	if err != nil {
 		return nil, fmt.Errorf("read chunks: %w", err)
 	}
-	parts := make(map[string][]string, len(docIDs))
+	parts := make(map[string][]string, len(missing))
 	for _, id := range ids {
 		if c, ok := chunks[id]; ok {
 			parts[c.DocID] = append(parts[c.DocID], c.Heading, c.Text)
 		}
 	}
-	out := make(map[string]string, len(parts))
+	read := make(map[string]string, len(parts))
 	for d, p := range parts {
-		out[d] = strings.Join(p, "\n")
+		read[d] = strings.Join(p, "\n")
+		out[d] = read[d]
 	}
+	s.texts.put(seq, read)
 	return out, nil
 }
 

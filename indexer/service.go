@@ -43,7 +43,8 @@ type Service struct {
 	lambda  float64
 	fusion  string // FusionConvex or FusionRRF
 	logger  *slog.Logger
-	docs    docCache // documents search has read, while the store is unchanged
+	docs    docCache  // documents search has read, while the store is unchanged
+	texts   textCache // document texts feedback and proximity have read, likewise
 
 	// mu serialises Index, Sync and Reindex.
 	mu sync.Mutex
