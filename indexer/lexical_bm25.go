@@ -3,6 +3,8 @@ package indexer
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"fmt"
 	"math"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -58,17 +60,38 @@ func (q *bm25Query) Searcher(ctx context.Context, r bleveindex.IndexReader, _ ma
 		}
 		n := max(q.stats.n, df)
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		s.postings = append(s.postings, &bm25Posting{r: tfr, cur: cur, weight: t.weight * idf})
+		p := &bm25Posting{r: tfr, weight: t.weight * idf}
+		if err := p.set(cur); err != nil {
+			tfr.Close()
+			s.Close()
+			return nil, err
+		}
+		s.postings = append(s.postings, p)
 		s.count += uint64(df)
 	}
 	return s, nil
 }
 
-// bm25Posting is one term's postings with its weight·idf and the current document.
+// bm25Posting is one term's postings with its weight·idf and the current document, whose
+// internal ID (8 bytes, big-endian, in scorch) is also kept as a number to compare cheaply.
 type bm25Posting struct {
 	r      bleveindex.TermFieldReader
 	cur    *bleveindex.TermFieldDoc // nil when done
+	num    uint64                   // cur's ID as a number
 	weight float64
+}
+
+// set makes cur the current document.
+func (p *bm25Posting) set(cur *bleveindex.TermFieldDoc) error {
+	p.cur = cur
+	if cur == nil {
+		return nil
+	}
+	if len(cur.ID) != 8 {
+		return fmt.Errorf("bm25: internal document ID of %d bytes, want 8", len(cur.ID))
+	}
+	p.num = binary.BigEndian.Uint64(cur.ID)
+	return nil
 }
 
 // bm25Searcher walks the union of its postings in document order.
@@ -76,24 +99,23 @@ type bm25Searcher struct {
 	postings []*bm25Posting
 	avgLen   float64
 	count    uint64
-	id       bleveindex.IndexInternalID
 }
 
 // Next returns the next document holding any term, scored.
 func (s *bm25Searcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	var lowest bleveindex.IndexInternalID
+	var lowest uint64
+	found := false
 	for _, p := range s.postings {
-		if p.cur != nil && (lowest == nil || bytes.Compare(p.cur.ID, lowest) < 0) {
-			lowest = p.cur.ID
+		if p.cur != nil && (!found || p.num < lowest) {
+			lowest, found = p.num, true
 		}
 	}
-	if lowest == nil {
+	if !found {
 		return nil, nil
 	}
-	s.id = append(s.id[:0], lowest...)
 	var score float64
 	for _, p := range s.postings {
-		if p.cur == nil || !bytes.Equal(p.cur.ID, s.id) {
+		if p.cur == nil || p.num != lowest {
 			continue
 		}
 		tf := float64(p.cur.Freq)
@@ -106,10 +128,12 @@ func (s *bm25Searcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 		if err != nil {
 			return nil, err
 		}
-		p.cur = next
+		if err := p.set(next); err != nil {
+			return nil, err
+		}
 	}
 	dm := ctx.DocumentMatchPool.Get()
-	dm.IndexInternalID = append(dm.IndexInternalID[:0], s.id...)
+	dm.IndexInternalID = binary.BigEndian.AppendUint64(dm.IndexInternalID[:0], lowest)
 	dm.Score = score
 	return dm, nil
 }
@@ -122,7 +146,9 @@ func (s *bm25Searcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInt
 			if err != nil {
 				return nil, err
 			}
-			p.cur = next
+			if err := p.set(next); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return s.Next(ctx)
