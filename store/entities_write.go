@@ -433,10 +433,15 @@ func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []c
 	for i, r := range rels {
 		relRows[i] = []any{r[0], r[1], r[2], r[3]}
 	}
-	if err := insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", searchRows); err != nil {
+	err := loadTable(ctx, tx, d, "search", len(searchRows), func() error {
+		return insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", searchRows)
+	})
+	if err != nil {
 		return err
 	}
-	return insertRows(ctx, tx, d, "relations (originating_uid, source_ref, type, target_ref)", relRows)
+	return loadTable(ctx, tx, d, "relations", len(relRows), func() error {
+		return insertRows(ctx, tx, d, "relations (originating_uid, source_ref, type, target_ref)", relRows)
+	})
 }
 
 // insertRows inserts rows into table (with its column list) in bulk: on PostgreSQL as
