@@ -94,7 +94,8 @@ func anonTuple(n int) string {
 // same transaction: building an index by sorting all rows once costs far less than inserting
 // the rows into it one by one, and a foreign key checked once by a join less than row by row
 // (PostgreSQL's manual, "Populating a Database", advises both). The schema after the
-// transaction is the same. On PostgreSQL the table is locked against readers until commit.
+// transaction is the same. On PostgreSQL dropping an index or foreign key locks the table
+// (and the referenced table) against every other session, readers too, until commit.
 func loadTable(ctx context.Context, tx *sql.Tx, d dialect, table string, n int, insert func() error) error {
 	if n < bulkLoad {
 		return insert()
