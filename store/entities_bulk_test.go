@@ -80,11 +80,32 @@ func TestBulkLoadKeepsSchema(t *testing.T) {
 			if err != nil || page.Total != 200 {
 				t.Fatalf("entities depending on c-000: %d, %v; want 200", page.Total, err)
 			}
-			if e.name == "postgres" {
-				_, err := raw.ExecContext(ctx, `INSERT INTO search (entity_uid, key, value) VALUES ('no-such-entity', 'k', 'v')`)
-				if err == nil {
-					t.Fatal("a search row of no entity was inserted: the foreign key is gone")
-				}
+			if e.name != "postgres" {
+				return
+			}
+			if _, err := raw.ExecContext(ctx, `INSERT INTO search (entity_uid, key, value) VALUES ('no-such-entity', 'k', 'v')`); err == nil {
+				t.Fatal("a search row of no entity was inserted: the foreign key is gone")
+			}
+			// A bulk load that fails after the indexes are dropped (PostgreSQL refuses a NUL
+			// in text) changes nothing: neither rows nor schema.
+			other, err := db.CreateLocation(ctx, "file", "/bulk-fails")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var bad []catalog.Processed
+			for i := range 400 {
+				bad = append(bad, storetest.Process(storetest.Entity("Component", fmt.Sprintf("d-%03d", i), storetest.Spec{"type": "service"})))
+			}
+			nul := "bad\x00value"
+			bad[399].Search = append(bad[399].Search, catalog.SearchRow{Key: "spec.bad", Value: &nul, OriginalValue: &nul})
+			if _, err := db.ReplaceLocationEntities(ctx, other.ID, bad); err == nil {
+				t.Fatal("a search value with a NUL was stored")
+			}
+			if after := schema(); !slices.Equal(before, after) {
+				t.Fatalf("schema changed by a failed bulk load:\nbefore %q\nafter  %q", before, after)
+			}
+			if page, err := db.QueryEntities(ctx, catalog.Query{Limit: 1}); err != nil || page.Total != 200 {
+				t.Fatalf("after a failed bulk load: %d entities, %v; want the 200 stored before", page.Total, err)
 			}
 		})
 	}
