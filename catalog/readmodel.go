@@ -14,23 +14,22 @@ import (
 
 // Snapshot is the whole stored catalog read at one instant: what a ReadModel is built from.
 type Snapshot struct {
-	// Entities in ascending uid order, each with Relations filled as Store.EntityByRef
-	// fills them (distinct, sorted by type then target; nil when there are none).
+	// Entities in ascending uid order. Their Entity.Relations are left to the model, which
+	// derives them from every entity's Originated rows as Store.EntityByRef fills them.
 	Entities []SnapshotEntity
 	// Version fingerprints the entities' state (SnapshotStore.CatalogVersion).
 	Version string
-	// Relations is every distinct stored relation row, also those whose source is not a
-	// stored entity (RelationTargets counts them).
-	Relations []RelationRow
 }
 
-// SnapshotEntity is one stored entity with its canonical ref, its parent and its stored
-// search rows (including the metadata.uid row the store adds).
+// SnapshotEntity is one stored entity with its canonical ref, its parent, its stored
+// search rows (including the metadata.uid row the store adds) and the relation rows it
+// produced (stored with it, also those whose source is another entity or none).
 type SnapshotEntity struct {
-	Entity Entity
-	Ref    string
-	Parent string
-	Search []SearchRow
+	Entity     Entity
+	Ref        string
+	Parent     string
+	Search     []SearchRow
+	Originated []RelationRow
 }
 
 // SnapshotStore is a Store that can also read its whole catalog at once, and tell cheaply
@@ -43,12 +42,33 @@ type SnapshotStore interface {
 	CatalogVersion(ctx context.Context) (string, error)
 }
 
+// Changes is what one write changed in the stored catalog, as a ChangeStore reports it.
+type Changes struct {
+	// Before and After are the catalog's version (SnapshotStore.CatalogVersion) at the start
+	// and at the end of the write's transaction.
+	Before, After string
+	// Removed lists the uids of the entities the write deleted.
+	Removed []string
+	// Written holds the entities the write inserted or updated, as a Snapshot holds them.
+	Written []SnapshotEntity
+}
+
+// ChangeStore is a SnapshotStore whose location writes also report what they changed, so
+// that a ReadModel can apply a write to its model instead of reading the whole catalog again.
+type ChangeStore interface {
+	SnapshotStore
+	// ReplaceLocationEntitiesChanges is ReplaceLocationEntities, also returning the changes.
+	ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []Processed) (ApplyResult, Changes, error)
+}
+
 // ReadModel is a Store that answers reads from a derived in-memory model of the catalog and
 // passes writes to the SQL store underneath, which stays the truth. Every write through it
-// that changes entities rebuilds the model from a fresh snapshot before it returns (so a
-// caller reads its own writes), and concurrent writes share rebuilds. Reload rebuilds on
-// demand, e.g. periodically to follow writes made by other replicas. While a rebuild has
-// failed, reads go to the SQL store.
+// that changes entities updates the model before it returns (so a caller reads its own
+// writes): a location write to a ChangeStore that started from the state the model holds is
+// applied to the model from the rows it wrote; any other write rebuilds the model from a
+// fresh snapshot, and concurrent writes share rebuilds. Reload rebuilds on demand, e.g.
+// periodically to follow writes made by other replicas. While a rebuild has failed, reads
+// go to the SQL store.
 //
 // Its answers are the SQL store's, byte for byte: the contract suite (store/storetest) and a
 // randomized differential test run against it.
@@ -57,6 +77,7 @@ type ReadModel struct {
 	mu     sync.Mutex // serialises rebuilds
 	wanted atomic.Uint64
 	built  atomic.Uint64
+	gen    atomic.Uint64 // counts the models stored in cur
 	cur    atomic.Pointer[model]
 }
 
@@ -66,6 +87,7 @@ type ReadModelStats struct {
 	Rows      int           // search rows held
 	BuildTime time.Duration // how long the last rebuild took (snapshot read and indexing)
 	Ready     bool          // false while reads fall back to SQL after a failed rebuild
+	Applied   bool          // the model was last updated by applying a write, not rebuilt
 }
 
 // NewReadModel builds the model from src and returns it.
@@ -97,7 +119,37 @@ func (m *ReadModel) Reload(ctx context.Context) error {
 	md.buildTime = time.Since(start)
 	m.cur.Store(md)
 	m.built.Store(target)
+	m.gen.Add(1)
 	return nil
+}
+
+// apply updates the model after a location write: from the current model and the write's
+// changes when the model held the state the write started from and the result has the
+// state it ended with (no other write came between), else by a rebuild.
+func (m *ReadModel) apply(ctx context.Context, ch Changes) error {
+	if m.tryApply(ch) {
+		return nil
+	}
+	return m.Reload(ctx)
+}
+
+func (m *ReadModel) tryApply(ch Changes) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	md := m.cur.Load()
+	if md == nil || ch.Before == "" || md.version != ch.Before {
+		return false
+	}
+	start := time.Now()
+	next := md.with(ch)
+	if next.version != ch.After {
+		return false
+	}
+	next.buildTime = time.Since(start)
+	next.applied = true
+	m.cur.Store(next)
+	m.gen.Add(1)
+	return true
 }
 
 // Resync rebuilds the model when the store changed since it was built (writes made by
@@ -122,15 +174,17 @@ func (m *ReadModel) Stats() ReadModelStats {
 	if md == nil {
 		return ReadModelStats{}
 	}
-	return ReadModelStats{Entities: len(md.ents), Rows: md.rows, BuildTime: md.buildTime, Ready: true}
+	return ReadModelStats{Entities: len(md.ents), Rows: md.rows, BuildTime: md.buildTime, Ready: true, Applied: md.applied}
 }
 
-// Generation identifies the model that answers reads: it grows with every rebuild, so
-// answers computed while it had one value may be reused until it changes. ok is false while
-// reads fall back to SQL after a failed rebuild, when nothing may be reused.
+// Generation identifies the model that answers reads: it grows with every rebuild and
+// every applied write, so answers computed while it had one value may be reused until it
+// changes. ok is false while reads fall back to SQL after a failed rebuild, when nothing
+// may be reused.
 func (m *ReadModel) Generation() (gen uint64, ok bool) {
-	// built is stored after cur, so the model a caller reads next is at least as new as gen.
-	gen = m.built.Load()
+	// gen is added to after cur is stored, so the model a caller reads next is at least as
+	// new as gen.
+	gen = m.gen.Load()
 	return gen, m.cur.Load() != nil
 }
 
@@ -143,13 +197,22 @@ func (m *ReadModel) afterWrite(ctx context.Context, err error) error {
 	return m.Reload(ctx)
 }
 
-// ReplaceLocationEntities writes through to the store, then rebuilds when anything changed.
+// ReplaceLocationEntities writes through to the store, then, when anything changed, applies
+// the write to the model (ChangeStore) or rebuilds it.
 func (m *ReadModel) ReplaceLocationEntities(ctx context.Context, locationID string, entities []Processed) (ApplyResult, error) {
-	res, err := m.src.ReplaceLocationEntities(ctx, locationID, entities)
+	cs, ok := m.src.(ChangeStore)
+	if !ok {
+		res, err := m.src.ReplaceLocationEntities(ctx, locationID, entities)
+		if err != nil || res.Added+res.Updated+res.Removed == 0 {
+			return res, err
+		}
+		return res, m.afterWrite(ctx, nil)
+	}
+	res, ch, err := cs.ReplaceLocationEntitiesChanges(ctx, locationID, entities)
 	if err != nil || res.Added+res.Updated+res.Removed == 0 {
 		return res, err
 	}
-	return res, m.afterWrite(ctx, nil)
+	return res, m.apply(ctx, ch)
 }
 
 // DeleteEntity writes through to the store, then rebuilds.

@@ -28,15 +28,18 @@ type model struct {
 	rows      int
 	buildTime time.Duration
 	version   string
+	applied   bool // made by applying a write's Changes
 
 	ordersMu sync.Mutex
 	orders   map[string]*ordering // by orderKey
 }
 
 type modelEntity struct {
-	e      Entity
-	parent string
-	search []SearchRow
+	e          Entity
+	ref        string
+	parent     string
+	search     []SearchRow
+	originated []RelationRow // the relation rows stored with this entity
 }
 
 // facetGroup is one original value of a key and the entities of its rows (one per row).
@@ -73,9 +76,13 @@ func buildModel(snap Snapshot) *model {
 		return strings.Compare(a.Entity.Metadata.UID, b.Entity.Metadata.UID)
 	})
 	for i, se := range snap.Entities {
+		md.byRef[se.Ref] = int32(i)
+	}
+	rels, distinct := linkRelations(snap.Entities, md.byRef)
+	for i, se := range snap.Entities {
 		idx := int32(i)
-		md.ents[i] = modelEntity{e: se.Entity, parent: se.Parent, search: se.Search}
-		md.byRef[se.Ref] = idx
+		se.Entity.Relations = rels[i]
+		md.ents[i] = modelEntity{e: se.Entity, ref: se.Ref, parent: se.Parent, search: se.Search, originated: se.Originated}
 		md.byUID[se.Entity.Metadata.UID] = idx
 		for _, r := range se.Search {
 			md.rows++
@@ -108,7 +115,7 @@ func buildModel(snap Snapshot) *model {
 		}
 	}
 	seen := map[string]map[string]bool{}
-	for _, r := range snap.Relations {
+	for _, r := range distinct {
 		typ, t := strings.ToLower(r.Type), strings.ToLower(r.Target)
 		if seen[typ] == nil {
 			seen[typ] = map[string]bool{}
@@ -141,6 +148,70 @@ func buildModel(snap Snapshot) *model {
 		md.facets[key] = groups
 	}
 	return md
+}
+
+// with returns a new model of md's entities with ch applied: the entities ch removed or
+// wrote left out, those it wrote added, and everything else derived afresh.
+func (md *model) with(ch Changes) *model {
+	drop := make(map[string]bool, len(ch.Removed)+len(ch.Written))
+	for _, uid := range ch.Removed {
+		drop[uid] = true
+	}
+	for _, se := range ch.Written {
+		drop[se.Entity.Metadata.UID] = true
+	}
+	ents := make([]SnapshotEntity, 0, len(md.ents)+len(ch.Written))
+	for _, me := range md.ents {
+		if drop[me.e.Metadata.UID] {
+			continue
+		}
+		e := me.e
+		e.Relations = nil // derived again
+		ents = append(ents, SnapshotEntity{Entity: e, Ref: me.ref, Parent: me.parent, Search: me.search, Originated: me.originated})
+	}
+	ents = append(ents, ch.Written...)
+	next := buildModel(Snapshot{Entities: ents})
+	v := NewVersion()
+	for _, me := range next.ents {
+		v.Add(me.e.Metadata.UID, me.e.Metadata.Etag)
+	}
+	next.version = v.String()
+	return next
+}
+
+// linkRelations derives, from the relation rows the entities produced, each entity's
+// Relations as Store.EntityByRef fills them (every distinct row whose source is its ref,
+// sorted by type then target; nil when it has none), and every distinct row sorted by
+// source, type and target. byRef maps the entities' refs to their indexes.
+func linkRelations(ents []SnapshotEntity, byRef map[string]int32) ([][]Relation, []RelationRow) {
+	n := 0
+	for _, se := range ents {
+		n += len(se.Originated)
+	}
+	rows := make([]RelationRow, 0, n)
+	for _, se := range ents {
+		rows = append(rows, se.Originated...)
+	}
+	slices.SortFunc(rows, compareRelationRows)
+	rows = slices.Compact(rows)
+	rels := make([][]Relation, len(ents))
+	for _, r := range rows {
+		if i, ok := byRef[r.Source]; ok {
+			rels[i] = append(rels[i], Relation{Type: r.Type, TargetRef: r.Target})
+		}
+	}
+	return rels, rows
+}
+
+// compareRelationRows orders relation rows by source, type and target, bytewise.
+func compareRelationRows(a, b RelationRow) int {
+	if c := strings.Compare(a.Source, b.Source); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Type, b.Type); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Target, b.Target)
 }
 
 // bitset is a set of entity indexes.

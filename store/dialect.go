@@ -51,6 +51,10 @@ type dialect struct {
 	// bulkArrays inserts many rows as one INSERT … SELECT from unnest(column arrays)
 	// (PostgreSQL); otherwise as prepared multi-row VALUES statements.
 	bulkArrays bool
+	// tableIndexes lists the (name, CREATE INDEX statement) of the indexes of table $1 that
+	// back no constraint; tableForeignKeys, when set, its foreign keys' (name, definition).
+	// loadTable drops and makes them again around a bulk load.
+	tableIndexes, tableForeignKeys string
 }
 
 // sqliteParams configures every SQLite connection: WAL so readers never block on the
@@ -70,6 +74,8 @@ var (
 		bulkWrite:       "PRAGMA foreign_keys = OFF",
 		bulkWriteReset:  "PRAGMA foreign_keys = ON",
 		bulkInsert:      "INSERT OR FAIL INTO ",
+		tableIndexes: `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL
+			ORDER BY name`,
 	}
 	postgresDialect = dialect{
 		engine: "postgres",
@@ -81,6 +87,12 @@ var (
 		maxParams:        8000,
 		bulkInsert:       "INSERT INTO ",
 		bulkArrays:       true,
+		tableIndexes: `SELECT quote_ident(i.relname), pg_get_indexdef(i.oid) FROM pg_index x
+			JOIN pg_class i ON i.oid = x.indexrelid
+			WHERE x.indrelid = $1::text::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)
+			ORDER BY i.relname`,
+		tableForeignKeys: `SELECT quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint
+			WHERE conrelid = $1::text::regclass AND contype = 'f' ORDER BY conname`,
 	}
 )
 

@@ -87,3 +87,65 @@ func sqliteValues(ctx context.Context, tx *sql.Tx, head, tuple, tail string, row
 func anonTuple(n int) string {
 	return "(" + strings.Repeat("?, ", n-1) + "?)"
 }
+
+// loadTable runs insert, which adds n rows to table inside tx. When the table holds fewer
+// rows than that (a bulk load, such as a first import), the table's indexes and, on
+// PostgreSQL, its foreign keys are dropped before the insert and made again after it, in the
+// same transaction: building an index by sorting all rows once costs far less than inserting
+// the rows into it one by one, and a foreign key checked once by a join less than row by row
+// (PostgreSQL's manual, "Populating a Database", advises both). The schema after the
+// transaction is the same. On PostgreSQL dropping an index or foreign key locks the table
+// (and the referenced table) against every other session, readers too, until commit.
+func loadTable(ctx context.Context, tx *sql.Tx, d dialect, table string, n int, insert func() error) error {
+	if n < bulkLoad {
+		return insert()
+	}
+	var have int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` LIMIT $1) t`, n).Scan(&have); err != nil {
+		return fmt.Errorf("count rows of %s: %w", table, err)
+	}
+	if have >= n {
+		return insert()
+	}
+	var drop, build []string
+	err := eachRow(ctx, tx, d.tableIndexes, []any{table}, func(rows *sql.Rows) error {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return err
+		}
+		drop = append(drop, "DROP INDEX "+name)
+		build = append(build, def)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("indexes of %s: %w", table, err)
+	}
+	if d.tableForeignKeys != "" {
+		err := eachRow(ctx, tx, d.tableForeignKeys, []any{table}, func(rows *sql.Rows) error {
+			var name, def string
+			if err := rows.Scan(&name, &def); err != nil {
+				return err
+			}
+			drop = append(drop, "ALTER TABLE "+table+" DROP CONSTRAINT "+name)
+			build = append(build, "ALTER TABLE "+table+" ADD CONSTRAINT "+name+" "+def)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("foreign keys of %s: %w", table, err)
+		}
+	}
+	for _, q := range drop {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("bulk load of %s: %w", table, err)
+		}
+	}
+	if err := insert(); err != nil {
+		return err
+	}
+	for _, q := range build {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("bulk load of %s: %w", table, err)
+		}
+	}
+	return nil
+}

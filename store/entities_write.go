@@ -7,9 +7,12 @@ import (
 	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,26 +28,87 @@ const bulkLoad = 500
 // stored is what ReplaceLocationEntities needs to know of an entity already stored.
 type stored struct {
 	uid, hash, parent string
+	generation        int64
 }
 
-// change is one entity to write: p, its canonical ref, and the uid it has or gets.
+// change is one entity to write: p, its canonical ref, and the uid it has or gets. etag,
+// generation and body are what is written.
 type change struct {
-	p   *catalog.Processed
-	ref string
-	uid string
+	p          *catalog.Processed
+	ref        string
+	uid        string
+	etag       string
+	generation int64
+	body       string
+	search     []catalog.SearchRow   // as written, when a changeLog is kept
+	rels       []catalog.RelationRow // as written, when a changeLog is kept
+}
+
+// changeLog collects what a location write changed, for catalog.Changes.
+type changeLog struct {
+	before, after string
+	removed       []string
+	written       []change
 }
 
 // ReplaceLocationEntities makes the location's entities exactly entities, in one
 // transaction; see catalog.Store. Entities are compared by canonical ref; a ref given twice
 // keeps its first entity and lists the ref in Conflicts, as does a ref another location has.
 func (db *DB) ReplaceLocationEntities(ctx context.Context, locationID string, entities []catalog.Processed) (catalog.ApplyResult, error) {
+	return db.replaceLocation(ctx, locationID, entities, nil)
+}
+
+// ReplaceLocationEntitiesChanges is ReplaceLocationEntities that also reports what changed
+// (catalog.ChangeStore): the catalog's version at the start and the end of the write's
+// transaction, the uids removed, and the entities inserted or updated as CatalogSnapshot
+// would read them.
+func (db *DB) ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []catalog.Processed) (catalog.ApplyResult, catalog.Changes, error) {
+	var log changeLog
+	res, err := db.replaceLocation(ctx, locationID, entities, &log)
+	if err != nil {
+		return res, catalog.Changes{}, err
+	}
+	written, err := snapshotEntities(log.written)
+	if err != nil {
+		return res, catalog.Changes{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
+	}
+	return res, catalog.Changes{Before: log.before, After: log.after, Removed: log.removed, Written: written}, nil
+}
+
+// snapshotEntities returns the written entities as CatalogSnapshot reads them, decoding
+// their bodies on all CPUs.
+func snapshotEntities(cs []change) ([]catalog.SnapshotEntity, error) {
+	out := make([]catalog.SnapshotEntity, len(cs))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(cs)/256))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(cs); i += workers {
+				c := &cs[i]
+				var e catalog.Entity
+				if err := json.Unmarshal([]byte(c.body), &e); err != nil {
+					errs[w] = fmt.Errorf("decode entity %s: %w", c.ref, err)
+					return
+				}
+				e.Metadata.UID, e.Metadata.Etag, e.Metadata.Generation = c.uid, c.etag, c.generation
+				out[i] = catalog.SnapshotEntity{Entity: e, Ref: c.ref, Parent: strings.ToLower(c.p.Parent), Search: c.search, Originated: c.rels}
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// replaceLocation is ReplaceLocationEntities, filling log when it is not nil.
+func (db *DB) replaceLocation(ctx context.Context, locationID string, entities []catalog.Processed, log *changeLog) (catalog.ApplyResult, error) {
 	defer db.lockWrites()()
 	conn, err := db.bulkConn(ctx)
 	if err != nil {
 		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
 	}
 	defer conn.Close()
-	res, err := replaceInTx(ctx, conn, db.dialect, locationID, entities)
+	res, err := replaceInTx(ctx, conn, db.dialect, locationID, entities, log)
 	if err != nil {
 		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
 	}
@@ -91,13 +155,13 @@ func (c *bulkConn) Close() error {
 }
 
 // replaceInTx runs replaceEntities in one transaction on conn.
-func replaceInTx(ctx context.Context, conn *bulkConn, d dialect, locationID string, entities []catalog.Processed) (catalog.ApplyResult, error) {
+func replaceInTx(ctx context.Context, conn *bulkConn, d dialect, locationID string, entities []catalog.Processed, log *changeLog) (catalog.ApplyResult, error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return catalog.ApplyResult{}, err
 	}
 	defer tx.Rollback()
-	res, err := replaceEntities(ctx, tx, d, locationID, entities)
+	res, err := replaceEntities(ctx, tx, d, locationID, entities, log)
 	if err != nil {
 		return catalog.ApplyResult{}, err
 	}
@@ -107,11 +171,18 @@ func replaceInTx(ctx context.Context, conn *bulkConn, d dialect, locationID stri
 	return res, nil
 }
 
-func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID string, entities []catalog.Processed) (catalog.ApplyResult, error) {
+func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID string, entities []catalog.Processed, log *changeLog) (catalog.ApplyResult, error) {
 	var res catalog.ApplyResult
 	var one int
 	if err := tx.QueryRowContext(ctx, `SELECT 1 FROM locations WHERE id = $1`, locationID).Scan(&one); err != nil {
 		return res, translate("location", err)
+	}
+	if log != nil {
+		v, err := catalogVersion(ctx, tx)
+		if err != nil {
+			return res, fmt.Errorf("catalog version before: %w", err)
+		}
+		log.before = v
 	}
 	existing, err := locationEntities(ctx, tx, locationID)
 	if err != nil {
@@ -133,11 +204,11 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 		old, ok := existing[ref]
 		switch {
 		case !ok:
-			inserts = append(inserts, change{p: p, ref: ref, uid: uuid.NewString()})
+			inserts = append(inserts, change{p: p, ref: ref, uid: uuid.NewString(), etag: newEtag(), generation: 1})
 		case old.hash == p.Hash && old.parent == p.Parent:
 			res.Unchanged++
 		default:
-			updates = append(updates, change{p: p, ref: ref, uid: old.uid})
+			updates = append(updates, change{p: p, ref: ref, uid: old.uid, etag: newEtag(), generation: old.generation + 1})
 		}
 	}
 	var gone []any
@@ -164,8 +235,20 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 		return res, err
 	}
 	res.Updated = len(updates)
-	if err := insertSearchAndRelations(ctx, tx, d, append(added, updates...)); err != nil {
+	written := append(added, updates...)
+	if err := insertSearchAndRelations(ctx, tx, d, written, log != nil); err != nil {
 		return res, err
+	}
+	if log != nil {
+		v, err := catalogVersion(ctx, tx)
+		if err != nil {
+			return res, fmt.Errorf("catalog version after: %w", err)
+		}
+		log.after = v
+		log.written = written
+		for _, uid := range gone {
+			log.removed = append(log.removed, uid.(string))
+		}
 	}
 	return res, nil
 }
@@ -173,10 +256,10 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 // locationEntities returns the entities the location emitted before, by ref.
 func locationEntities(ctx context.Context, tx *sql.Tx, locationID string) (map[string]stored, error) {
 	out := map[string]stored{}
-	err := eachRow(ctx, tx, `SELECT ref, uid, hash, parent_ref FROM entities WHERE location_id = $1`, []any{locationID}, func(rows *sql.Rows) error {
+	err := eachRow(ctx, tx, `SELECT ref, uid, hash, parent_ref, generation FROM entities WHERE location_id = $1`, []any{locationID}, func(rows *sql.Rows) error {
 		var ref string
 		var s stored
-		if err := rows.Scan(&ref, &s.uid, &s.hash, &s.parent); err != nil {
+		if err := rows.Scan(&ref, &s.uid, &s.hash, &s.parent, &s.generation); err != nil {
 			return err
 		}
 		out[ref] = s
@@ -194,14 +277,16 @@ func insertEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID strin
 	inserted := map[string]bool{}
 	for _, chunk := range chunks(cs, bulkChunk) {
 		rows := make([][]any, len(chunk))
-		for i, c := range chunk {
+		for i := range chunk {
+			c := &chunk[i]
 			body, err := encodeBody(c.p.Entity)
 			if err != nil {
 				return nil, nil, fmt.Errorf("entity %s: %w", c.ref, err)
 			}
+			c.body = body
 			r := c.p.Entity.Ref()
 			rows[i] = []any{c.uid, c.ref, strings.ToLower(r.Kind), strings.ToLower(r.Namespace), strings.ToLower(r.Name),
-				locationID, strings.ToLower(c.p.Parent), body, c.p.Hash, newEtag()}
+				locationID, strings.ToLower(c.p.Parent), body, c.p.Hash, c.etag}
 		}
 		if err := insertEntityRows(ctx, tx, d, rows, now, inserted); err != nil {
 			return nil, nil, fmt.Errorf("insert entities: %w", err)
@@ -255,18 +340,20 @@ func insertEntityRows(ctx context.Context, tx *sql.Tx, d dialect, rows [][]any, 
 		})
 }
 
-// updateEntities rewrites changed entities (new etag, generation+1) and drops their search
-// and relation rows, which insertSearchAndRelations writes afresh.
+// updateEntities rewrites changed entities (their new etag and generation) and drops their
+// search and relation rows, which insertSearchAndRelations writes afresh.
 func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now time.Time) error {
-	const q = `UPDATE entities SET body = $1, hash = $2, etag = $3, parent_ref = $4, generation = generation + 1,
-		updated_at = $5 WHERE uid = $6`
+	const q = `UPDATE entities SET body = $1, hash = $2, etag = $3, parent_ref = $4, generation = $5,
+		updated_at = $6 WHERE uid = $7`
 	uids := make([]any, len(cs))
-	for i, c := range cs {
+	for i := range cs {
+		c := &cs[i]
 		body, err := encodeBody(c.p.Entity)
 		if err != nil {
 			return fmt.Errorf("entity %s: %w", c.ref, err)
 		}
-		if _, err := tx.ExecContext(ctx, q, body, c.p.Hash, newEtag(), strings.ToLower(c.p.Parent), now, c.uid); err != nil {
+		c.body = body
+		if _, err := tx.ExecContext(ctx, q, body, c.p.Hash, c.etag, strings.ToLower(c.p.Parent), c.generation, now, c.uid); err != nil {
 			return fmt.Errorf("update entity %s: %w", c.ref, err)
 		}
 		uids[i] = c.uid
@@ -278,18 +365,21 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 }
 
 // insertSearchAndRelations writes the search rows (plus one for metadata.uid) and the
-// relation rows of each entity.
-func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []change) error {
+// relation rows of each entity; with keep, it also sets each change's search and rels to
+// the rows written for it.
+func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []change, keep bool) error {
 	type searchRow struct {
 		uid, key    string
 		value, orig *string
 	}
 	var search []searchRow
 	var rels [][4]string
-	for _, c := range cs {
+	for i := range cs {
+		c := &cs[i]
 		// Rows are kept unique per (key, value): facets then count entities by counting rows,
 		// and the sort index walk meets each entity once.
 		seen := map[[2]string]bool{}
+		from := len(search)
 		for _, s := range c.p.Search {
 			key, value := strings.ToLower(s.Key), lowerPtr(s.Value)
 			kv := [2]string{key, deref(value)}
@@ -301,8 +391,19 @@ func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []c
 		}
 		uid := c.uid
 		search = append(search, searchRow{c.uid, "metadata.uid", &uid, &uid})
+		fromRel := len(rels)
 		for _, r := range c.p.Relations {
 			rels = append(rels, [4]string{c.uid, strings.ToLower(r.Source), r.Type, strings.ToLower(r.Target)})
+		}
+		if keep {
+			c.search = make([]catalog.SearchRow, 0, len(search)-from)
+			for _, r := range search[from:] {
+				c.search = append(c.search, catalog.SearchRow{Key: r.key, Value: r.value, OriginalValue: r.orig})
+			}
+			c.rels = make([]catalog.RelationRow, 0, len(rels)-fromRel)
+			for _, r := range rels[fromRel:] {
+				c.rels = append(c.rels, catalog.RelationRow{Source: r[1], Type: r[2], Target: r[3]})
+			}
 		}
 	}
 	// In index order (search_key_value_idx, relations_source_idx), a bulk load appends to
@@ -332,10 +433,15 @@ func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []c
 	for i, r := range rels {
 		relRows[i] = []any{r[0], r[1], r[2], r[3]}
 	}
-	if err := insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", searchRows); err != nil {
+	err := loadTable(ctx, tx, d, "search", len(searchRows), func() error {
+		return insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", searchRows)
+	})
+	if err != nil {
 		return err
 	}
-	return insertRows(ctx, tx, d, "relations (originating_uid, source_ref, type, target_ref)", relRows)
+	return loadTable(ctx, tx, d, "relations", len(relRows), func() error {
+		return insertRows(ctx, tx, d, "relations (originating_uid, source_ref, type, target_ref)", relRows)
+	})
 }
 
 // insertRows inserts rows into table (with its column list) in bulk: on PostgreSQL as

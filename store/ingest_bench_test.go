@@ -55,6 +55,49 @@ func BenchmarkAddLocation10k(b *testing.B) {
 	}
 }
 
+// BenchmarkReimportLocation10k refreshes a registered location of 10,000 entities through
+// the read model, as the periodic refresh and `catalog import` do, with the description of
+// every Component changed (most entities updated, alternating between two versions of the
+// file): the store's updates and the model following them.
+func BenchmarkReimportLocation10k(b *testing.B) {
+	ctx := auth.NewContext(b.Context(), auth.System())
+	dir := b.TempDir()
+	file := filepath.Join(dir, "entities.yaml")
+	versions := []string{benchYAML(benchEntities), strings.ReplaceAll(benchYAML(benchEntities), "Component number", "Component no.")}
+	for _, e := range storetest.Engines {
+		b.Run(e.Name, func(b *testing.B) {
+			db := e.Open(b)
+			m, err := catalog.NewReadModel(b.Context(), db)
+			if err != nil {
+				b.Fatal(err)
+			}
+			svc := catalog.NewService(m, []string{dir})
+			if err := os.WriteFile(file, []byte(versions[0]), 0o600); err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := svc.Import(ctx, file); err != nil {
+				b.Fatal(err)
+			}
+			i := 0
+			for b.Loop() {
+				b.StopTimer()
+				i++
+				if err := os.WriteFile(file, []byte(versions[i%2]), 0o600); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				_, applied, err := svc.Import(ctx, file)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if applied.Updated < benchEntities/2 {
+					b.Fatalf("updated %d entities, want most of %d", applied.Updated, benchEntities)
+				}
+			}
+		})
+	}
+}
+
 // benchYAML renders n entities like seedBenchN's as one multi-document YAML file.
 func benchYAML(n int) string {
 	types := []string{"service", "website", "library", "job"}

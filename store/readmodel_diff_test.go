@@ -15,7 +15,9 @@ import (
 
 // TestReadModelDifferential stores a random catalog, then asks the SQL store and the read
 // model built over it the same random questions (filters, full text, orders, offsets and
-// keyset pages both ways, facets, refs) and wants the same answers.
+// keyset pages both ways, facets, refs) and wants the same answers; then again after writes
+// through the model that it applies instead of rebuilding (entities added, changed and
+// removed, a second location whose relations point into the first).
 func TestReadModelDifferential(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) { testReadModelDifferential(t, storetest.SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) {
@@ -142,13 +144,68 @@ func testReadModelDifferential(t *testing.T, db *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ReplaceLocationEntities(ctx, loc.ID, randomCatalog(r, 150)); err != nil {
+	first := randomCatalog(r, 150)
+	if _, err := db.ReplaceLocationEntities(ctx, loc.ID, first); err != nil {
 		t.Fatal(err)
 	}
 	m, err := catalog.NewReadModel(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	compareModel(t, r, db, m)
+
+	// Through the model: a third of the entities gone, a third changed, new ones added.
+	var next []catalog.Processed
+	for i, p := range first {
+		switch i % 3 {
+		case 0:
+			continue
+		case 1:
+			e := p.Entity
+			e.Metadata.Title = fmt.Sprintf("Changed %d", i)
+			p = storetest.Process(e)
+		}
+		next = append(next, p)
+	}
+	for _, p := range randomCatalog(r, 40)[3:] {
+		e := p.Entity
+		e.Metadata.Name = "new-" + e.Metadata.Name
+		next = append(next, storetest.Process(e))
+	}
+	if res, err := m.ReplaceLocationEntities(ctx, loc.ID, next); err != nil || res.Added == 0 || res.Updated == 0 || res.Removed == 0 {
+		t.Fatalf("ReplaceLocationEntities through the model = %+v, %v; want entities added, updated and removed", res, err)
+	}
+	if !m.Stats().Applied {
+		t.Fatal("the model was rebuilt, not applied from the write")
+	}
+	compareModel(t, r, db, m)
+
+	// A second location, whose entities own and depend on the first's.
+	other, err := db.CreateLocation(ctx, "file", "/diff/other.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second []catalog.Processed
+	for i := range 30 {
+		e := storetest.Entity("Component", fmt.Sprintf("o-%02d", i), storetest.Spec{
+			"owner": "group:default/team-b", "type": "service",
+			"dependsOn": []any{fmt.Sprintf("component:default/e-%03d", r.IntN(150))},
+		})
+		second = append(second, storetest.Process(e))
+	}
+	if _, err := m.ReplaceLocationEntities(ctx, other.ID, second); err != nil {
+		t.Fatal(err)
+	}
+	if !m.Stats().Applied {
+		t.Fatal("the second location's write was rebuilt, not applied")
+	}
+	compareModel(t, r, db, m)
+}
+
+// compareModel asks db and m the same random questions and wants the same answers.
+func compareModel(t *testing.T, r *rand.Rand, db *store.DB, m *catalog.ReadModel) {
+	t.Helper()
+	ctx := t.Context()
 	same := func(what string, want, got any, wantErr, gotErr error) {
 		t.Helper()
 		if (wantErr == nil) != (gotErr == nil) {
