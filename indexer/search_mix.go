@@ -19,7 +19,8 @@ type lexRun struct {
 // fuseMix is convex fusion over several keyword runs (hybrid's plain BM25 and its RM3
 // feedback run): every document any run or vector search found is scored by each run
 // (BM25 over the run's best) and by its best chunk's cosine; the runs are mixed by
-// tuning.fbMix, the cosine weighted by the agreement-scaled lambda, and the top of the
+// tuning.fbMix, the cosine weighted by the agreement-scaled lambda plus, on a corpus the
+// LSA model fits, the cosine rescaled to [0, 1] (tuning.latentWeight), and the top of the
 // list is then smoothed over its nearest neighbours (smooth).
 func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, vec []ChunkHit, cos map[string]float64) ([]ChunkHit, error) {
 	shownBy := make(map[string]string, len(vec)+len(runs[0].hits))
