@@ -10,9 +10,11 @@ import (
 
 // How agreement is measured: lsaProbes training texts, evenly spaced, each give a probe
 // query of lsaProbeTerms consecutive terms from a third of the way in, and the top
-// lsaProbeDepth texts of each ranking are compared.
+// lsaProbeDepth texts of each ranking are compared. 200 probes put the estimate's standard
+// error near 0.015 (60 moved it by up to 0.06) and add about 2 s of CPU to training at
+// 100,000 chunks.
 const (
-	lsaProbes     = 60
+	lsaProbes     = 200
 	lsaProbeTerms = 8
 	lsaProbeDepth = 10
 )

@@ -162,6 +162,6 @@ func tuneGrid() []tuneConfig {
 		"latentWeight=0",
 		"latentWeight=1",
 		"latentLo=0.45,latentHi=0.55",
-		"latentLo=0.5,latentHi=0.6",
+		"latentLo=0.47,latentHi=0.57",
 	}
 }
