@@ -37,6 +37,8 @@ type LSA struct {
 	basis []float64 // len(vocab)×k, row-major: row i holds term i's loadings
 	sigma []float64
 	model string
+	// agreement is lexicalAgreement on the training corpus (0: not measured).
+	agreement float64
 }
 
 // TrainLSA trains an LSA embedder with k dimensions on docs, using seed for the
@@ -79,6 +81,7 @@ func TrainLSA(docs []string, k int, seed uint64) (*LSA, error) {
 	u, sigma := randomizedSVD(a, k, seed)
 	m.k, m.sigma = len(sigma), sigma
 	m.basis = u
+	m.agreement = m.lexicalAgreement(docs, a)
 	m.model = fmt.Sprintf("lsa-%d-%s", m.k, vocabHash(terms, df, len(docs), seed))
 	return m, nil
 }

@@ -7,8 +7,12 @@ import (
 	"math"
 )
 
-// lsaMagic starts every serialized LSA model; the last byte is the format version.
-const lsaMagic = "LSA\x01"
+// lsaMagic starts every serialized LSA model; the last byte is the format version: 2 adds
+// the model's lexical agreement after the basis, 1 (still read) has none.
+const (
+	lsaMagic   = "LSA\x02"
+	lsaMagicV1 = "LSA\x01"
+)
 
 // MarshalBinary serializes m compactly: the vocabulary, IDF weights and singular values
 // in full precision and the basis as float32, which embeds the same texts to within 1e-6.
@@ -18,7 +22,7 @@ func (m *LSA) MarshalBinary() ([]byte, error) {
 		terms[i] = t
 	}
 	size := len(lsaMagic) + 3*binary.MaxVarintLen64 + len(m.model) + 8*len(m.sigma) +
-		len(terms)*(binary.MaxVarintLen64+8) + 4*len(m.basis)
+		len(terms)*(binary.MaxVarintLen64+8) + 4*len(m.basis) + 8
 	for _, t := range terms {
 		size += len(t)
 	}
@@ -37,13 +41,15 @@ func (m *LSA) MarshalBinary() ([]byte, error) {
 	for _, x := range m.basis {
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(x)))
 	}
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(m.agreement))
 	return b, nil
 }
 
 // UnmarshalLSA reads a model written by LSA.MarshalBinary.
 func UnmarshalLSA(data []byte) (*LSA, error) {
 	r := byteReader{b: data}
-	if string(r.next(len(lsaMagic))) != lsaMagic {
+	magic := string(r.next(len(lsaMagic)))
+	if magic != lsaMagic && magic != lsaMagicV1 {
 		return nil, errors.New("unmarshal lsa: not an lsa model")
 	}
 	k, n := r.uvarint(), r.uvarint()
@@ -65,6 +71,9 @@ func UnmarshalLSA(data []byte) (*LSA, error) {
 	}
 	for i := range m.basis {
 		m.basis[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(r.next(4))))
+	}
+	if magic == lsaMagic {
+		m.agreement = r.float64()
 	}
 	switch {
 	case r.err != nil:

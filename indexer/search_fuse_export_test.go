@@ -19,6 +19,12 @@ func SetTuningKnob(name string, v float64) (restore func()) {
 		tuning.agreeBase = v
 	case "agreeWeight":
 		tuning.agreeWeight = v
+	case "latentWeight":
+		tuning.latentWeight = v
+	case "latentLo":
+		tuning.latentLo = v
+	case "latentHi":
+		tuning.latentHi = v
 	case "smoothBeta":
 		tuning.smoothBeta = v
 	case "smoothK":

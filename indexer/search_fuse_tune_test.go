@@ -159,5 +159,9 @@ func tuneGrid() []tuneConfig {
 		"fbTerms=20,fbOrigW=0.5",
 		"proxWeight=0",
 		"proxWeight=0.2",
+		"latentWeight=0",
+		"latentWeight=1",
+		"latentLo=0.45,latentHi=0.55",
+		"latentLo=0.47,latentHi=0.57",
 	}
 }

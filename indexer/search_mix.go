@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -19,7 +21,8 @@ type lexRun struct {
 // fuseMix is convex fusion over several keyword runs (hybrid's plain BM25 and its RM3
 // feedback run): every document any run or vector search found is scored by each run
 // (BM25 over the run's best) and by its best chunk's cosine; the runs are mixed by
-// tuning.fbMix, the cosine weighted by the agreement-scaled lambda, and the top of the
+// tuning.fbMix, the cosine weighted by the agreement-scaled lambda plus, on a corpus the
+// LSA model fits, the cosine rescaled to [0, 1] (tuning.latentWeight), and the top of the
 // list is then smoothed over its nearest neighbours (smooth).
 func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, vec []ChunkHit, cos map[string]float64) ([]ChunkHit, error) {
 	shownBy := make(map[string]string, len(vec)+len(runs[0].hits))
@@ -106,9 +109,20 @@ func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, ve
 	// finds what BM25 finds it is trusted more, where it disagrees (a corpus it models
 	// poorly) BM25 leads.
 	lambda *= tuning.agreeBase + tuning.agreeWeight*overlap(byDoc(runs[len(runs)-1].hits), vec, tuning.agreeDepth)
+	// On a corpus where the LSA model agrees with keyword matching (see lexicalAgreement)
+	// its cosine, rescaled to [0, 1] over the candidates, gets weight of its own.
+	var latent float64
+	if m, ok := s.emb.current().(*LSA); ok {
+		latent = tuning.latentWeight * min(1, max(0, (m.agreement-tuning.latentLo)/(tuning.latentHi-tuning.latentLo)))
+	}
+	var rescaled map[string]float64
+	if latent > 0 {
+		rescaled = maps.Clone(vecScore)
+		rescale(rescaled, cands)
+	}
 	out := make([]ChunkHit, 0, len(cands))
 	for _, d := range cands {
-		out = append(out, ChunkHit{ChunkID: d, DocID: d, Score: fused[d] + lambda*vecScore[d]})
+		out = append(out, ChunkHit{ChunkID: d, DocID: d, Score: fused[d] + lambda*vecScore[d] + latent*rescaled[d]})
 	}
 	sortByScore(out)
 	if err := s.proximity(ctx, runs[0].q.Text, out); err != nil {
@@ -300,4 +314,18 @@ func dot(a, b []float32) float64 {
 		d += float64(a[i]) * float64(b[i])
 	}
 	return d
+}
+
+// rescale maps the scores of cands to [0, 1]: (score − min)/(max − min).
+func rescale(vs map[string]float64, cands []string) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, d := range cands {
+		lo, hi = min(lo, vs[d]), max(hi, vs[d])
+	}
+	if hi <= lo {
+		return
+	}
+	for _, d := range cands {
+		vs[d] = (vs[d] - lo) / (hi - lo)
+	}
 }
