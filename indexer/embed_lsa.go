@@ -37,8 +37,10 @@ type LSA struct {
 	basis []float64 // len(vocab)×k, row-major: row i holds term i's loadings
 	sigma []float64
 	model string
-	// agreement is lexicalAgreement on the training corpus (0: not measured).
+	// agreement is lexicalAgreement on the training corpus; measured says it was taken
+	// (a model saved in format 1 has none, and is trained again: see needsTraining).
 	agreement float64
+	measured  bool
 }
 
 // TrainLSA trains an LSA embedder with k dimensions on docs, using seed for the
@@ -81,7 +83,7 @@ func TrainLSA(docs []string, k int, seed uint64) (*LSA, error) {
 	u, sigma := randomizedSVD(a, k, seed)
 	m.k, m.sigma = len(sigma), sigma
 	m.basis = u
-	m.agreement = m.lexicalAgreement(docs, a)
+	m.agreement, m.measured = m.lexicalAgreement(docs, a), true
 	m.model = fmt.Sprintf("lsa-%d-%s", m.k, vocabHash(terms, df, len(docs), seed))
 	return m, nil
 }

@@ -75,13 +75,13 @@ func TestLSACodecAgreement(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := UnmarshalLSA(data)
-	if err != nil || got.agreement != m.agreement {
+	if err != nil || got.agreement != m.agreement || !got.measured || !m.measured {
 		t.Errorf("round trip: agreement %v (err %v), want %v", got.agreement, err, m.agreement)
 	}
 	// A version 1 model, written before agreement was measured, reads as unmeasured.
 	v1 := append([]byte(lsaMagicV1), data[len(lsaMagic):len(data)-8]...)
 	old, err := UnmarshalLSA(v1)
-	if err != nil || old.agreement != 0 || old.Model() != m.Model() {
-		t.Errorf("version 1: agreement %v model %q (err %v), want 0 and %q", old.agreement, old.Model(), err, m.Model())
+	if err != nil || old.agreement != 0 || old.measured || old.Model() != m.Model() {
+		t.Errorf("version 1: agreement %v measured %v model %q (err %v), want 0, false and %q", old.agreement, old.measured, old.Model(), err, m.Model())
 	}
 }

@@ -73,7 +73,7 @@ func UnmarshalLSA(data []byte) (*LSA, error) {
 		m.basis[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(r.next(4))))
 	}
 	if magic == lsaMagic {
-		m.agreement = r.float64()
+		m.agreement, m.measured = r.float64(), true
 	}
 	switch {
 	case r.err != nil:

@@ -6,7 +6,8 @@ import (
 )
 
 func TestNeedsTraining(t *testing.T) {
-	lsa := &LSA{k: 8, model: "lsa-8-test"}
+	lsa := &LSA{k: 8, model: "lsa-8-test", measured: true}
+	format1 := &LSA{k: 8, model: "lsa-8-old"} // loaded from format 1: agreement not measured
 	hashed := localModel{emb: NewHashed(hashedDims)}
 	tests := []struct {
 		m      localModel
@@ -25,6 +26,9 @@ func TestNeedsTraining(t *testing.T) {
 		// Below the threshold an LSA model stays: it is still better than Hashed.
 		{localModel{emb: lsa, trainedOn: 1000}, lsaMinChunks - 1, false},
 		{localModel{emb: lsa, trainedOn: 0}, lsaMinChunks, true},
+		// A model saved before agreement was measured is trained again once.
+		{localModel{emb: format1, trainedOn: 1000}, 1000, true},
+		{localModel{emb: format1, trainedOn: 1000}, lsaMinChunks - 1, false},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d/%d", tt.m.emb.Model(), tt.m.trainedOn, tt.chunks), func(t *testing.T) {

@@ -22,8 +22,8 @@ func needsTraining(m localModel, chunks int) bool {
 	if chunks < lsaMinChunks {
 		return false
 	}
-	if _, ok := m.emb.(*LSA); !ok || m.trainedOn <= 0 {
-		return true
+	if lsa, ok := m.emb.(*LSA); !ok || m.trainedOn <= 0 || !lsa.measured {
+		return true // no model yet, or one saved before hybrid search used its agreement
 	}
 	return chunks*4 >= m.trainedOn*5 || chunks*2 < m.trainedOn
 }
