@@ -4,12 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"slices"
 	"testing"
 
 	"github.com/nextportal/portal/catalog"
-	"github.com/nextportal/portal/store"
 	"github.com/nextportal/portal/store/storetest"
 )
 
@@ -29,11 +27,7 @@ func TestBulkLoadKeepsSchema(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			ctx := context.Background()
 			o := e.opts(t)
-			o.Logger = slog.New(slog.DiscardHandler)
-			db, err := store.Open(ctx, o)
-			if err != nil {
-				t.Fatal(err)
-			}
+			db := mustOpen(t, o)
 			defer db.Close()
 			raw, err := sql.Open(e.driver(o))
 			if err != nil {

@@ -16,16 +16,30 @@ import (
 )
 
 // rawEngines are both engines as tests that also need the raw database open them: the
-// store's options, and the database/sql driver and DSN of the same database.
+// store's options (logging discarded), and the database/sql driver and DSN of the same
+// database.
 var rawEngines = []struct {
 	name   string
 	opts   func(t *testing.T) store.Options
 	driver func(o store.Options) (string, string)
 }{
-	{"sqlite", func(t *testing.T) store.Options { return store.Options{DataDir: t.TempDir()} },
+	{"sqlite", func(t *testing.T) store.Options { return store.Options{DataDir: t.TempDir(), Logger: quiet} },
 		func(o store.Options) (string, string) { return "sqlite", filepath.Join(o.DataDir, "portal.db") }},
-	{"postgres", func(t *testing.T) store.Options { return store.Options{URL: storetest.PostgresURL(t)} },
+	{"postgres", func(t *testing.T) store.Options { return store.Options{URL: storetest.PostgresURL(t), Logger: quiet} },
 		func(o store.Options) (string, string) { return "pgx", o.URL }},
+}
+
+// quiet is the logger of rawEngines' stores.
+var quiet = slog.New(slog.DiscardHandler)
+
+// mustOpen opens the store of o, migrating it, or fails the test.
+func mustOpen(t *testing.T, o store.Options) *store.DB {
+	t.Helper()
+	db, err := store.Open(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 // TestVisibilityBackfill stores entities the way the catalog did before it wrote visibility
@@ -38,11 +52,7 @@ func TestVisibilityBackfill(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			ctx := context.Background()
 			o := e.opts(t)
-			o.Logger = slog.New(slog.DiscardHandler)
-			db, err := store.Open(ctx, o)
-			if err != nil {
-				t.Fatal(err)
-			}
+			db := mustOpen(t, o)
 			loc, err := db.CreateLocation(ctx, "file", "/backfill")
 			if err != nil {
 				t.Fatal(err)
@@ -79,10 +89,7 @@ func TestVisibilityBackfill(t *testing.T) {
 			}
 			raw.Close()
 
-			db, err = store.Open(ctx, o) // applies 0003 again
-			if err != nil {
-				t.Fatal(err)
-			}
+			db = mustOpen(t, o) // applies 0003 again
 			defer db.Close()
 			for name, vis := range want {
 				ref := "component:default/" + name
