@@ -84,6 +84,15 @@ func (e *embedders) reload(ctx context.Context) error {
 	if e.configured != nil {
 		return nil
 	}
+	// Every sync calls reload: compare the name first and read the model's data (megabytes)
+	// only when it changed.
+	name, ok, err := e.store.ActiveModelName(ctx)
+	if err != nil {
+		return fmt.Errorf("read active embedding model: %w", err)
+	}
+	if !ok || name == e.current().Model() {
+		return nil
+	}
 	name, data, ok, err := e.store.ActiveModel(ctx)
 	if err != nil {
 		return fmt.Errorf("read active embedding model: %w", err)

@@ -50,6 +50,9 @@ type Store interface {
 	// ActiveModel returns the active local embedder's name and data; ok is false when none
 	// has been saved.
 	ActiveModel(ctx context.Context) (name string, data []byte, ok bool, err error)
+	// ActiveModelName returns the active local embedder's name alone; ok is false when
+	// none has been saved.
+	ActiveModelName(ctx context.Context) (name string, ok bool, err error)
 
 	// Document returns the live document with id, Text included; ok is false when there is
 	// none.

@@ -36,3 +36,17 @@ func (db *DB) ActiveModel(ctx context.Context) (name string, data []byte, ok boo
 	}
 	return name, data, true, nil
 }
+
+// ActiveModelName returns the active local embedder's name without its data, so a
+// process can see whether the model changed without reading megabytes; ok is false when
+// none has been saved.
+func (db *DB) ActiveModelName(ctx context.Context) (name string, ok bool, err error) {
+	err = db.sql.QueryRowContext(ctx, `SELECT name FROM index_models WHERE active`).Scan(&name)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("read active embedding model name: %w", err)
+	}
+	return name, true, nil
+}

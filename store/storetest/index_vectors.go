@@ -232,6 +232,9 @@ func testIndexModels(t *testing.T, db *store.DB) {
 	if name, data, ok, err := db.ActiveModel(ctx); err != nil || ok || name != "" || data != nil {
 		t.Errorf("ActiveModel of an empty store = %q, %v, %v, %v; want nothing", name, data, ok, err)
 	}
+	if name, ok, err := db.ActiveModelName(ctx); err != nil || ok || name != "" {
+		t.Errorf("ActiveModelName of an empty store = %q, %v, %v; want nothing", name, ok, err)
+	}
 	steps := []struct {
 		name string
 		data []byte
@@ -247,6 +250,9 @@ func testIndexModels(t *testing.T, db *store.DB) {
 		name, data, ok, err := db.ActiveModel(ctx)
 		if err != nil || !ok || name != s.name || string(data) != string(s.data) {
 			t.Errorf("ActiveModel after SaveModel(%s, %q) = %q, %q, %v, %v", s.name, s.data, name, data, ok, err)
+		}
+		if name, ok, err := db.ActiveModelName(ctx); err != nil || !ok || name != s.name {
+			t.Errorf("ActiveModelName after SaveModel(%s) = %q, %v, %v", s.name, name, ok, err)
 		}
 	}
 }
