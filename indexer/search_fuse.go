@@ -208,9 +208,11 @@ type searchTuning struct {
 // weights 1, 1.5 and 2 × ramps 0.05 wide from 0.55, 0.56, 0.58 and 0.6: every fold keeps
 // this setting (med is the only IR set the ramps reach and is at full weight in all of
 // them, 1.091 at weight 1, 1.100 at 1.5, 1.099 at 2), so the held-out estimate is the
-// table's, 1.058 over the four IR sets and 1.057 over the five with demo. Ramps from 0.5,
-// 0.52 and 0.54 reach cisi (1.007, 1.023, 1.037) and gain nothing elsewhere, so a fold
-// without cisi picks them only on a tie: if it did, the estimate would be 1.045.
+// table's, 1.058 over the four IR sets and 1.057 over the five with demo (which `make eval`
+// scores 1.052 at weights 1 and 2, 1.054 at 1.5, so its fold keeps 1.5 too). Ramps from
+// 0.5, 0.52 and 0.54 reach cisi (1.007, 1.023, 1.037) and gain nothing elsewhere, so a fold
+// without cisi picks them only on a tie: if it did, the estimate would be 1.045 (1.047
+// over five).
 // The other measures tried (harness): a probe of a text's 8 rarest terms (med 0.48, cisi
 // 0.48, cacm 0.49, npl 0.27) and split-half known-item retrieval (LSA over TF-IDF
 // reciprocal rank: cisi 1.87, med 1.38, cacm 1.13, npl 0.59) do not separate med; per
