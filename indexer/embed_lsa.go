@@ -83,7 +83,7 @@ func TrainLSA(docs []string, k int, seed uint64) (*LSA, error) {
 	u, sigma := randomizedSVD(a, k, seed)
 	m.k, m.sigma = len(sigma), sigma
 	m.basis = u
-	m.agreement, m.measured = m.lexicalAgreement(docs, a), true
+	m.agreement, m.measured = m.lexicalAgreement(a), true
 	m.model = fmt.Sprintf("lsa-%d-%s", m.k, vocabHash(terms, df, len(docs), seed))
 	return m, nil
 }

@@ -78,10 +78,16 @@ func TestLSACodecAgreement(t *testing.T) {
 	if err != nil || got.agreement != m.agreement || !got.measured || !m.measured {
 		t.Errorf("round trip: agreement %v (err %v), want %v", got.agreement, err, m.agreement)
 	}
-	// A version 1 model, written before agreement was measured, reads as unmeasured.
-	v1 := append([]byte(lsaMagicV1), data[len(lsaMagic):len(data)-8]...)
-	old, err := UnmarshalLSA(v1)
-	if err != nil || old.agreement != 0 || old.measured || old.Model() != m.Model() {
-		t.Errorf("version 1: agreement %v measured %v model %q (err %v), want 0, false and %q", old.agreement, old.measured, old.Model(), err, m.Model())
+	// A version 1 model, written before agreement was measured, and a version 2 model,
+	// whose agreement was measured over short probes, read as unmeasured.
+	older := map[string][]byte{
+		"version 1": append([]byte(lsaMagicV1), data[len(lsaMagic):len(data)-8]...),
+		"version 2": append([]byte(lsaMagicV2), data[len(lsaMagic):]...),
+	}
+	for name, b := range older {
+		old, err := UnmarshalLSA(b)
+		if err != nil || old.agreement != 0 || old.measured || old.Model() != m.Model() {
+			t.Errorf("%s: agreement %v measured %v model %q (err %v), want 0, false and %q", name, old.agreement, old.measured, old.Model(), err, m.Model())
+		}
 	}
 }

@@ -7,10 +7,14 @@ import (
 	"math"
 )
 
-// lsaMagic starts every serialized LSA model; the last byte is the format version: 2 adds
-// the model's lexical agreement after the basis, 1 (still read) has none.
+// lsaMagic starts every serialized LSA model; the last byte is the format version: 3 holds
+// the model's lexical agreement after the basis, measured over whole texts; 2 (still read)
+// holds it measured over short probes, which the ramps of hybrid search no longer fit, so
+// it reads as unmeasured like 1 (still read), which has none, and the model is trained
+// again once.
 const (
-	lsaMagic   = "LSA\x02"
+	lsaMagic   = "LSA\x03"
+	lsaMagicV2 = "LSA\x02"
 	lsaMagicV1 = "LSA\x01"
 )
 
@@ -49,7 +53,7 @@ func (m *LSA) MarshalBinary() ([]byte, error) {
 func UnmarshalLSA(data []byte) (*LSA, error) {
 	r := byteReader{b: data}
 	magic := string(r.next(len(lsaMagic)))
-	if magic != lsaMagic && magic != lsaMagicV1 {
+	if magic != lsaMagic && magic != lsaMagicV2 && magic != lsaMagicV1 {
 		return nil, errors.New("unmarshal lsa: not an lsa model")
 	}
 	k, n := r.uvarint(), r.uvarint()
@@ -72,8 +76,11 @@ func UnmarshalLSA(data []byte) (*LSA, error) {
 	for i := range m.basis {
 		m.basis[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(r.next(4))))
 	}
-	if magic == lsaMagic {
+	switch magic {
+	case lsaMagic:
 		m.agreement, m.measured = r.float64(), true
+	case lsaMagicV2:
+		r.float64() // an agreement measured the old way: train again
 	}
 	switch {
 	case r.err != nil:

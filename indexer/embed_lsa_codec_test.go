@@ -54,7 +54,7 @@ func TestUnmarshalLSARejectsBadData(t *testing.T) {
 	}{
 		{"empty", nil},
 		{"wrong magic", append([]byte("XSA\x01"), data[4:]...)},
-		{"newer format", append([]byte("LSA\x03"), data[4:]...)},
+		{"newer format", append([]byte("LSA\x04"), data[4:]...)},
 		{"trailing byte", append(slices.Clone(data), 0)},
 		{"huge dimensions", append([]byte("LSA\x01\xff\xff\xff\xff\x0f\x01"), data[6:]...)},
 	}

@@ -84,7 +84,8 @@ func (e *embedders) maybeTrain(ctx context.Context, progress func(Progress)) (bo
 	}
 	e.setLocal(m)
 	e.logger.Info("train embedding model", slog.String("model", m.emb.Model()),
-		slog.Int("dims", m.emb.Dims()), slog.Int("chunks", len(texts)), slog.Int("bytes", len(data)))
+		slog.Int("dims", m.emb.Dims()), slog.Int("chunks", len(texts)), slog.Int("bytes", len(data)),
+		slog.Float64("agreement", trained.agreement))
 	report(progress, Progress{Phase: PhaseTrain, Done: len(texts), Total: len(texts)})
 	return true, nil
 }

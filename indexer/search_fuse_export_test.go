@@ -25,6 +25,8 @@ func SetTuningKnob(name string, v float64) (restore func()) {
 		tuning.latentLo = v
 	case "latentHi":
 		tuning.latentHi = v
+	case "latentOverlap":
+		tuning.latentOverlap = v
 	case "smoothBeta":
 		tuning.smoothBeta = v
 	case "smoothK":

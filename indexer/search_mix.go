@@ -22,7 +22,8 @@ type lexRun struct {
 // feedback run): every document any run or vector search found is scored by each run
 // (BM25 over the run's best) and by its best chunk's cosine; the runs are mixed by
 // tuning.fbMix, the cosine weighted by the agreement-scaled lambda plus, on a corpus the
-// LSA model fits, the cosine rescaled to [0, 1] (tuning.latentWeight), and the top of the
+// LSA model fits and for a query whose vector and BM25 top 10 overlap enough, the cosine
+// rescaled to [0, 1] (tuning.latentWeight, tuning.latentOverlap), and the top of the
 // list is then smoothed over its nearest neighbours (smooth).
 func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, vec []ChunkHit, cos map[string]float64) ([]ChunkHit, error) {
 	shownBy := make(map[string]string, len(vec)+len(runs[0].hits))
@@ -113,7 +114,7 @@ func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, ve
 	// its cosine, rescaled to [0, 1] over the candidates, gets weight of its own.
 	var latent float64
 	if m, ok := s.emb.current().(*LSA); ok {
-		latent = tuning.latentWeight * min(1, max(0, (m.agreement-tuning.latentLo)/(tuning.latentHi-tuning.latentLo)))
+		latent = latentWeight(m.agreement, overlap(byDoc(runs[0].hits), vec, 10))
 	}
 	var rescaled map[string]float64
 	if latent > 0 {
@@ -135,6 +136,20 @@ func (s *Service) fuseMix(ctx context.Context, runs []lexRun, vq VectorQuery, ve
 		out[i].ChunkID = shownBy[out[i].DocID]
 	}
 	return out, nil
+}
+
+// latentWeight is the weight of the rescaled latent cosine in hybrid search, given the LSA
+// model's lexical agreement and the share of plain BM25's top 10 documents that vector
+// search's top 10 holds for the query: tuning.latentWeight × the agreement ramped from 0 at
+// tuning.latentLo to 1 at tuning.latentHi, on a corpus the model fits, but 0 for a query
+// whose two lists share less than tuning.latentOverlap (there the latent ranking has
+// wandered off the query, and on a corpus the gate let through by mistake that is where it
+// costs most).
+func latentWeight(agreement, overlap float64) float64 {
+	if overlap < tuning.latentOverlap {
+		return 0
+	}
+	return tuning.latentWeight * min(1, max(0, (agreement-tuning.latentLo)/(tuning.latentHi-tuning.latentLo)))
 }
 
 // runScores returns the BM25 score under r's query of every document of cands that

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"maps"
+	"math"
 	"testing"
 )
 
@@ -27,6 +28,31 @@ func TestRescale(t *testing.T) {
 				if d := got[k] - w; d > 1e-12 || d < -1e-12 {
 					t.Errorf("rescale(%v)[%s] = %v, want %v", tt.in, k, got[k], w)
 				}
+			}
+		})
+	}
+}
+
+func TestLatentWeight(t *testing.T) {
+	lo, hi, w, ov := tuning.latentLo, tuning.latentHi, tuning.latentWeight, tuning.latentOverlap
+	tests := []struct {
+		name               string
+		agreement, overlap float64
+		want               float64
+	}{
+		{"below the ramp", lo - 0.1, 1, 0},
+		{"at its start", lo, 1, 0},
+		{"halfway up", (lo + hi) / 2, 1, w / 2},
+		{"at its top", hi, 1, w},
+		{"above it", hi + 0.2, 1, w},
+		{"lists share enough", hi, ov, w},
+		{"lists share too little", hi, ov - 0.1, 0},
+		{"lists share nothing", hi + 0.2, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := latentWeight(tt.agreement, tt.overlap); math.Abs(got-tt.want) > 1e-12 {
+				t.Errorf("latentWeight(%v, %v) = %v, want %v", tt.agreement, tt.overlap, got, tt.want)
 			}
 		})
 	}
