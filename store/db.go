@@ -46,6 +46,11 @@ type DB struct {
 	// wmu serializes writers on SQLite, which allows one writer at a time; waiting here
 	// instead of in SQLite's busy handler keeps writes from failing with "database is locked".
 	wmu sync.Mutex
+	// bg runs background work (analyzeLater) that Close waits for; amu guards analyzing
+	// (a refresh runs) and analyzeAgain (a bulk load finished while it ran).
+	bg                      sync.WaitGroup
+	amu                     sync.Mutex
+	analyzing, analyzeAgain bool
 }
 
 // Open connects to the database o names and applies pending migrations before returning
@@ -130,8 +135,12 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes every connection.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close waits for background work (a statistics refresh after a bulk load), then closes
+// every connection.
+func (db *DB) Close() error {
+	db.bg.Wait()
+	return db.sql.Close()
+}
 
 // Engine returns "sqlite" or "postgres".
 func (db *DB) Engine() string { return db.dialect.engine }

@@ -113,10 +113,7 @@ func (db *DB) replaceLocation(ctx context.Context, locationID string, entities [
 		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
 	}
 	if db.dialect.analyze != "" && res.Added+res.Updated+res.Removed >= bulkLoad {
-		// Only statistics: a failure here loses nothing, so it is logged, not returned.
-		if _, err := db.sql.ExecContext(ctx, db.dialect.analyze); err != nil {
-			db.logger.Warn("analyze after bulk load", "error", err)
-		}
+		db.analyzeLater()
 	}
 	return res, nil
 }
