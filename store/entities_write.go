@@ -49,6 +49,9 @@ type changeLog struct {
 	before, after string
 	removed       []string
 	written       []change
+	// decoded waits for and returns the written entities' decoded bodies (decodeLater),
+	// once the transaction has written them.
+	decoded func() ([]catalog.Entity, error)
 }
 
 // ReplaceLocationEntities makes the location's entities exactly entities, in one
@@ -65,39 +68,59 @@ func (db *DB) ReplaceLocationEntities(ctx context.Context, locationID string, en
 func (db *DB) ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []catalog.Processed) (catalog.ApplyResult, catalog.Changes, error) {
 	var log changeLog
 	res, err := db.replaceLocation(ctx, locationID, entities, &log)
+	var ents []catalog.Entity
+	if log.decoded != nil {
+		// Waited for also after a failed write, so that no decoding outlives the call.
+		var derr error
+		ents, derr = log.decoded()
+		if err == nil && derr != nil {
+			err = fmt.Errorf("replace entities of location %s: %w", locationID, derr)
+		}
+	}
 	if err != nil {
 		return res, catalog.Changes{}, err
 	}
-	written, err := snapshotEntities(log.written)
-	if err != nil {
-		return res, catalog.Changes{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
-	}
-	return res, catalog.Changes{Before: log.before, After: log.after, Removed: log.removed, Written: written}, nil
+	return res, catalog.Changes{Before: log.before, After: log.after, Removed: log.removed, Written: snapshotEntities(log.written, ents)}, nil
 }
 
-// snapshotEntities returns the written entities as CatalogSnapshot reads them, decoding
-// their bodies on all CPUs.
-func snapshotEntities(cs []change) ([]catalog.SnapshotEntity, error) {
-	out := make([]catalog.SnapshotEntity, len(cs))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(cs)/256))
+// decodeLater decodes the stored bodies of cs (as written, with their store-assigned uid,
+// etag and generation) in the background, while the transaction goes on, on all CPUs but
+// the one the transaction's statements run on; the returned func waits for the result.
+// Only cs's body, uid, etag, generation and ref are read, so the caller may go on filling
+// their search and rels.
+func decodeLater(cs []change) func() ([]catalog.Entity, error) {
+	out := make([]catalog.Entity, len(cs))
+	workers := min(max(1, runtime.GOMAXPROCS(0)-1), max(1, len(cs)/256))
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(cs); i += workers {
 				c := &cs[i]
-				var e catalog.Entity
-				if err := json.Unmarshal([]byte(c.body), &e); err != nil {
+				e := &out[i]
+				if err := json.Unmarshal([]byte(c.body), e); err != nil {
 					errs[w] = fmt.Errorf("decode entity %s: %w", c.ref, err)
 					return
 				}
 				e.Metadata.UID, e.Metadata.Etag, e.Metadata.Generation = c.uid, c.etag, c.generation
-				out[i] = catalog.SnapshotEntity{Entity: e, Ref: c.ref, Parent: strings.ToLower(c.p.Parent), Search: c.search, Originated: c.rels}
 			}
 		})
 	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	return func() ([]catalog.Entity, error) {
+		wg.Wait()
+		return out, errors.Join(errs...)
+	}
+}
+
+// snapshotEntities returns the written entities as CatalogSnapshot reads them, given their
+// decoded bodies (decodeLater).
+func snapshotEntities(cs []change, ents []catalog.Entity) []catalog.SnapshotEntity {
+	out := make([]catalog.SnapshotEntity, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		out[i] = catalog.SnapshotEntity{Entity: ents[i], Ref: c.ref, Parent: strings.ToLower(c.p.Parent), Search: c.search, Originated: c.rels}
+	}
+	return out
 }
 
 // replaceLocation is ReplaceLocationEntities, filling log when it is not nil.
@@ -233,6 +256,10 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 	}
 	res.Updated = len(updates)
 	written := append(added, updates...)
+	if log != nil {
+		log.written = written
+		log.decoded = decodeLater(written)
+	}
 	if err := insertSearchAndRelations(ctx, tx, d, written, log != nil); err != nil {
 		return res, err
 	}
@@ -242,7 +269,6 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 			return res, fmt.Errorf("catalog version after: %w", err)
 		}
 		log.after = v
-		log.written = written
 		for _, uid := range gone {
 			log.removed = append(log.removed, uid.(string))
 		}
