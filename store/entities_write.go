@@ -52,6 +52,27 @@ type changeLog struct {
 	// decoded waits for and returns the written entities' decoded bodies (decodeLater),
 	// once the transaction has written them.
 	decoded func() ([]catalog.Entity, error)
+	// early, when set, is called with the changes before the commit (ReplaceLocationEntitiesChanges);
+	// bg is the goroutine that calls it.
+	early func(catalog.Changes)
+	bg    sync.WaitGroup
+}
+
+// changes is what the write changed, given the written entities' decoded bodies.
+func (l *changeLog) changes(ents []catalog.Entity) catalog.Changes {
+	return catalog.Changes{Before: l.before, After: l.after, Removed: l.removed, Written: snapshotEntities(l.written, ents)}
+}
+
+// callEarly calls l.early on a goroutine of its own once the written entities are decoded.
+func (l *changeLog) callEarly() {
+	if l.early == nil {
+		return
+	}
+	l.bg.Go(func() {
+		if ents, err := l.decoded(); err == nil {
+			l.early(l.changes(ents))
+		}
+	})
 }
 
 // ReplaceLocationEntities makes the location's entities exactly entities, in one
@@ -64,13 +85,16 @@ func (db *DB) ReplaceLocationEntities(ctx context.Context, locationID string, en
 // ReplaceLocationEntitiesChanges is ReplaceLocationEntities that also reports what changed
 // (catalog.ChangeStore): the catalog's version at the start and the end of the write's
 // transaction, the uids removed, and the entities inserted or updated as CatalogSnapshot
-// would read them.
-func (db *DB) ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []catalog.Processed) (catalog.ApplyResult, catalog.Changes, error) {
-	var log changeLog
+// would read them. early, when not nil, gets the same changes on another goroutine once
+// the entity rows are written and the search and relation rows made, while those rows are
+// loaded and the transaction commits; the call returns after early has.
+func (db *DB) ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []catalog.Processed, early func(catalog.Changes)) (catalog.ApplyResult, catalog.Changes, error) {
+	log := changeLog{early: early}
 	res, err := db.replaceLocation(ctx, locationID, entities, &log)
+	// Waited for also after a failed write, so that no goroutine outlives the call.
+	log.bg.Wait()
 	var ents []catalog.Entity
 	if log.decoded != nil {
-		// Waited for also after a failed write, so that no decoding outlives the call.
 		var derr error
 		ents, derr = log.decoded()
 		if err == nil && derr != nil {
@@ -80,7 +104,7 @@ func (db *DB) ReplaceLocationEntitiesChanges(ctx context.Context, locationID str
 	if err != nil {
 		return res, catalog.Changes{}, err
 	}
-	return res, catalog.Changes{Before: log.before, After: log.after, Removed: log.removed, Written: snapshotEntities(log.written, ents)}, nil
+	return res, log.changes(ents), nil
 }
 
 // decodeLater decodes the stored bodies of cs (as written, with their store-assigned uid,
@@ -259,11 +283,7 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 	if log != nil {
 		log.written = written
 		log.decoded = decodeLater(written)
-	}
-	if err := insertSearchAndRelations(ctx, tx, d, written, log != nil); err != nil {
-		return res, err
-	}
-	if log != nil {
+		// The entity rows are final: the search and relation rows change no version.
 		v, err := catalogVersion(ctx, tx)
 		if err != nil {
 			return res, fmt.Errorf("catalog version after: %w", err)
@@ -272,6 +292,13 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 		for _, uid := range gone {
 			log.removed = append(log.removed, uid.(string))
 		}
+	}
+	search, rels := searchAndRelationRows(written, log != nil)
+	if log != nil {
+		log.callEarly()
+	}
+	if err := loadSearchAndRelations(ctx, tx, d, search, rels); err != nil {
+		return res, err
 	}
 	return res, nil
 }
@@ -387,10 +414,10 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 	return deleteUIDs(ctx, tx, d, "relations", "originating_uid", uids)
 }
 
-// insertSearchAndRelations writes the search rows (plus one for metadata.uid) and the
-// relation rows of each entity; with keep, it also sets each change's search and rels to
-// the rows written for it.
-func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []change, keep bool) error {
+// searchAndRelationRows returns the search rows (plus one for metadata.uid) and the relation
+// rows to write for each entity, each in its index's order; with keep, it also sets each
+// change's search and rels to the rows written for it.
+func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any) {
 	type searchRow struct {
 		uid, key    string
 		value, orig *string
@@ -448,14 +475,19 @@ func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []c
 		}
 		return 0
 	})
-	searchRows := make([][]any, len(search))
+	searchRows = make([][]any, len(search))
 	for i, r := range search {
 		searchRows[i] = []any{r.uid, r.key, r.value, r.orig}
 	}
-	relRows := make([][]any, len(rels))
+	relRows = make([][]any, len(rels))
 	for i, r := range rels {
 		relRows[i] = []any{r[0], r[1], r[2], r[3]}
 	}
+	return searchRows, relRows
+}
+
+// loadSearchAndRelations writes search rows and relation rows (searchAndRelationRows).
+func loadSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, searchRows, relRows [][]any) error {
 	err := loadTable(ctx, tx, d, "search", len(searchRows), func() error {
 		return insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", searchRows)
 	})
