@@ -269,6 +269,8 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 		}
 	}
 	res.Removed = len(gone)
+	rows := rowsLater(slices.Concat(inserts, updates), log != nil)
+	defer rows() // on every path, so that no goroutine outlives the call
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	added, conflicts, err := insertEntities(ctx, tx, d, locationID, inserts, now)
 	if err != nil {
@@ -280,6 +282,7 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 	}
 	res.Updated = len(updates)
 	written := append(added, updates...)
+	search, rels := rows().of(written)
 	if log != nil {
 		log.written = written
 		log.decoded = decodeLater(written)
@@ -293,7 +296,6 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 			log.removed = append(log.removed, uid.(string))
 		}
 	}
-	search, rels := searchAndRelationRows(written, log != nil)
 	if log != nil {
 		log.callEarly()
 	}
