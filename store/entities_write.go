@@ -52,8 +52,8 @@ type changeLog struct {
 	// decoded waits for and returns the written entities' decoded bodies (decodeLater),
 	// once the transaction has written them.
 	decoded func() ([]catalog.Entity, error)
-	// early, when set, is called with the changes before the commit (ReplaceLocationEntitiesChanges);
-	// bg is the goroutine that calls it.
+	// early, when set, is called with the changes before the commit
+	// (ReplaceLocationEntitiesChanges); bg is the goroutine that calls it.
 	early func(catalog.Changes)
 	bg    sync.WaitGroup
 }
@@ -295,8 +295,6 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 		for _, uid := range gone {
 			log.removed = append(log.removed, uid.(string))
 		}
-	}
-	if log != nil {
 		log.callEarly()
 	}
 	if err := loadSearchAndRelations(ctx, tx, d, search, rels); err != nil {
