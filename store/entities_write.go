@@ -329,7 +329,7 @@ func insertEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID strin
 		rows := make([][]any, len(chunk))
 		for i := range chunk {
 			c := &chunk[i]
-			body, err := encodeBody(c.p.Entity)
+			body, err := bodyOf(c.p)
 			if err != nil {
 				return nil, nil, fmt.Errorf("entity %s: %w", c.ref, err)
 			}
@@ -398,7 +398,7 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 	uids := make([]any, len(cs))
 	for i := range cs {
 		c := &cs[i]
-		body, err := encodeBody(c.p.Entity)
+		body, err := bodyOf(c.p)
 		if err != nil {
 			return fmt.Errorf("entity %s: %w", c.ref, err)
 		}
@@ -572,6 +572,15 @@ func encodeBody(e catalog.Entity) (string, error) {
 		return "", fmt.Errorf("encode entity: %w", err)
 	}
 	return string(b), nil
+}
+
+// bodyOf is the stored JSON of p's entity (encodeBody): the body Process encoded, or the
+// entity encoded now when p was made otherwise.
+func bodyOf(p *catalog.Processed) (string, error) {
+	if p.Body != "" {
+		return p.Body, nil
+	}
+	return encodeBody(p.Entity)
 }
 
 // newEtag returns a fresh random etag.
