@@ -46,11 +46,13 @@ type DB struct {
 	// wmu serializes writers on SQLite, which allows one writer at a time; waiting here
 	// instead of in SQLite's busy handler keeps writes from failing with "database is locked".
 	wmu sync.Mutex
-	// bg runs background work (analyzeLater) that Close waits for; amu guards analyzing
-	// (a refresh runs) and analyzeAgain (a bulk load finished while it ran).
-	bg                      sync.WaitGroup
-	amu                     sync.Mutex
-	analyzing, analyzeAgain bool
+	// bg runs background work (analyzeLater) that Close stops and waits for. amu guards
+	// stopAnalyze (set while a refresh runs: it cancels it), analyzeAgain (a bulk load
+	// finished while it ran) and closing (Close was called: nothing more starts).
+	bg                    sync.WaitGroup
+	amu                   sync.Mutex
+	stopAnalyze           func()
+	analyzeAgain, closing bool
 }
 
 // Open connects to the database o names and applies pending migrations before returning
@@ -135,10 +137,10 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close waits for background work (a statistics refresh after a bulk load), then closes
-// every connection.
+// Close stops background work (a statistics refresh after a bulk load), then closes every
+// connection.
 func (db *DB) Close() error {
-	db.bg.Wait()
+	db.stopBackground()
 	return db.sql.Close()
 }
 
