@@ -46,33 +46,30 @@ func entityForHash(e *Entity) Entity {
 // then looks changed, so the next refresh rewrites its rows.
 const processVersion = "process-v2\n"
 
-// hashEntity returns the content hash Processed.Hash carries: hex sha256 of processVersion
-// and the entity's JSON encoding (map keys sorted), ignoring uid, etag, generation,
-// relations and status.
-func hashEntity(e *Entity) (string, error) {
-	b, err := json.Marshal(entityForHash(e))
-	if err != nil {
-		return "", fmt.Errorf("hash entity %s: %w", e.Ref(), err)
-	}
+// hashOf returns the content hash Processed.Hash carries given b, the entity's JSON
+// encoding without uid, etag, generation, relations and status (entityForHash): hex sha256
+// of processVersion and b.
+func hashOf(b []byte) string {
 	sum := sha256.Sum256(append([]byte(processVersion), b...))
-	return hex.EncodeToString(sum[:]), nil
+	return hex.EncodeToString(sum[:])
 }
 
 // Process turns a valid entity into what the store keeps: its relations in both directions,
-// its search rows and its hash. parent is the ref of the Location entity that emitted it.
+// its search rows, its hash and its JSON body. parent is the ref of the Location entity
+// that emitted it. The entity is encoded once, for the search rows, the hash and the body.
 func Process(e Entity, parent string) (Processed, error) {
 	rels, err := Relations(&e)
 	if err != nil {
 		return Processed{}, err
 	}
-	rows, err := SearchRows(&e)
-	if err != nil {
-		return Processed{}, err
-	}
 	e.Relations, e.Status = nil, nil
-	hash, err := hashEntity(&e)
+	b, err := json.Marshal(entityForHash(&e))
+	if err != nil {
+		return Processed{}, fmt.Errorf("encode entity %s: %w", e.Ref(), err)
+	}
+	rows, err := searchRowsOf(&e, b)
 	if err != nil {
 		return Processed{}, err
 	}
-	return Processed{Entity: e, Relations: rels, Search: rows, Hash: hash, Parent: parent}, nil
+	return Processed{Entity: e, Relations: rels, Search: rows, Hash: hashOf(b), Body: string(b), Parent: parent}, nil
 }

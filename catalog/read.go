@@ -178,22 +178,54 @@ func (r *reader) readFile(ctx context.Context, path, parent string, at site) err
 		r.res.problems = append(r.res.problems, Problem{File: path, Message: err.Error()})
 		return nil
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		docs, decodeErr := decodeBatch(dec, readBatch)
-		for _, d := range r.prepareAll(path, parent, docs) {
+	stop := make(chan struct{})
+	defer close(stop)
+	for b := range decodeBatches(data, stop) {
+		for _, d := range r.prepareAll(path, parent, b.docs) {
 			if err := r.commit(ctx, d, path); err != nil {
 				return err
 			}
 		}
 		switch {
-		case errors.Is(decodeErr, io.EOF):
+		case errors.Is(b.err, io.EOF):
 			return nil
-		case decodeErr != nil:
-			r.res.problems = append(r.res.problems, yamlProblem(path, decodeErr))
+		case b.err != nil:
+			r.res.problems = append(r.res.problems, yamlProblem(path, b.err))
 			return nil
 		}
 	}
+	return nil
+}
+
+// batch is up to readBatch parsed documents and, for the last batch of a file, the error
+// that ended it (decodeBatch).
+type batch struct {
+	docs []*yaml.Node
+	err  error
+}
+
+// decodeBatches parses data's YAML documents in batches on a goroutine of its own, one batch
+// ahead of the caller: parsing is sequential, so the next batch is parsed while the
+// caller prepares the current one on the other CPUs. The last batch carries the error that
+// ended the input (io.EOF at its end); closing stop ends the parsing early.
+func decodeBatches(data []byte, stop <-chan struct{}) <-chan batch {
+	out := make(chan batch, 1)
+	go func() {
+		defer close(out)
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		for {
+			docs, err := decodeBatch(dec, readBatch)
+			select {
+			case out <- batch{docs, err}:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // readBatch is how many YAML documents are parsed before they are validated together: it

@@ -58,7 +58,10 @@ type Changes struct {
 type ChangeStore interface {
 	SnapshotStore
 	// ReplaceLocationEntitiesChanges is ReplaceLocationEntities, also returning the changes.
-	ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []Processed) (ApplyResult, Changes, error)
+	// When early is not nil, it is called once, on another goroutine and before the write
+	// commits, with the changes the write reports if it commits, so that work on them can
+	// overlap the rest of the write; the call returns after early has returned.
+	ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []Processed, early func(Changes)) (ApplyResult, Changes, error)
 }
 
 // ReadModel is a Store that answers reads from a derived in-memory model of the catalog and
@@ -208,11 +211,51 @@ func (m *ReadModel) ReplaceLocationEntities(ctx context.Context, locationID stri
 		}
 		return res, m.afterWrite(ctx, nil)
 	}
-	res, ch, err := cs.ReplaceLocationEntitiesChanges(ctx, locationID, entities)
+	var pre prebuilt
+	res, ch, err := cs.ReplaceLocationEntitiesChanges(ctx, locationID, entities, pre.build(m))
 	if err != nil || res.Added+res.Updated+res.Removed == 0 {
 		return res, err
 	}
+	if m.install(pre, ch) {
+		return res, nil
+	}
 	return res, m.apply(ctx, ch)
+}
+
+// prebuilt is the model a location write leads to, built from its changes while the write
+// finished (ChangeStore's early), and the model it was built from.
+type prebuilt struct{ from, next *model }
+
+// build returns the ChangeStore early func that fills p when the current model holds the
+// state the write started from.
+func (p *prebuilt) build(m *ReadModel) func(Changes) {
+	return func(ch Changes) {
+		md := m.cur.Load()
+		if md == nil || ch.Before == "" || md.version != ch.Before {
+			return
+		}
+		start := time.Now()
+		next := md.with(ch)
+		next.buildTime = time.Since(start)
+		next.applied = true
+		p.from, p.next = md, next
+	}
+}
+
+// install makes p's model current when the write committed the state it holds and the
+// model it was built from is still current; it reports whether it did.
+func (m *ReadModel) install(p prebuilt, ch Changes) bool {
+	if p.next == nil || p.next.version != ch.After {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.cur.Load() != p.from {
+		return false
+	}
+	m.cur.Store(p.next)
+	m.gen.Add(1)
+	return true
 }
 
 // DeleteEntity writes through to the store, then rebuilds.

@@ -43,6 +43,11 @@ func SearchRows(e *Entity) ([]SearchRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("flatten entity %s: %w", e.Ref(), err)
 	}
+	return searchRowsOf(e, b)
+}
+
+// searchRowsOf is SearchRows given b, the JSON encoding of entityForHash(e).
+func searchRowsOf(e *Entity, b []byte) ([]SearchRow, error) {
 	var root map[string]any
 	if err := json.Unmarshal(b, &root); err != nil {
 		return nil, fmt.Errorf("flatten entity %s: %w", e.Ref(), err)

@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -318,5 +319,38 @@ func TestAnalyzeLocation(t *testing.T) {
 	}
 	if locs, _ := svc.Locations(ctx); len(locs) != 1 {
 		t.Errorf("AnalyzeLocation registered something: %v", locs)
+	}
+}
+
+// TestAddLocationMalformedLaterBatch: a file whose YAML breaks after several batches of
+// valid documents (parsed ahead of their validation) is reported with the line that broke,
+// and nothing of it is stored: no entity, no location.
+func TestAddLocationMalformedLaterBatch(t *testing.T) {
+	for _, at := range []int{300, 599} { // in the second batch of 256 documents; in the last
+		t.Run(fmt.Sprint(at), func(t *testing.T) {
+			svc, root := newTestService(t)
+			ctx := systemContext(t)
+			docs := []string{teamA}
+			for i := range 600 {
+				doc := componentYAML(fmt.Sprintf("c-%03d", i), "team-a")
+				if i == at {
+					doc = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a: b\n"
+				}
+				docs = append(docs, doc)
+			}
+			path := filepath.Join(root, "big.yaml")
+			writeFile(t, path, strings.Join(docs, "---\n"))
+			_, err := svc.AddLocation(ctx, "file", path, false)
+			var ve *catalog.ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) != 1 || !strings.Contains(ve.Problems[0].Message, "malformed YAML") {
+				t.Fatalf("AddLocation() error = %v, want a ValidationError with the malformed YAML", err)
+			}
+			if got := listing(t, svc); len(got) != 0 {
+				t.Errorf("stored %d entities of a malformed file, want none", len(got))
+			}
+			if locs, err := svc.Locations(ctx); err != nil || len(locs) != 0 {
+				t.Errorf("Locations() = %v, %v; want none", locs, err)
+			}
+		})
 	}
 }

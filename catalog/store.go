@@ -43,6 +43,11 @@ type Processed struct {
 	Relations []RelationRow
 	Search    []SearchRow
 	Hash      string
+	// Body is the entity's JSON encoding without what the store assigns or computes (uid,
+	// etag, generation, relations, status), as Process encoded it for Hash: a store may keep
+	// it as the entity's stored form instead of encoding the entity again. Empty when the
+	// Processed was not made by Process; it must not be set for any other entity than Entity.
+	Body string
 	// Parent is the canonical ref of the Location entity that emitted this one (for
 	// ancestry); empty for the location's own generated root entity.
 	Parent string

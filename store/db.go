@@ -46,6 +46,13 @@ type DB struct {
 	// wmu serializes writers on SQLite, which allows one writer at a time; waiting here
 	// instead of in SQLite's busy handler keeps writes from failing with "database is locked".
 	wmu sync.Mutex
+	// bg runs background work (analyzeLater) that Close stops and waits for. amu guards
+	// stopAnalyze (set while a refresh runs: it cancels it), analyzeAgain (a bulk load
+	// finished while it ran) and closing (Close was called: nothing more starts).
+	bg                    sync.WaitGroup
+	amu                   sync.Mutex
+	stopAnalyze           func()
+	analyzeAgain, closing bool
 }
 
 // Open connects to the database o names and applies pending migrations before returning
@@ -130,8 +137,12 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes every connection.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close stops background work (a statistics refresh after a bulk load), then closes every
+// connection.
+func (db *DB) Close() error {
+	db.stopBackground()
+	return db.sql.Close()
+}
 
 // Engine returns "sqlite" or "postgres".
 func (db *DB) Engine() string { return db.dialect.engine }

@@ -49,6 +49,30 @@ type changeLog struct {
 	before, after string
 	removed       []string
 	written       []change
+	// decoded waits for and returns the written entities' decoded bodies (decodeLater),
+	// once the transaction has written them.
+	decoded func() ([]catalog.Entity, error)
+	// early, when set, is called with the changes before the commit
+	// (ReplaceLocationEntitiesChanges); bg is the goroutine that calls it.
+	early func(catalog.Changes)
+	bg    sync.WaitGroup
+}
+
+// changes is what the write changed, given the written entities' decoded bodies.
+func (l *changeLog) changes(ents []catalog.Entity) catalog.Changes {
+	return catalog.Changes{Before: l.before, After: l.after, Removed: l.removed, Written: snapshotEntities(l.written, ents)}
+}
+
+// callEarly calls l.early on a goroutine of its own once the written entities are decoded.
+func (l *changeLog) callEarly() {
+	if l.early == nil {
+		return
+	}
+	l.bg.Go(func() {
+		if ents, err := l.decoded(); err == nil {
+			l.early(l.changes(ents))
+		}
+	})
 }
 
 // ReplaceLocationEntities makes the location's entities exactly entities, in one
@@ -61,43 +85,66 @@ func (db *DB) ReplaceLocationEntities(ctx context.Context, locationID string, en
 // ReplaceLocationEntitiesChanges is ReplaceLocationEntities that also reports what changed
 // (catalog.ChangeStore): the catalog's version at the start and the end of the write's
 // transaction, the uids removed, and the entities inserted or updated as CatalogSnapshot
-// would read them.
-func (db *DB) ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []catalog.Processed) (catalog.ApplyResult, catalog.Changes, error) {
-	var log changeLog
+// would read them. early, when not nil, gets the same changes on another goroutine once
+// the entity rows are written and the search and relation rows made, while those rows are
+// loaded and the transaction commits; the call returns after early has.
+func (db *DB) ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []catalog.Processed, early func(catalog.Changes)) (catalog.ApplyResult, catalog.Changes, error) {
+	log := changeLog{early: early}
 	res, err := db.replaceLocation(ctx, locationID, entities, &log)
+	// Waited for also after a failed write, so that no goroutine outlives the call.
+	log.bg.Wait()
+	var ents []catalog.Entity
+	if log.decoded != nil {
+		var derr error
+		ents, derr = log.decoded()
+		if err == nil && derr != nil {
+			err = fmt.Errorf("replace entities of location %s: %w", locationID, derr)
+		}
+	}
 	if err != nil {
 		return res, catalog.Changes{}, err
 	}
-	written, err := snapshotEntities(log.written)
-	if err != nil {
-		return res, catalog.Changes{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
-	}
-	return res, catalog.Changes{Before: log.before, After: log.after, Removed: log.removed, Written: written}, nil
+	return res, log.changes(ents), nil
 }
 
-// snapshotEntities returns the written entities as CatalogSnapshot reads them, decoding
-// their bodies on all CPUs.
-func snapshotEntities(cs []change) ([]catalog.SnapshotEntity, error) {
-	out := make([]catalog.SnapshotEntity, len(cs))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(cs)/256))
+// decodeLater decodes the stored bodies of cs (as written, with their store-assigned uid,
+// etag and generation) in the background, while the transaction goes on, on all CPUs but
+// the one the transaction's statements run on; the returned func waits for the result.
+// Only cs's body, uid, etag, generation and ref are read, so the caller may go on filling
+// their search and rels.
+func decodeLater(cs []change) func() ([]catalog.Entity, error) {
+	out := make([]catalog.Entity, len(cs))
+	workers := min(max(1, runtime.GOMAXPROCS(0)-1), max(1, len(cs)/256))
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(cs); i += workers {
 				c := &cs[i]
-				var e catalog.Entity
-				if err := json.Unmarshal([]byte(c.body), &e); err != nil {
+				e := &out[i]
+				if err := json.Unmarshal([]byte(c.body), e); err != nil {
 					errs[w] = fmt.Errorf("decode entity %s: %w", c.ref, err)
 					return
 				}
 				e.Metadata.UID, e.Metadata.Etag, e.Metadata.Generation = c.uid, c.etag, c.generation
-				out[i] = catalog.SnapshotEntity{Entity: e, Ref: c.ref, Parent: strings.ToLower(c.p.Parent), Search: c.search, Originated: c.rels}
 			}
 		})
 	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	return func() ([]catalog.Entity, error) {
+		wg.Wait()
+		return out, errors.Join(errs...)
+	}
+}
+
+// snapshotEntities returns the written entities as CatalogSnapshot reads them, given their
+// decoded bodies (decodeLater).
+func snapshotEntities(cs []change, ents []catalog.Entity) []catalog.SnapshotEntity {
+	out := make([]catalog.SnapshotEntity, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		out[i] = catalog.SnapshotEntity{Entity: ents[i], Ref: c.ref, Parent: strings.ToLower(c.p.Parent), Search: c.search, Originated: c.rels}
+	}
+	return out
 }
 
 // replaceLocation is ReplaceLocationEntities, filling log when it is not nil.
@@ -113,10 +160,7 @@ func (db *DB) replaceLocation(ctx context.Context, locationID string, entities [
 		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
 	}
 	if db.dialect.analyze != "" && res.Added+res.Updated+res.Removed >= bulkLoad {
-		// Only statistics: a failure here loses nothing, so it is logged, not returned.
-		if _, err := db.sql.ExecContext(ctx, db.dialect.analyze); err != nil {
-			db.logger.Warn("analyze after bulk load", "error", err)
-		}
+		db.analyzeLater()
 	}
 	return res, nil
 }
@@ -225,6 +269,8 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 		}
 	}
 	res.Removed = len(gone)
+	rows := rowsLater(slices.Concat(inserts, updates), log != nil)
+	defer rows() // on every path, so that no goroutine outlives the call
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	added, conflicts, err := insertEntities(ctx, tx, d, locationID, inserts, now)
 	if err != nil {
@@ -236,19 +282,23 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 	}
 	res.Updated = len(updates)
 	written := append(added, updates...)
-	if err := insertSearchAndRelations(ctx, tx, d, written, log != nil); err != nil {
-		return res, err
-	}
+	search, rels := rows().of(written)
 	if log != nil {
+		log.written = written
+		log.decoded = decodeLater(written)
+		// The entity rows are final: the search and relation rows change no version.
 		v, err := catalogVersion(ctx, tx)
 		if err != nil {
 			return res, fmt.Errorf("catalog version after: %w", err)
 		}
 		log.after = v
-		log.written = written
 		for _, uid := range gone {
 			log.removed = append(log.removed, uid.(string))
 		}
+		log.callEarly()
+	}
+	if err := loadSearchAndRelations(ctx, tx, d, search, rels); err != nil {
+		return res, err
 	}
 	return res, nil
 }
@@ -279,7 +329,7 @@ func insertEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID strin
 		rows := make([][]any, len(chunk))
 		for i := range chunk {
 			c := &chunk[i]
-			body, err := encodeBody(c.p.Entity)
+			body, err := bodyOf(c.p)
 			if err != nil {
 				return nil, nil, fmt.Errorf("entity %s: %w", c.ref, err)
 			}
@@ -348,7 +398,7 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 	uids := make([]any, len(cs))
 	for i := range cs {
 		c := &cs[i]
-		body, err := encodeBody(c.p.Entity)
+		body, err := bodyOf(c.p)
 		if err != nil {
 			return fmt.Errorf("entity %s: %w", c.ref, err)
 		}
@@ -364,10 +414,10 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 	return deleteUIDs(ctx, tx, d, "relations", "originating_uid", uids)
 }
 
-// insertSearchAndRelations writes the search rows (plus one for metadata.uid) and the
-// relation rows of each entity; with keep, it also sets each change's search and rels to
-// the rows written for it.
-func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []change, keep bool) error {
+// searchAndRelationRows returns the search rows (plus one for metadata.uid) and the relation
+// rows to write for each entity, each in its index's order; with keep, it also sets each
+// change's search and rels to the rows written for it.
+func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any) {
 	type searchRow struct {
 		uid, key    string
 		value, orig *string
@@ -425,14 +475,19 @@ func insertSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, cs []c
 		}
 		return 0
 	})
-	searchRows := make([][]any, len(search))
+	searchRows = make([][]any, len(search))
 	for i, r := range search {
 		searchRows[i] = []any{r.uid, r.key, r.value, r.orig}
 	}
-	relRows := make([][]any, len(rels))
+	relRows = make([][]any, len(rels))
 	for i, r := range rels {
 		relRows[i] = []any{r[0], r[1], r[2], r[3]}
 	}
+	return searchRows, relRows
+}
+
+// loadSearchAndRelations writes search rows and relation rows (searchAndRelationRows).
+func loadSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, searchRows, relRows [][]any) error {
 	err := loadTable(ctx, tx, d, "search", len(searchRows), func() error {
 		return insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", searchRows)
 	})
@@ -517,6 +572,15 @@ func encodeBody(e catalog.Entity) (string, error) {
 		return "", fmt.Errorf("encode entity: %w", err)
 	}
 	return string(b), nil
+}
+
+// bodyOf is the stored JSON of p's entity (encodeBody): the body Process encoded, or the
+// entity encoded now when p was made otherwise.
+func bodyOf(p *catalog.Processed) (string, error) {
+	if p.Body != "" {
+		return p.Body, nil
+	}
+	return encodeBody(p.Entity)
 }
 
 // newEtag returns a fresh random etag.
