@@ -40,7 +40,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		c.Request = c.Request.WithContext(auth.NewContext(c.Request.Context(), p))
+		setCaller(c, p)
 		if c.GetBool(ctxViaCookie) && changesState(c.Request.Method) && !s.csrfOK(c) {
 			s.deny(c, http.StatusForbidden, "the CSRF token is missing or does not match the session; reload the page and try again")
 			c.Abort()

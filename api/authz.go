@@ -39,7 +39,11 @@ func (a access) actionFor(c *gin.Context) auth.Action {
 func (s *Server) authorize(a access) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		action := a.actionFor(c)
-		c.Set(ctxAction, action)
+		if changesState(c.Request.Method) {
+			// Only the audit of a state-changing request reads it; a read does not pay
+			// for gin's key map.
+			c.Set(ctxAction, action)
+		}
 		if a.public {
 			c.Next()
 			return

@@ -26,7 +26,7 @@ import (
 // testEnv is a server on a real store whose catalog root is a temp dir, with real auth:
 // a user for each role, each with an API token.
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *api.Server
 	demo  *api.Server // the same store and services in demo mode
 	svc   *catalog.Service
@@ -61,7 +61,7 @@ func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 // testCatalogStore returns the catalog store tests serve from: the in-memory read model over
 // db, as `portal serve` runs by default, or db itself when PORTAL_TEST_SQL_ONLY is set (to
 // check that both give the same answers).
-func testCatalogStore(t *testing.T, db *store.DB) catalog.Store {
+func testCatalogStore(t testing.TB, db *store.DB) catalog.Store {
 	t.Helper()
 	if os.Getenv("PORTAL_TEST_SQL_ONLY") != "" {
 		return db
@@ -75,14 +75,14 @@ func testCatalogStore(t *testing.T, db *store.DB) catalog.Store {
 
 // newTestEnv starts a server over a fresh store. Its only file root is a temp dir. Unless
 // d says otherwise it has its own auth.Service with the test principals.
-func newTestEnv(t *testing.T, d api.Deps) *testEnv {
+func newTestEnv(t testing.TB, d api.Deps) *testEnv {
 	t.Helper()
 	return newTestEnvOn(t, storetest.New(t), d)
 }
 
 // newTestEnvOn is newTestEnv on a given database, for tests that build other services
 // (the search index) on the same store.
-func newTestEnvOn(t *testing.T, db *store.DB, d api.Deps) *testEnv {
+func newTestEnvOn(t testing.TB, db *store.DB, d api.Deps) *testEnv {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	root := t.TempDir()
@@ -109,7 +109,7 @@ func newTestEnvOn(t *testing.T, db *store.DB, d api.Deps) *testEnv {
 
 // newTestPrincipals adds a user per role, gives each an API token of the widest scope
 // its role allows, and makes an expired and a revoked admin token.
-func newTestPrincipals(t *testing.T, a *auth.Service, clock *testClock) map[string]string {
+func newTestPrincipals(t testing.TB, a *auth.Service, clock *testClock) map[string]string {
 	t.Helper()
 	ctx := t.Context()
 	users := []struct {
@@ -145,7 +145,7 @@ func newTestPrincipals(t *testing.T, a *auth.Service, clock *testClock) map[stri
 
 // newLoadedEnv is newTestEnv with testdata/catalog copied under the root and registered
 // through POST /api/catalog/locations.
-func newLoadedEnv(t *testing.T) *testEnv {
+func newLoadedEnv(t testing.TB) *testEnv {
 	t.Helper()
 	env := newTestEnv(t, api.Deps{})
 	dir := env.copyTree("testdata/catalog", "catalog")
@@ -280,7 +280,7 @@ func recorder(e *testEnv, req *http.Request) *httptest.ResponseRecorder {
 }
 
 // decode requires a 2xx answer and decodes its JSON body into v.
-func decode(t *testing.T, w *httptest.ResponseRecorder, v any) {
+func decode(t testing.TB, w *httptest.ResponseRecorder, v any) {
 	t.Helper()
 	if w.Code < 200 || w.Code > 299 {
 		t.Fatalf("status %d, want success; body %s", w.Code, w.Body)

@@ -116,8 +116,31 @@ func NewContext(ctx context.Context, p Principal) context.Context {
 
 // FromContext returns the principal ctx carries, or Anonymous.
 func FromContext(ctx context.Context) Principal {
-	if p, ok := ctx.Value(principalKey{}).(Principal); ok {
-		return p
+	switch v := ctx.Value(principalKey{}).(type) {
+	case Principal:
+		return v
+	case *Slot:
+		if v.set {
+			return v.p
+		}
 	}
 	return Anonymous()
 }
+
+// A Slot is a place in a context for a principal established after the context was made:
+// an HTTP server makes one context per request, with the request id and an empty slot,
+// and fills the slot once it has checked the credentials, instead of copying the request
+// a second time for a context with the principal. The zero Slot is empty.
+type Slot struct {
+	p   Principal
+	set bool
+}
+
+// WithSlot returns ctx carrying s: FromContext(ctx) is Anonymous until s.Set.
+func WithSlot(ctx context.Context, s *Slot) context.Context {
+	return context.WithValue(ctx, principalKey{}, s)
+}
+
+// Set puts p in the slot. Call it before the context reaches another goroutine: it is
+// not synchronised.
+func (s *Slot) Set(p Principal) { s.p, s.set = p, true }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"strings"
 	"sync"
@@ -46,6 +47,9 @@ type Service struct {
 	o       Options
 	argon   argonParams
 	limiter *limiter
+	// staticDigests are the SHA-256 digests of o.StaticTokens, index for index, taken once:
+	// every request with a bearer token compares against all of them.
+	staticDigests [][sha256.Size]byte
 	// dummyHash is checked when a login names no user, so that answering takes as long as
 	// for a real user and timing does not reveal which names exist.
 	dummyHash func() string
@@ -81,6 +85,9 @@ func NewService(o Options) *Service {
 	}
 	o.StaticTokens = static
 	s := &Service{o: o, argon: defaultArgon, limiter: newLimiter()}
+	for _, st := range static {
+		s.staticDigests = append(s.staticDigests, sha256.Sum256([]byte(st.Token)))
+	}
 	s.dummyHash = sync.OnceValue(func() string {
 		h, err := hashPassword("not the password of anyone", s.argon)
 		if err != nil {

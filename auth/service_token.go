@@ -79,11 +79,10 @@ func (s *Service) staticToken(raw string) (StaticToken, bool) {
 	got := sha256.Sum256([]byte(raw))
 	var match StaticToken
 	found := 0
-	for _, st := range s.o.StaticTokens {
-		want := sha256.Sum256([]byte(st.Token))
+	for i, want := range s.staticDigests {
 		eq := subtle.ConstantTimeCompare(got[:], want[:])
 		if eq == 1 && found == 0 {
-			match = st
+			match = s.o.StaticTokens[i]
 		}
 		found |= eq
 	}
