@@ -32,8 +32,12 @@ type readCache struct {
 	mu      sync.RWMutex
 	version string
 	bytes   int
-	entries map[string]*readAnswer
+	entries map[readKey]*readAnswer
 }
+
+// readKey keys a cached answer: the caller's visibility class and the request URI (a
+// struct rather than one joined string, so a lookup does not allocate).
+type readKey struct{ class, uri string }
 
 // readAnswer is one cached 200 answer: its body (and its gzip form when it is large
 // enough to be sent compressed), its ETag when the route sends one, and its Link header.
@@ -42,9 +46,18 @@ type readAnswer struct {
 	gz   []byte
 	etag string
 	link string
+	// etagHeader is etag as a header value, made once: write assigns it rather than
+	// allocating on every answer (cap 1, so a later Add copies instead of writing into it).
+	etagHeader []string
 }
 
-func (rc *readCache) get(version, key string) *readAnswer {
+// Header values every cached answer sends, shared for the same reason as etagHeader.
+var (
+	noStoreValue         = []string{"no-store"}
+	jsonContentTypeValue = []string{jsonContentType}
+)
+
+func (rc *readCache) get(version string, key readKey) *readAnswer {
 	rc.mu.RLock()
 	defer rc.mu.RUnlock()
 	if rc.version != version {
@@ -57,12 +70,12 @@ func (rc *readCache) get(version, key string) *readAnswer {
 // starts it over: usually the data moved on; when a slow reader brings an older one, the
 // next reader of the newer version starts over again, and no reader is given an answer of
 // a version other than the one it read.
-func (rc *readCache) put(version, key string, a *readAnswer) {
-	size := len(key) + len(a.body) + len(a.gz) + len(a.etag) + len(a.link)
+func (rc *readCache) put(version string, key readKey, a *readAnswer) {
+	size := len(key.class) + len(key.uri) + len(a.body) + len(a.gz) + len(a.etag) + len(a.link)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.entries == nil || version != rc.version || len(rc.entries) >= readCacheMaxEntries || rc.bytes+size > readCacheMaxBytes {
-		rc.version, rc.bytes, rc.entries = version, 0, make(map[string]*readAnswer)
+		rc.version, rc.bytes, rc.entries = version, 0, make(map[readKey]*readAnswer)
 	}
 	rc.entries[key] = a
 	rc.bytes += size
@@ -82,9 +95,9 @@ func (s *Server) cachedRead(c *gin.Context, tagged bool, fill func() (body []byt
 // (and its answer kept), as a load run that measures the work itself asks. tagged says whether the route sends an ETag of the body (etagOf)
 // and answers a matching If-None-Match with 304 Not Modified. Errors are not kept.
 func (s *Server) cachedAnswer(c *gin.Context, rc *readCache, version string, ok, tagged bool, fill func() (body []byte, link string, err error)) error {
-	var key string
+	var key readKey
 	if ok {
-		key = catalog.VisibilityClass(auth.FromContext(c.Request.Context())) + " " + c.Request.URL.RequestURI()
+		key = readKey{catalog.VisibilityClass(auth.FromContext(c.Request.Context())), c.Request.URL.RequestURI()}
 		if a := rc.get(version, key); a != nil && !noCache(c.Request) {
 			a.write(c)
 			return nil
@@ -97,6 +110,7 @@ func (s *Server) cachedAnswer(c *gin.Context, rc *readCache, version string, ok,
 	a := &readAnswer{body: body, link: link}
 	if tagged {
 		a.etag = etagOf(body)
+		a.etagHeader = []string{a.etag}
 	}
 	if len(body) >= gzipMinBytes {
 		a.gz = gzipped(body)
@@ -114,14 +128,16 @@ func (a *readAnswer) write(c *gin.Context) {
 	if a.link != "" {
 		c.Header("Link", a.link)
 	}
-	c.Header("Cache-Control", "no-store")
+	h := c.Writer.Header()
+	h["Cache-Control"] = noStoreValue
 	if a.etag != "" {
-		c.Header("ETag", a.etag)
+		h["Etag"] = a.etagHeader // "ETag" in canonical form
 		if noneMatch(c.Request, a.etag) {
 			c.Status(http.StatusNotModified)
 			return
 		}
 	}
+	h["Content-Type"] = jsonContentTypeValue // c.Data keeps a Content-Type already set
 	if len(a.body) < gzipMinBytes {
 		c.Data(http.StatusOK, jsonContentType, a.body)
 		return
