@@ -2,10 +2,12 @@ package indexer
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -33,10 +35,18 @@ type bm25Term struct {
 // estimates the mean length from the size of the field's dictionary. The collection
 // statistics come from the index's lens (lexical_stats.go); df and the lengths from the
 // postings (bleve stores 1/√len as a norm).
+//
+// With a floor above 0 it skips documents that cannot reach it (MaxScore, Turtle and Flood
+// 1995): a term adds less than weight·idf·(k1+1) to any document, so the terms whose such
+// bounds, lowest first, sum to less than the floor cannot lift a document to it alone; only
+// documents holding one of the other terms are visited (and scored by every term, in term
+// order, so the scores are the unpruned search's to the bit). A caller that knows its k-th
+// best score is at least the floor loses nothing from its top k, only from the total.
 type bm25Query struct {
 	field string
 	terms []bm25Term
 	stats bm25Stats
+	floor float64
 }
 
 // Searcher implements bleve's query.Query.
@@ -60,16 +70,38 @@ func (q *bm25Query) Searcher(ctx context.Context, r bleveindex.IndexReader, _ ma
 		}
 		n := max(q.stats.n, df)
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		p := &bm25Posting{r: tfr, weight: t.weight * idf}
+		p := &bm25Posting{r: tfr, weight: t.weight * idf, df: uint64(df)}
 		if err := p.set(cur); err != nil {
 			tfr.Close()
 			s.Close()
 			return nil, err
 		}
 		s.postings = append(s.postings, p)
-		s.count += uint64(df)
 	}
+	s.prune(q.floor)
 	return s, nil
+}
+
+// prune marks as passive the postings whose score bounds, lowest first, sum to less than
+// floor, unless that would leave none to drive the search, and counts the others' matches.
+func (s *bm25Searcher) prune(floor float64) {
+	if floor > 0 {
+		byBound := slices.Clone(s.postings)
+		slices.SortStableFunc(byBound, func(a, b *bm25Posting) int { return cmp.Compare(a.weight, b.weight) })
+		var sum float64
+		for _, p := range byBound[:len(byBound)-1] {
+			if sum += p.weight * (bm25K1 + 1); sum >= floor || p.weight <= 0 {
+				break
+			}
+			p.passive = true
+			s.pruned = true
+		}
+	}
+	for _, p := range s.postings {
+		if !p.passive {
+			s.count += p.df
+		}
+	}
 }
 
 // bm25Posting is one term's postings with its weight·idf and the current document, whose
@@ -79,6 +111,10 @@ type bm25Posting struct {
 	cur    *bleveindex.TermFieldDoc // nil when done
 	num    uint64                   // cur's ID as a number
 	weight float64
+	df     uint64
+	// passive postings do not drive the search: they are only advanced to the documents
+	// the others hold (see bm25Query's floor).
+	passive bool
 }
 
 // set makes cur the current document.
@@ -99,22 +135,36 @@ type bm25Searcher struct {
 	postings []*bm25Posting
 	avgLen   float64
 	count    uint64
+	pruned   bool   // some postings are passive
+	id       []byte // scratch for advancing passive postings
 }
 
-// Next returns the next document holding any term, scored.
+// Next returns the next document holding any term (any active term when pruned), scored.
 func (s *bm25Searcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	var lowest uint64
 	found := false
 	for _, p := range s.postings {
-		if p.cur != nil && (!found || p.num < lowest) {
+		if p.cur != nil && !p.passive && (!found || p.num < lowest) {
 			lowest, found = p.num, true
 		}
 	}
 	if !found {
 		return nil, nil
 	}
+	if s.pruned {
+		s.id = binary.BigEndian.AppendUint64(s.id[:0], lowest)
+	}
 	var score float64
 	for _, p := range s.postings {
+		if p.passive && p.cur != nil && p.num < lowest {
+			next, err := p.r.Advance(s.id, p.cur)
+			if err != nil {
+				return nil, err
+			}
+			if err := p.set(next); err != nil {
+				return nil, err
+			}
+		}
 		if p.cur == nil || p.num != lowest {
 			continue
 		}
@@ -172,7 +222,7 @@ func (s *bm25Searcher) Weight() float64 { return 1 }
 // SetQueryNorm is ignored (see Weight).
 func (s *bm25Searcher) SetQueryNorm(float64) {}
 
-// Count is an upper bound of the matches: the sum of the document frequencies.
+// Count is an upper bound of the matches: the sum of the active terms' document frequencies.
 func (s *bm25Searcher) Count() uint64 { return s.count }
 
 // Min is 0: any one term matches.

@@ -31,6 +31,10 @@ type lexicalQuery struct {
 	K int
 	// ChunkIDs, when not nil, limits the search to these chunks (to score fused candidates).
 	ChunkIDs []string
+	// Floor, when above 0, is a score the K-th best hit is known to reach: documents that
+	// cannot reach it may be skipped (see bm25Query), so the hits are exact but the total
+	// only counts the documents visited.
+	Floor float64
 }
 
 // search returns the top q.K chunks by BM25 among those that pass the filters and the
@@ -95,7 +99,7 @@ func lexicalBleveQuery(q lexicalQuery, st lens) query.Query {
 		if q.Docs {
 			field = fieldDocBody
 		}
-		bq.AddMust(&bm25Query{field: field, terms: terms, stats: st.level(q.Docs)})
+		bq.AddMust(&bm25Query{field: field, terms: terms, stats: st.level(q.Docs), floor: q.Floor})
 	case strings.TrimSpace(q.Text) == "":
 		bq.AddMust(bleve.NewMatchAllQuery())
 	default:

@@ -117,6 +117,7 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 	}
 	var lex, plain []ChunkHit
 	var fbTexts []string
+	var fbScored []ChunkHit
 	fbq := lq
 	if mode != ModeVector {
 		hits, total, err := s.lex.search(ctx, lq)
@@ -134,6 +135,9 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 			}
 			if len(expanded) != len(terms) {
 				fbq.Terms = expanded
+				if fbScored, err = s.feedbackFloor(ctx, &fbq, plain); err != nil {
+					return out, err
+				}
 				if lex, _, err = s.lex.search(ctx, fbq); err != nil {
 					return out, fmt.Errorf("lexical search with feedback: %w", err)
 				}
@@ -179,8 +183,29 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 		return out, nil
 	}
 	var err error
-	out.hits, err = s.fuseMix(ctx, []lexRun{{lq, plain}, {fbq, lex}}, vq, collapse(vhits), out.cos)
+	out.hits, err = s.fuseMix(ctx, []lexRun{{q: lq, hits: plain}, {q: fbq, hits: lex, scored: fbScored}}, vq, collapse(vhits), out.cos)
 	return out, err
+}
+
+// feedbackFloor sets fbq's Floor: the K-th best score under the feedback query of plain
+// BM25's top K documents (plain, which the caller may see and the filters pass), so the
+// feedback run's own K-th best reaches it, and the run can skip the many documents that
+// hold only common expansion terms (see bm25Query). It returns those documents scored,
+// for fusion to reuse. With fewer than K documents in plain there is no floor.
+func (s *Service) feedbackFloor(ctx context.Context, fbq *lexicalQuery, plain []ChunkHit) ([]ChunkHit, error) {
+	if len(plain) == 0 || len(plain) < fbq.K {
+		return nil, nil
+	}
+	q := *fbq
+	q.DocIDs, q.K = docIDs(plain), len(plain)
+	hits, _, err := s.lex.search(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("lexical search with feedback: %w", err)
+	}
+	if len(hits) == fbq.K {
+		fbq.Floor = hits[len(hits)-1].Score
+	}
+	return hits, nil
 }
 
 // vectorRun is the outcome of vectorSearch: the query and its hits (nil when the

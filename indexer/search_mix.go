@@ -16,6 +16,8 @@ import (
 type lexRun struct {
 	q    lexicalQuery
 	hits []ChunkHit
+	// scored holds more documents scored by q, outside its top hits (see feedbackFloor).
+	scored []ChunkHit
 }
 
 // fuseMix is convex fusion over several keyword runs (hybrid's plain BM25 and its RM3
@@ -156,6 +158,9 @@ func latentWeight(agreement, overlap float64) float64 {
 // matches it: those r found, and the others scored by a search limited to them.
 func (s *Service) runScores(ctx context.Context, r lexRun, cands []string) (map[string]float64, error) {
 	scores := make(map[string]float64, len(cands))
+	for _, h := range r.scored {
+		scores[h.DocID] = h.Score
+	}
 	for _, h := range r.hits {
 		scores[h.DocID] = h.Score
 	}
@@ -169,7 +174,7 @@ func (s *Service) runScores(ctx context.Context, r lexRun, cands []string) (map[
 		return scores, nil
 	}
 	q := r.q
-	q.DocIDs, q.K = missing, len(missing)
+	q.DocIDs, q.K, q.Floor = missing, len(missing), 0 // every candidate's score, however low
 	hits, _, err := s.lex.search(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("score fusion candidates by bm25: %w", err)
