@@ -35,6 +35,8 @@ type lexicalIndex struct {
 	// mu guards idx, which reset replaces; bleve itself is safe for concurrent use.
 	mu  sync.RWMutex
 	idx bleve.Index
+	// postings keeps common terms' postings decoded for pruned BM25 searches.
+	postings postingCache
 }
 
 // openLexical opens the bleve index in dir, or creates it when it is missing, unreadable

@@ -1,7 +1,6 @@
 package indexer
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/binary"
@@ -42,11 +41,19 @@ type bm25Term struct {
 // documents holding one of the other terms are visited (and scored by every term, in term
 // order, so the scores are the unpruned search's to the bit). A caller that knows its k-th
 // best score is at least the floor loses nothing from its top k, only from the total.
+//
+// With auto set and no floor, the searcher picks its own: the terms whose bounds sum to
+// less than the highest single bound are passive, and it records their sum in skipped; the
+// caller must check that its K-th hit reaches skipped (else search again without pruning).
 type bm25Query struct {
-	field string
-	terms []bm25Term
-	stats bm25Stats
-	floor float64
+	field   string
+	terms   []bm25Term
+	stats   bm25Stats
+	floor   float64
+	auto    bool
+	skipped float64 // set by Searcher: the bound of the documents it skips (0: none)
+	// cache, when set, serves the passive postings of common terms (lexical_postings.go).
+	cache *postingCache
 }
 
 // Searcher implements bleve's query.Query.
@@ -70,7 +77,7 @@ func (q *bm25Query) Searcher(ctx context.Context, r bleveindex.IndexReader, _ ma
 		}
 		n := max(q.stats.n, df)
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		p := &bm25Posting{r: tfr, weight: t.weight * idf, df: uint64(df)}
+		p := &bm25Posting{term: t.term, r: tfr, weight: t.weight * idf, df: uint64(df)}
 		if err := p.set(cur); err != nil {
 			tfr.Close()
 			s.Close()
@@ -78,21 +85,59 @@ func (q *bm25Query) Searcher(ctx context.Context, r bleveindex.IndexReader, _ ma
 		}
 		s.postings = append(s.postings, p)
 	}
-	s.prune(q.floor)
+	q.skipped = s.prune(q.floor, q.auto)
+	if q.cache != nil && s.pruned {
+		if err := s.decodePassive(r, q.field, q.cache); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
+// decodePassive serves the passive postings of common terms from their decoded lists,
+// reading and keeping those the cache lacks.
+func (s *bm25Searcher) decodePassive(r bleveindex.IndexReader, field string, c *postingCache) error {
+	for _, p := range s.postings {
+		if !p.passive || p.df < postingCacheMinDF || p.cur == nil {
+			continue
+		}
+		l := c.get(r, field, p.term)
+		if l == nil {
+			var err error
+			if l, err = readPostings(p.r, p.cur, int(p.df)); err != nil {
+				return err
+			}
+			c.put(r, field, p.term, l)
+		}
+		if err := p.r.Close(); err != nil {
+			return err
+		}
+		p.r, p.cur, p.list = nil, nil, l
+		p.at = -1
+		p.move(0)
+	}
+	return nil
+}
+
 // prune marks as passive the postings whose score bounds, lowest first, sum to less than
-// floor, unless that would leave none to drive the search, and counts the others' matches.
-func (s *bm25Searcher) prune(floor float64) {
-	if floor > 0 {
+// floor (with auto and no floor: than the highest bound), unless that would leave none to
+// drive the search, counts the others' matches and returns the passive bounds' sum: every
+// document it skips scores below that.
+func (s *bm25Searcher) prune(floor float64, auto bool) float64 {
+	var sum float64
+	if len(s.postings) > 1 && (floor > 0 || auto) {
 		byBound := slices.Clone(s.postings)
 		slices.SortStableFunc(byBound, func(a, b *bm25Posting) int { return cmp.Compare(a.weight, b.weight) })
-		var sum float64
+		if floor <= 0 {
+			floor = byBound[len(byBound)-1].weight * (bm25K1 + 1)
+		}
 		for _, p := range byBound[:len(byBound)-1] {
-			if sum += p.weight * (bm25K1 + 1); sum >= floor || p.weight <= 0 {
+			b := p.weight * (bm25K1 + 1)
+			if sum+b >= floor || p.weight <= 0 {
 				break
 			}
+			sum += b
 			p.passive = true
 			s.pruned = true
 		}
@@ -102,14 +147,22 @@ func (s *bm25Searcher) prune(floor float64) {
 			s.count += p.df
 		}
 	}
+	return sum
 }
 
-// bm25Posting is one term's postings with its weight·idf and the current document, whose
-// internal ID (8 bytes, big-endian, in scorch) is also kept as a number to compare cheaply.
+// bm25Posting is one term's postings with its weight·idf and the current document: its
+// internal ID (8 bytes, big-endian, in scorch) as a number, the term's frequency in it and
+// its length. The postings come from bleve's reader r, or from a decoded list.
 type bm25Posting struct {
+	term   string
 	r      bleveindex.TermFieldReader
-	cur    *bleveindex.TermFieldDoc // nil when done
-	num    uint64                   // cur's ID as a number
+	cur    *bleveindex.TermFieldDoc // r's current posting
+	list   *postingList             // instead of r
+	at     int                      // the current position in list
+	done   bool
+	num    uint64
+	freq   float64
+	length float64
 	weight float64
 	df     uint64
 	// passive postings do not drive the search: they are only advanced to the documents
@@ -117,17 +170,63 @@ type bm25Posting struct {
 	passive bool
 }
 
-// set makes cur the current document.
+// set makes cur, read from r, the current document.
 func (p *bm25Posting) set(cur *bleveindex.TermFieldDoc) error {
 	p.cur = cur
 	if cur == nil {
+		p.done = true
 		return nil
 	}
 	if len(cur.ID) != 8 {
-		return fmt.Errorf("bm25: internal document ID of %d bytes, want 8", len(cur.ID))
+		return errInternalID(len(cur.ID))
 	}
 	p.num = binary.BigEndian.Uint64(cur.ID)
+	p.freq, p.length = float64(cur.Freq), fieldLength(cur.Norm)
 	return nil
+}
+
+// move makes the list's posting at i the current one.
+func (p *bm25Posting) move(i int) {
+	p.at = i
+	if i >= len(p.list.nums) {
+		p.done = true
+		return
+	}
+	p.num, p.freq, p.length = p.list.nums[i], p.list.freqs[i], p.list.lengths[i]
+}
+
+// next moves to the next posting.
+func (p *bm25Posting) next() error {
+	if p.list != nil {
+		p.move(p.at + 1)
+		return nil
+	}
+	next, err := p.r.Next(p.cur)
+	if err != nil {
+		return err
+	}
+	return p.set(next)
+}
+
+// advance moves to the first posting at or after the document num, whose ID is id.
+func (p *bm25Posting) advance(num uint64, id bleveindex.IndexInternalID) error {
+	if p.done || p.num >= num {
+		return nil
+	}
+	if p.list != nil {
+		p.move(p.list.seek(p.at, num))
+		return nil
+	}
+	next, err := p.r.Advance(id, p.cur)
+	if err != nil {
+		return err
+	}
+	return p.set(next)
+}
+
+// errInternalID reports an internal document ID of an unexpected size.
+func errInternalID(n int) error {
+	return fmt.Errorf("bm25: internal document ID of %d bytes, want 8", n)
 }
 
 // bm25Searcher walks the union of its postings in document order.
@@ -144,7 +243,7 @@ func (s *bm25Searcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 	var lowest uint64
 	found := false
 	for _, p := range s.postings {
-		if p.cur != nil && !p.passive && (!found || p.num < lowest) {
+		if !p.done && !p.passive && (!found || p.num < lowest) {
 			lowest, found = p.num, true
 		}
 	}
@@ -156,29 +255,16 @@ func (s *bm25Searcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 	}
 	var score float64
 	for _, p := range s.postings {
-		if p.passive && p.cur != nil && p.num < lowest {
-			next, err := p.r.Advance(s.id, p.cur)
-			if err != nil {
-				return nil, err
-			}
-			if err := p.set(next); err != nil {
+		if p.passive {
+			if err := p.advance(lowest, s.id); err != nil {
 				return nil, err
 			}
 		}
-		if p.cur == nil || p.num != lowest {
+		if p.done || p.num != lowest {
 			continue
 		}
-		tf := float64(p.cur.Freq)
-		length := 1.0
-		if p.cur.Norm > 0 {
-			length = math.Round(1 / (p.cur.Norm * p.cur.Norm))
-		}
-		score += p.weight * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*length/s.avgLen))
-		next, err := p.r.Next(p.cur)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.set(next); err != nil {
+		score += p.weight * p.freq * (bm25K1 + 1) / (p.freq + bm25K1*(1-bm25B+bm25B*p.length/s.avgLen))
+		if err := p.next(); err != nil {
 			return nil, err
 		}
 	}
@@ -190,15 +276,13 @@ func (s *bm25Searcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 
 // Advance moves every posting to id or past it and returns the next match from there.
 func (s *bm25Searcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	if len(id) != 8 {
+		return nil, errInternalID(len(id))
+	}
+	num := binary.BigEndian.Uint64(id)
 	for _, p := range s.postings {
-		if p.cur != nil && bytes.Compare(p.cur.ID, id) < 0 {
-			next, err := p.r.Advance(id, p.cur)
-			if err != nil {
-				return nil, err
-			}
-			if err := p.set(next); err != nil {
-				return nil, err
-			}
+		if err := p.advance(num, id); err != nil {
+			return nil, err
 		}
 	}
 	return s.Next(ctx)
@@ -208,6 +292,9 @@ func (s *bm25Searcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInt
 func (s *bm25Searcher) Close() error {
 	var first error
 	for _, p := range s.postings {
+		if p.r == nil {
+			continue
+		}
 		if err := p.r.Close(); err != nil && first == nil {
 			first = err
 		}

@@ -11,7 +11,7 @@ import (
 // word, in the text, title or heading). Unlike search it neither scores nor counts: it stops
 // at the first match, so checking a common word costs about as little as a rare one.
 func (x *lexicalIndex) anyVisible(ctx context.Context, text string, aud Audience) (bool, error) {
-	q := lexicalBleveQuery(lexicalQuery{Text: text, Audience: aud}, lens{})
+	q, _ := lexicalBleveQuery(lexicalQuery{Text: text, Audience: aud}, lens{})
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.idx == nil {

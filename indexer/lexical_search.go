@@ -35,6 +35,11 @@ type lexicalQuery struct {
 	// cannot reach it may be skipped (see bm25Query), so the hits are exact but the total
 	// only counts the documents visited.
 	Floor float64
+	// TopOnly says the caller needs the top K and whether more than K match, not how
+	// many: without a Floor the search then skips the documents that hold only common
+	// terms when that provably leaves the top K as they are (see bm25Query), and the
+	// total, though maybe short, is above K exactly when more than K match.
+	TopOnly bool
 }
 
 // search returns the top q.K chunks by BM25 among those that pass the filters and the
@@ -61,13 +66,31 @@ func (x *lexicalIndex) search(ctx context.Context, q lexicalQuery) ([]ChunkHit, 
 	// So it ranks by score, one hit more than asked: unless the last hit asked for ties
 	// with the one after it, the top k are the same under both orders, and sorting them
 	// by score and ID gives the same answer. A tie at the edge asks again, by score and ID.
-	bq := lexicalBleveQuery(q, stats)
+	bq, bm := lexicalBleveQuery(q, stats)
+	if bm != nil {
+		bm.cache = &x.postings
+		bm.auto = q.TopOnly && q.Floor <= 0
+	}
 	req := bleve.NewSearchRequestOptions(bq, k+1, 0, false)
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search bleve for %q: %w", q.Text, err)
 	}
+	if bm != nil && bm.auto && bm.skipped > 0 &&
+		(len(res.Hits) < k || res.Hits[k-1].Score < bm.skipped || res.Total <= uint64(k)) {
+		// A skipped document might belong in the top K, or decide whether more than K
+		// match: search them all.
+		bm.auto = false
+		if res, err = x.idx.SearchInContext(ctx, req); err != nil {
+			return nil, 0, fmt.Errorf("search bleve for %q: %w", q.Text, err)
+		}
+	}
+	total := res.Total
 	if len(res.Hits) > k && res.Hits[k].Score == res.Hits[k-1].Score {
+		// The tied score is a floor the top K reach: documents below it can be skipped.
+		if bm != nil {
+			bm.auto, bm.floor = false, max(bm.floor, res.Hits[k-1].Score)
+		}
 		req = bleve.NewSearchRequestOptions(bq, k, 0, false)
 		req.Sort = search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}
 		if res, err = x.idx.SearchInContext(ctx, req); err != nil {
@@ -81,14 +104,15 @@ func (x *lexicalIndex) search(ctx context.Context, q lexicalQuery) ([]ChunkHit, 
 	slices.SortFunc(hits, func(a, b ChunkHit) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ChunkID, b.ChunkID))
 	})
-	return hits, res.Total, nil
+	return hits, total, nil
 }
 
 // lexicalBleveQuery builds the bleve query of q: the terms scored by BM25 with the
 // collection statistics st, and the filters, audience and ids as unscored clauses, so that
-// the top K are all visible.
-func lexicalBleveQuery(q lexicalQuery, st lens) query.Query {
+// the top K are all visible; and its BM25 clause, nil when it has none.
+func lexicalBleveQuery(q lexicalQuery, st lens) (query.Query, *bm25Query) {
 	bq := bleve.NewBooleanQuery()
+	var bm *bm25Query
 	terms := q.Terms
 	if terms == nil {
 		terms = weighTerms(Terms(q.Text))
@@ -99,7 +123,8 @@ func lexicalBleveQuery(q lexicalQuery, st lens) query.Query {
 		if q.Docs {
 			field = fieldDocBody
 		}
-		bq.AddMust(&bm25Query{field: field, terms: terms, stats: st.level(q.Docs), floor: q.Floor})
+		bm = &bm25Query{field: field, terms: terms, stats: st.level(q.Docs), floor: q.Floor}
+		bq.AddMust(bm)
 	case strings.TrimSpace(q.Text) == "":
 		bq.AddMust(bleve.NewMatchAllQuery())
 	default:
@@ -128,7 +153,7 @@ func lexicalBleveQuery(q lexicalQuery, st lens) query.Query {
 	if len(filters) > 0 {
 		bq.AddFilter(bleve.NewConjunctionQuery(filters...))
 	}
-	return bq
+	return bq, bm
 }
 
 // restrictTo limits bq to the chunks a may see. Anonymous callers get a filter on public

@@ -101,7 +101,7 @@ func (s *Service) retrieve(ctx context.Context, p plan, aud Audience, k int) (re
 		mode = ModeLexical // nothing to embed: list what the filters match
 	}
 	terms := weighTerms(Terms(p.text))
-	lq := lexicalQuery{Text: p.text, Terms: terms, Docs: true, Filters: p.filters, Audience: aud, K: k}
+	lq := lexicalQuery{Text: p.text, Terms: terms, Docs: true, Filters: p.filters, Audience: aud, K: k, TopOnly: true}
 	var out retrieved
 	out.terms = terms
 	// Hybrid's vector half does not depend on its keyword half (unless vector feedback
@@ -197,7 +197,7 @@ func (s *Service) feedbackFloor(ctx context.Context, fbq *lexicalQuery, plain []
 		return nil, nil
 	}
 	q := *fbq
-	q.DocIDs, q.K = docIDs(plain), len(plain)
+	q.DocIDs, q.K, q.TopOnly = docIDs(plain), len(plain), false // every one's score
 	hits, _, err := s.lex.search(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("lexical search with feedback: %w", err)

@@ -174,7 +174,7 @@ func (s *Service) runScores(ctx context.Context, r lexRun, cands []string) (map[
 		return scores, nil
 	}
 	q := r.q
-	q.DocIDs, q.K, q.Floor = missing, len(missing), 0 // every candidate's score, however low
+	q.DocIDs, q.K, q.Floor, q.TopOnly = missing, len(missing), 0, false // every candidate's score, however low
 	hits, _, err := s.lex.search(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("score fusion candidates by bm25: %w", err)
