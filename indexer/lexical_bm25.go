@@ -86,8 +86,8 @@ func (q *bm25Query) Searcher(ctx context.Context, r bleveindex.IndexReader, _ ma
 		s.postings = append(s.postings, p)
 	}
 	q.skipped = s.prune(q.floor, q.auto)
-	if q.cache != nil && s.pruned {
-		if err := s.decodePassive(r, q.field, q.cache); err != nil {
+	if q.cache != nil {
+		if err := s.decode(r, q.field, q.cache); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -95,11 +95,11 @@ func (q *bm25Query) Searcher(ctx context.Context, r bleveindex.IndexReader, _ ma
 	return s, nil
 }
 
-// decodePassive serves the passive postings of common terms from their decoded lists,
-// reading and keeping those the cache lacks.
-func (s *bm25Searcher) decodePassive(r bleveindex.IndexReader, field string, c *postingCache) error {
+// decode serves the postings of common terms from their decoded lists, reading and
+// keeping those the cache lacks.
+func (s *bm25Searcher) decode(r bleveindex.IndexReader, field string, c *postingCache) error {
 	for _, p := range s.postings {
-		if !p.passive || p.df < postingCacheMinDF || p.cur == nil {
+		if p.df < postingCacheMinDF || p.cur == nil {
 			continue
 		}
 		l := c.get(r, field, p.term)

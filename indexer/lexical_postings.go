@@ -10,10 +10,11 @@ import (
 )
 
 // Decoded postings of common terms. A pruned BM25 search (see bm25Query) still advances
-// its passive terms to every document it visits, and bleve's postings iterator walks
-// (and decodes) each posting on the way, so a term in most documents costs a pass over
-// most documents per search. The postings of such terms, read once per index snapshot,
-// are kept decoded here and searched by position instead.
+// its passive terms to every document it visits, as a search limited to some documents
+// advances all its terms, and bleve's postings iterator walks (and decodes) each posting
+// on the way, so a term in most documents costs a pass over most documents per search.
+// The postings of such terms, read once per index snapshot, are kept decoded here and
+// searched by position instead.
 const (
 	postingCacheMinDF = 512     // terms in fewer documents are read from bleve
 	postingCacheMax   = 4 << 20 // postings kept per snapshot, in all (about 64 MiB at most)

@@ -130,7 +130,18 @@ func lexicalBleveQuery(q lexicalQuery, st lens) (query.Query, *bm25Query) {
 	default:
 		bq.AddMust(bleve.NewMatchNoneQuery()) // only stop words
 	}
-	if q.DocIDs != nil {
+	switch {
+	case q.DocIDs != nil && q.Docs && len(terms) > 0:
+		// Scoring whole documents matches only their first chunks (fieldDocBody), so these
+		// stand for the documents: looked up by ID, rather than a term query per document.
+		first := make([]string, len(q.DocIDs))
+		for i, d := range q.DocIDs {
+			first[i] = d + "#0"
+		}
+		ids := bleve.NewDocIDQuery(first)
+		ids.SetBoost(0)
+		bq.AddMust(ids)
+	case q.DocIDs != nil:
 		ids := exactTerms(fieldDocID, q.DocIDs)
 		ids.(*query.DisjunctionQuery).SetBoost(0)
 		bq.AddMust(ids)
