@@ -39,8 +39,9 @@ type bm25Term struct {
 // 1995): a term adds less than weight·idf·(k1+1) to any document, so the terms whose such
 // bounds, lowest first, sum to less than the floor cannot lift a document to it alone; only
 // documents holding one of the other terms are visited (and scored by every term, in term
-// order, so the scores are the unpruned search's to the bit). A caller that knows its k-th
-// best score is at least the floor loses nothing from its top k, only from the total.
+// order, so the scores are the unpruned search's to the bit), and of those only the ones
+// that reach the floor are returned. A caller that knows its k-th best score is at least the
+// floor loses nothing from its top k, only from the total.
 //
 // With auto set and no floor, the searcher picks its own: the terms whose bounds sum to
 // less than the highest single bound are passive, and it records their sum in skipped; the
@@ -58,7 +59,7 @@ type bm25Query struct {
 
 // Searcher implements bleve's query.Query.
 func (q *bm25Query) Searcher(ctx context.Context, r bleveindex.IndexReader, _ mapping.IndexMapping, _ search.SearcherOptions) (search.Searcher, error) {
-	s := &bm25Searcher{avgLen: max(q.stats.avgLen, 1)}
+	s := &bm25Searcher{avgLen: max(q.stats.avgLen, 1), floor: max(q.floor, 0)}
 	for _, t := range q.terms {
 		tfr, err := r.TermFieldReader(ctx, []byte(t.term), q.field, true, true, false)
 		if err != nil {
@@ -234,38 +235,46 @@ type bm25Searcher struct {
 	postings []*bm25Posting
 	avgLen   float64
 	count    uint64
-	pruned   bool   // some postings are passive
-	id       []byte // scratch for advancing passive postings
+	pruned   bool    // some postings are passive
+	floor    float64 // documents scoring less are skipped (bm25Query's floor)
+	id       []byte  // scratch for advancing passive postings
 }
 
-// Next returns the next document holding any term (any active term when pruned), scored.
+// Next returns the next document holding any term (any active term when pruned) and, with
+// a floor, scoring at least that, scored.
 func (s *bm25Searcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	var lowest uint64
-	found := false
-	for _, p := range s.postings {
-		if !p.done && !p.passive && (!found || p.num < lowest) {
-			lowest, found = p.num, true
-		}
-	}
-	if !found {
-		return nil, nil
-	}
-	if s.pruned {
-		s.id = binary.BigEndian.AppendUint64(s.id[:0], lowest)
-	}
 	var score float64
-	for _, p := range s.postings {
-		if p.passive {
-			if err := p.advance(lowest, s.id); err != nil {
+	for {
+		found := false
+		for _, p := range s.postings {
+			if !p.done && !p.passive && (!found || p.num < lowest) {
+				lowest, found = p.num, true
+			}
+		}
+		if !found {
+			return nil, nil
+		}
+		if s.pruned {
+			s.id = binary.BigEndian.AppendUint64(s.id[:0], lowest)
+		}
+		score = 0
+		for _, p := range s.postings {
+			if p.passive {
+				if err := p.advance(lowest, s.id); err != nil {
+					return nil, err
+				}
+			}
+			if p.done || p.num != lowest {
+				continue
+			}
+			score += p.weight * p.freq * (bm25K1 + 1) / (p.freq + bm25K1*(1-bm25B+bm25B*p.length/s.avgLen))
+			if err := p.next(); err != nil {
 				return nil, err
 			}
 		}
-		if p.done || p.num != lowest {
-			continue
-		}
-		score += p.weight * p.freq * (bm25K1 + 1) / (p.freq + bm25K1*(1-bm25B+bm25B*p.length/s.avgLen))
-		if err := p.next(); err != nil {
-			return nil, err
+		if score >= s.floor {
+			break
 		}
 	}
 	dm := ctx.DocumentMatchPool.Get()

@@ -31,9 +31,9 @@ type lexicalQuery struct {
 	K int
 	// ChunkIDs, when not nil, limits the search to these chunks (to score fused candidates).
 	ChunkIDs []string
-	// Floor, when above 0, is a score the K-th best hit is known to reach: documents that
-	// cannot reach it may be skipped (see bm25Query), so the hits are exact but the total
-	// only counts the documents visited.
+	// Floor, when above 0, is a score the K-th best hit is known to reach: documents
+	// scoring below it are left out, and those that cannot reach it are not even visited
+	// (see bm25Query), so the hits are exact but the total counts only those that reach it.
 	Floor float64
 	// TopOnly says the caller needs the top K and whether more than K match, not how
 	// many: without a Floor the search then skips the documents that hold only common
