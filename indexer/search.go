@@ -28,6 +28,11 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	if s.lex == nil {
 		return nil, fmt.Errorf("search: %w", ErrIndexLocked)
 	}
+	seq, err := s.store.LastSeq(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	ctx = context.WithValue(ctx, seqKey{}, seq) // read once for the caches of every step
 	aud := AudienceOf(auth.FromContext(ctx))
 	r, err := s.retrieve(ctx, p, aud, depth(p.offset, p.limit))
 	if err != nil {

@@ -23,7 +23,7 @@ type docCache struct {
 // documents returns the stored, live documents of ids, as Store.DocumentsByIDs does:
 // from the cache when the store has not changed since they were read.
 func (s *Service) documents(ctx context.Context, ids []string) (map[string]Document, error) {
-	seq, err := s.store.LastSeq(ctx)
+	seq, err := s.lastSeq(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read documents: %w", err)
 	}
@@ -65,6 +65,21 @@ func (s *Service) documents(ctx context.Context, ids []string) (map[string]Docum
 		}
 	}
 	return out, nil
+}
+
+// seqKey is the context key of the store's last change number as a search read it when
+// it started (Search): its steps key their caches on that one read rather than ask the
+// store again, a round trip each on PostgreSQL. What they read after it may be newer than
+// it says, never older, as with a fresh read.
+type seqKey struct{}
+
+// lastSeq returns the store's last change number: the one the running search read, else
+// the store's.
+func (s *Service) lastSeq(ctx context.Context) (int64, error) {
+	if seq, ok := ctx.Value(seqKey{}).(int64); ok {
+		return seq, nil
+	}
+	return s.store.LastSeq(ctx)
 }
 
 // maxCachedTextBytes bounds the text textCache holds; past it the cache starts over.

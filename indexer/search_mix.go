@@ -282,7 +282,7 @@ func (s *Service) docTexts(ctx context.Context, docIDs []string) (map[string]str
 	// what was read is kept for as long as neither has changed.
 	var seq textSeq
 	var err error
-	if seq.store, err = s.store.LastSeq(ctx); err != nil {
+	if seq.store, err = s.lastSeq(ctx); err != nil {
 		return nil, fmt.Errorf("read document texts: %w", err)
 	}
 	if seq.lex, _, err = s.lex.state(); err != nil {
