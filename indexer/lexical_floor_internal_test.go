@@ -79,3 +79,92 @@ func TestLexicalFloorKeepsTopK(t *testing.T) {
 		})
 	}
 }
+
+// TestPostingListSeek checks the galloping seek against a linear scan, from every start.
+func TestPostingListSeek(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		nums []uint64
+	}{
+		{"empty", nil},
+		{"one", []uint64{5}},
+		{"dense", []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
+		{"sparse", []uint64{3, 17, 18, 40, 41, 42, 90, 200, 201, 1000, 5000}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := &postingList{nums: tc.nums}
+			for at := 0; at <= len(tc.nums); at++ {
+				for num := uint64(0); num <= 5001; num++ {
+					want := at
+					for want < len(tc.nums) && tc.nums[want] < num {
+						want++
+					}
+					if got := l.seek(at, num); got != want {
+						t.Fatalf("seek(%d, %d) = %d, want %d", at, num, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestLexicalFloorAfterChange checks that decoded postings follow the index: after a
+// change, a pruned search finds what an unpruned one finds in the new state.
+func TestLexicalFloorAfterChange(t *testing.T) {
+	x := newTestLexical(t)
+	var changes []Change
+	for i := range 600 {
+		text := "owned by group part of system"
+		if i%3 == 0 {
+			text += " artist"
+		}
+		d := lexDoc(fmt.Sprintf("doc:%03d", i), "entity", func(d *Document) { d.Text = text })
+		changes = append(changes, lexChange(int64(i+1), d, text))
+	}
+	lexApply(t, x, changes...)
+	terms := []bm25Term{{Terms("artist")[0], 1}, {Terms("owned")[0], 0.1}, {Terms("system")[0], 0.1}}
+	check := func() {
+		t.Helper()
+		q := lexicalQuery{Terms: terms, Docs: true, Audience: Audience{All: true}, K: 10}
+		cached, _, err := x.search(t.Context(), q) // with the postings decoded so far
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.postings.mu.Lock()
+		x.postings.snap, x.postings.lists = nil, nil
+		x.postings.mu.Unlock()
+		want, _, err := x.search(t.Context(), q) // decoded afresh
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(cached, want) {
+			t.Errorf("with postings decoded before: hits\n%v\nwant\n%v", cached, want)
+		}
+		q.Floor = want[len(want)-1].Score
+		got, _, err := x.search(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("floor %.4f: hits\n%v\nwant\n%v", q.Floor, got, want)
+		}
+	}
+	check()
+	// Rewrite the documents so that "owned" appears three times in the artist ones and
+	// drop the first fifty: the decoded postings of the old snapshot no longer hold.
+	changes = changes[:0]
+	for i := range 600 {
+		if i < 50 {
+			changes = append(changes, lexDelete(int64(601+i), fmt.Sprintf("doc:%03d", i)))
+			continue
+		}
+		text := "owned by group part of system"
+		if i%3 == 0 {
+			text = "owned owned owned artist system"
+		}
+		d := lexDoc(fmt.Sprintf("doc:%03d", i), "entity", func(d *Document) { d.Text = text })
+		changes = append(changes, lexChange(int64(601+i), d, text))
+	}
+	lexApply(t, x, changes...)
+	check()
+}
