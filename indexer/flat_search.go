@@ -200,3 +200,14 @@ func (f *FlatIndex) DocVectors(ctx context.Context, model string, docIDs []strin
 	}
 	return out, nil
 }
+
+// ChunkIDsOf returns the IDs of the chunks of docIDs the index holds, in no set order.
+func (f *FlatIndex) ChunkIDsOf(docIDs []string) []string {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	var ids []string
+	for _, d := range docIDs {
+		ids = append(ids, f.docs[d]...)
+	}
+	return ids
+}

@@ -274,9 +274,15 @@ func (s *Service) fuse(lex, vec []ChunkHit) []ChunkHit {
 // docSimilarities returns, for each of docIDs, its chunk most similar to the query vector
 // with that similarity, and records every similarity in cos.
 func (s *Service) docSimilarities(ctx context.Context, vq VectorQuery, docIDs []string, cos map[string]float64) ([]ChunkHit, error) {
-	ids, err := s.lex.chunkIDs(ctx, docIDs)
-	if err != nil {
-		return nil, fmt.Errorf("score lexical candidates by vector: %w", err)
+	var ids []string
+	if dc, ok := s.vectors.(docChunker); ok {
+		// The vector index knows its chunks of each document: no keyword index lookup.
+		ids = dc.ChunkIDsOf(docIDs)
+	} else {
+		var err error
+		if ids, err = s.lex.chunkIDs(ctx, docIDs); err != nil {
+			return nil, fmt.Errorf("score lexical candidates by vector: %w", err)
+		}
 	}
 	sims, err := s.vectors.Similarities(ctx, vq.Model, vq.Vector, ids)
 	if err != nil {
@@ -290,6 +296,11 @@ func (s *Service) docSimilarities(ctx context.Context, vq VectorQuery, docIDs []
 		}
 	}
 	return collapse(hits), nil
+}
+
+// docChunker is a VectorIndex that lists the chunks it holds of given documents.
+type docChunker interface {
+	ChunkIDsOf(docIDs []string) []string
 }
 
 // byDoc returns hits keyed by document: each ChunkID replaced by its DocID, so that the
