@@ -17,7 +17,7 @@ import (
 // searched by position instead.
 const (
 	postingCacheMinDF = 512     // terms in fewer documents are read from bleve
-	postingCacheMax   = 4 << 20 // postings kept per snapshot, in all (about 64 MiB at most)
+	postingCacheMax   = 2 << 20 // postings kept per snapshot, in all (24 bytes each: 48 MiB at most)
 )
 
 // postingCache holds decoded postings for one index snapshot: bleve's reader, whose
