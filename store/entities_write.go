@@ -421,14 +421,22 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 	type searchRow struct {
 		uid, key    string
 		value, orig *string
+		uidv        any // uid, boxed once per entity
 	}
-	var search []searchRow
-	var rels [][4]string
+	nSearch, nRels := 0, 0
+	for i := range cs {
+		nSearch += len(cs[i].p.Search) + 1
+		nRels += len(cs[i].p.Relations)
+	}
+	search := make([]searchRow, 0, nSearch)
+	rels := make([][4]string, 0, nRels)
+	// Rows are kept unique per (key, value) and entity: facets then count entities by
+	// counting rows, and the sort index walk meets each entity once.
+	seen := map[[2]string]bool{}
 	for i := range cs {
 		c := &cs[i]
-		// Rows are kept unique per (key, value): facets then count entities by counting rows,
-		// and the sort index walk meets each entity once.
-		seen := map[[2]string]bool{}
+		clear(seen)
+		uidv := any(c.uid)
 		from := len(search)
 		for _, s := range c.p.Search {
 			key, value := strings.ToLower(s.Key), lowerPtr(s.Value)
@@ -437,10 +445,10 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 				continue // the uid is the store's to assign
 			}
 			seen[kv] = true
-			search = append(search, searchRow{c.uid, key, value, s.OriginalValue})
+			search = append(search, searchRow{c.uid, key, value, s.OriginalValue, uidv})
 		}
 		uid := c.uid
-		search = append(search, searchRow{c.uid, "metadata.uid", &uid, &uid})
+		search = append(search, searchRow{c.uid, "metadata.uid", &uid, &uid, uidv})
 		fromRel := len(rels)
 		for _, r := range c.p.Relations {
 			rels = append(rels, [4]string{c.uid, strings.ToLower(r.Source), r.Type, strings.ToLower(r.Target)})
@@ -475,13 +483,30 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 		}
 		return 0
 	})
+	// A bulk load has hundreds of thousands of rows: one backing array per table, each
+	// entity's uid boxed once, and a string equal to the one in the row before (keys, in
+	// key order) not boxed again.
+	var last [4]any
+	reuse := func(col int, s string) any {
+		if prev, ok := last[col].(string); !ok || prev != s {
+			last[col] = s
+		}
+		return last[col]
+	}
+	cells := make([]any, 4*len(search))
 	searchRows = make([][]any, len(search))
 	for i, r := range search {
-		searchRows[i] = []any{r.uid, r.key, r.value, r.orig}
+		row := cells[4*i : 4*i+4 : 4*i+4]
+		row[0], row[1], row[2], row[3] = r.uidv, reuse(1, r.key), r.value, r.orig
+		searchRows[i] = row
 	}
+	last = [4]any{}
+	cells = make([]any, 4*len(rels))
 	relRows = make([][]any, len(rels))
 	for i, r := range rels {
-		relRows[i] = []any{r[0], r[1], r[2], r[3]}
+		row := cells[4*i : 4*i+4 : 4*i+4]
+		row[0], row[1], row[2], row[3] = reuse(0, r[0]), reuse(1, r[1]), reuse(2, r[2]), reuse(3, r[3])
+		relRows[i] = row
 	}
 	return searchRows, relRows
 }
@@ -615,5 +640,8 @@ func lowerPtr(s *string) *string {
 		return nil
 	}
 	l := strings.ToLower(*s)
+	if l == *s {
+		return s // already lower case, as the catalog's search rows are
+	}
 	return &l
 }
