@@ -484,8 +484,9 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 		return 0
 	})
 	// A bulk load has hundreds of thousands of rows: one backing array per table, each
-	// entity's uid boxed once, and a string equal to the one in the row before (keys, in
-	// key order) not boxed again.
+	// entity's uid boxed once, and a string equal to the one in the row before (keys and
+	// values, in key order) not boxed again. Values are strings or nil rather than *string,
+	// which database/sql would convert one by one through reflection.
 	var last [4]any
 	reuse := func(col int, s string) any {
 		if prev, ok := last[col].(string); !ok || prev != s {
@@ -493,11 +494,17 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 		}
 		return last[col]
 	}
+	reusePtr := func(col int, s *string) any {
+		if s == nil {
+			return nil
+		}
+		return reuse(col, *s)
+	}
 	cells := make([]any, 4*len(search))
 	searchRows = make([][]any, len(search))
 	for i, r := range search {
 		row := cells[4*i : 4*i+4 : 4*i+4]
-		row[0], row[1], row[2], row[3] = r.uidv, reuse(1, r.key), r.value, r.orig
+		row[0], row[1], row[2], row[3] = r.uidv, reuse(1, r.key), reusePtr(2, r.value), reusePtr(3, r.orig)
 		searchRows[i] = row
 	}
 	last = [4]any{}
