@@ -414,15 +414,56 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 	return deleteUIDs(ctx, tx, d, "relations", "originating_uid", uids)
 }
 
+// searchRow is one search row of a write.
+type searchRow struct {
+	uid, key    string
+	value, orig *string
+	uidv        any // uid, boxed once per entity
+}
+
+// sortSearchRows returns rows in search_key_value_idx's order: key, value (NULL first),
+// uid. Rows are placed by key first, of which there are few distinct ones, so that the
+// comparison sort only orders each key's rows by value and uid.
+func sortSearchRows(rows []searchRow) []searchRow {
+	count := map[string]int{}
+	for i := range rows {
+		count[rows[i].key]++
+	}
+	keys := make([]string, 0, len(count))
+	for k := range count {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	start := make(map[string]int, len(keys))
+	bounds := make([]int, 0, len(keys)+1)
+	at := 0
+	for _, k := range keys {
+		start[k] = at
+		bounds = append(bounds, at)
+		at += count[k]
+	}
+	bounds = append(bounds, at)
+	out := make([]searchRow, len(rows))
+	for i := range rows {
+		k := rows[i].key
+		out[start[k]] = rows[i]
+		start[k]++
+	}
+	for i := range keys {
+		slices.SortFunc(out[bounds[i]:bounds[i+1]], func(a, b searchRow) int {
+			if c := cmpPtr(a.value, b.value); c != 0 {
+				return c
+			}
+			return strings.Compare(a.uid, b.uid)
+		})
+	}
+	return out
+}
+
 // searchAndRelationRows returns the search rows (plus one for metadata.uid) and the relation
 // rows to write for each entity, each in its index's order; with keep, it also sets each
 // change's search and rels to the rows written for it.
 func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any) {
-	type searchRow struct {
-		uid, key    string
-		value, orig *string
-		uidv        any // uid, boxed once per entity
-	}
 	nSearch, nRels := 0, 0
 	for i := range cs {
 		nSearch += len(cs[i].p.Search) + 1
@@ -466,15 +507,7 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 	}
 	// In index order (search_key_value_idx, relations_source_idx), a bulk load appends to
 	// those B-trees instead of splitting pages all over them.
-	slices.SortFunc(search, func(a, b searchRow) int {
-		if c := strings.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		if c := cmpPtr(a.value, b.value); c != 0 {
-			return c
-		}
-		return strings.Compare(a.uid, b.uid)
-	})
+	search = sortSearchRows(search)
 	slices.SortFunc(rels, func(a, b [4]string) int {
 		for i := 1; i < 4; i++ {
 			if c := strings.Compare(a[i], b[i]); c != 0 {
