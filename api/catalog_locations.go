@@ -61,7 +61,9 @@ type addLocationJSON struct {
 
 // postLocation serves POST /locations[?dryRun=true]: it registers a location and ingests
 // it, or with dryRun only reads and validates it. Nothing is stored when any entity of the
-// location is invalid; a path outside the allowed roots is a 400.
+// location is invalid; a path outside the allowed roots is a 400. Like Backstage's
+// DefaultLocationService.createLocation, a registration answers with the location and no
+// entities; a dry run lists the entities the location would emit.
 func (s *Server) postLocation(c *gin.Context) error {
 	var b locationBody
 	if err := readJSON(c, &b, true); err != nil {
@@ -70,19 +72,24 @@ func (s *Server) postLocation(c *gin.Context) error {
 	if err := b.check(); err != nil {
 		return err
 	}
-	dryRun := isTruthy(c.Query("dryRun"))
-	c.Set(ctxAuditTarget, strings.TrimSpace(*b.Type)+":"+strings.TrimSpace(*b.Target))
-	res, err := s.catalog.AddLocation(c.Request.Context(), strings.TrimSpace(*b.Type), strings.TrimSpace(*b.Target), dryRun)
+	typ, target := strings.TrimSpace(*b.Type), strings.TrimSpace(*b.Target)
+	c.Set(ctxAuditTarget, typ+":"+target)
+	if !isTruthy(c.Query("dryRun")) {
+		loc, err := s.catalog.RegisterLocation(c.Request.Context(), typ, target)
+		if err != nil {
+			return locationInputError{err}
+		}
+		writeJSON(c, http.StatusCreated, addLocationJSON{Location: outLocation(loc), Entities: []any{}})
+		return nil
+	}
+	res, err := s.catalog.AddLocation(c.Request.Context(), typ, target, true)
 	if err != nil {
 		return locationInputError{err}
 	}
-	out := addLocationJSON{Location: outLocation(res.Location), Entities: outEntities(res.Entities, nil)}
-	if dryRun {
-		exists := res.ExistingLocation != nil
-		out.Exists = &exists
-		if exists {
-			out.Location = outLocation(*res.ExistingLocation)
-		}
+	exists := res.ExistingLocation != nil
+	out := addLocationJSON{Location: outLocation(res.Location), Entities: outEntities(res.Entities, nil), Exists: &exists}
+	if exists {
+		out.Location = outLocation(*res.ExistingLocation)
 	}
 	writeJSON(c, http.StatusCreated, out)
 	return nil

@@ -189,7 +189,7 @@ func TestCatalogMutations(t *testing.T) {
 			[]string{`"exists":false`, `"name":"search"`}, nil},
 		{"still empty", "GET", "/api/catalog/entities", "", 200, []string{"[]"}, nil},
 		{"register", "POST", "/api/catalog/locations", `{"type":"file","target":"` + dir + `"}`, 201,
-			[]string{`"location":{"id":"`, `"target":"` + dir + `"`}, nil},
+			[]string{`"location":{"id":"`, `"target":"` + dir + `"`, `"entities":[]}`}, nil},
 		{"registered", "GET", "/api/catalog/entities/by-name/component/default/search", "", 200, nil, nil},
 	}, nil)
 }

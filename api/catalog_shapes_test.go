@@ -194,6 +194,26 @@ func TestShapesMatchBackstage(t *testing.T) {
 			t.Errorf("shape differs (-backstage +ours):\n%s", d)
 		}
 	})
+	t.Run("post-location", func(t *testing.T) {
+		// Backstage answers a registration with the location and no entities
+		// (DefaultLocationService.createLocation), however many the location emits.
+		file := env.writeFile("post-location/two.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Component\n"+
+			"metadata: {name: posted-one}\nspec: {type: service, lifecycle: production, owner: guests}\n---\n"+
+			"apiVersion: backstage.io/v1alpha1\nkind: Component\n"+
+			"metadata: {name: posted-two}\nspec: {type: service, lifecycle: production, owner: guests}\n")
+		w := env.do(http.MethodPost, "/api/catalog/locations", `{"type":"file","target":"`+file+`"}`)
+		if w.Code != http.StatusCreated {
+			t.Fatalf("POST /api/catalog/locations = %d %s", w.Code, w.Body)
+		}
+		got := decodeAny(t, w.Body)
+		if d := cmp.Diff(shape(readSample(t, samples, "10k-post-location-201")), shape(got)); d != "" {
+			t.Errorf("shape differs (-backstage +ours):\n%s", d)
+		}
+		if ents, ok := got.(map[string]any)["entities"].([]any); !ok || len(ents) != 0 {
+			t.Errorf("entities = %v, want [] as Backstage answers", got.(map[string]any)["entities"])
+		}
+		get("/api/catalog/entities/by-name/component/default/posted-two")
+	})
 	t.Run("locations", func(t *testing.T) {
 		got := get("/api/catalog/locations")
 		if d := cmp.Diff(shape(readSample(t, samples, "10k-locations")), shape(got)); d != "" {

@@ -54,6 +54,11 @@ func TestRepublishedContentNeverLeaks(t *testing.T) {
 			component("thief-text", "public", nil, "{$text: ../search/zebracrypt/docs/index.md}"))},
 		{"techdocs-ref at a restricted entity's folder", env.writeFile("thief-docs/catalog-info.yaml",
 			component("thief-docs", "internal", map[string]string{"backstage.io/techdocs-ref": "dir:../search/zebracrypt"}, ""))},
+		// The folder's owner is looked up once per read; each entity is still judged.
+		{"techdocs-ref after an entity that may use it, in one file", env.writeFile("thief-after/catalog-info.yaml",
+			strings.Replace(component("allowed-first", "restricted", map[string]string{"backstage.io/techdocs-ref": "dir:../search/zebracrypt"}, ""),
+				"owner: team-web", "owner: team-secret", 1)+"---\n"+
+				component("thief-after", "public", map[string]string{"backstage.io/techdocs-ref": "dir:../search/zebracrypt"}, ""))},
 	}
 	for _, tt := range tests {
 		w := register(tt.file)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -55,7 +56,8 @@ func (r *reader) checkContent(c *checker, e Entity, path string) {
 		}
 	}
 	for _, u := range uses {
-		if by := ContentRefusal(e, path, u.real, r.roots); by != "" {
+		o := r.ownersOf(u.real, path)
+		if by := refusal(e, o.file, o.owners, o.sameFile); by != "" {
 			c.add(u.field, fmt.Sprintf("uses %s (%s), which belongs to %s: fewer may see %s than %s, so its content may not be shown through %s",
 				u.real, u.what, by, by, e.Ref(), e.Ref()))
 		}
@@ -68,7 +70,39 @@ func (r *reader) checkContent(c *checker, e Entity, path string) {
 // up to the filesystem root).
 func ContentRefusal(e Entity, entityFile, contentPath string, roots []string) string {
 	ownerFile, owners := contentOwners(contentPath, newRoots(roots))
-	if ownerFile == "" || sameFile(ownerFile, entityFile) {
+	return refusal(e, ownerFile, owners, ownerFile != "" && sameFile(ownerFile, entityFile))
+}
+
+// owned is what contentOwners found for a content path, and whether the owner file is the
+// file of the entity that uses the content.
+type owned struct {
+	file     string
+	owners   []Entity
+	sameFile bool
+}
+
+// ownersOf is contentOwners of the content at contentPath, used by an entity read from
+// entityFile, looked up once per read: the entities of one file mostly use the same
+// content folders (techdocs-ref dir:.), and the lookup walks the filesystem and may parse
+// an owner file.
+func (r *reader) ownersOf(contentPath, entityFile string) owned {
+	key := [2]string{contentPath, entityFile}
+	r.ownersMu.Lock()
+	find, ok := r.owners[key]
+	if !ok {
+		find = sync.OnceValue(func() owned {
+			file, owners := contentOwners(contentPath, r.roots)
+			return owned{file: file, owners: owners, sameFile: file != "" && sameFile(file, entityFile)}
+		})
+		r.owners[key] = find
+	}
+	r.ownersMu.Unlock()
+	return find()
+}
+
+// refusal is ContentRefusal given the content's owner file and its entities.
+func refusal(e Entity, ownerFile string, owners []Entity, sameFile bool) string {
+	if ownerFile == "" || sameFile {
 		return ""
 	}
 	self := e.Ref().String()

@@ -51,6 +51,10 @@ type reader struct {
 	visited map[string]bool // real paths of files read already (Location cycles)
 	firstAt map[string]string
 	res     readResult
+	// owners are the content owner lookups of this read (ownersOf), by content path and
+	// entity file; documents are prepared concurrently.
+	ownersMu sync.Mutex
+	owners   map[[2]string]func() owned
 }
 
 // readFileLocation reads a registered file location: the generated root Location entity,
@@ -61,7 +65,8 @@ func readFileLocation(ctx context.Context, rs roots, target string) (readResult,
 	r := &reader{
 		roots: rs, origin: "file:" + target,
 		visited: map[string]bool{}, firstAt: map[string]string{},
-		res: readResult{files: map[string]string{}},
+		res:    readResult{files: map[string]string{}},
+		owners: map[[2]string]func() owned{},
 	}
 	root := generatedLocationEntity("file", target)
 	p, err := Process(root, "")

@@ -118,7 +118,7 @@ func traverseSearch(path string, v any, out *[]kv, seenPathKeys map[string]bool)
 
 // checkKeyCase rejects keys that differ only in case, such as spec.foo and spec.Foo.
 func checkKeyCase(rows []kv) error {
-	byLower := map[string]string{}
+	byLower := make(map[string]string, len(rows))
 	var bad []string
 	for _, r := range rows {
 		lk := strings.ToLower(r.key)
@@ -137,21 +137,25 @@ func checkKeyCase(rows []kv) error {
 // toSearchRows lowercases, applies the length limits and drops duplicate (key, value) pairs.
 func toSearchRows(in []kv) []SearchRow {
 	out := make([]SearchRow, 0, len(in))
-	seen := map[string]bool{}
+	// A row without a value differs from one with an empty value.
+	type pair struct {
+		key      string
+		hasValue bool
+		value    string
+	}
+	seen := make(map[pair]bool, len(in))
 	for _, r := range in {
 		key := strings.ToLower(r.key)
 		if len(key) > maxSearchKeyLen {
 			continue
 		}
 		row := SearchRow{Key: key}
+		dedup := pair{key: key}
 		if r.value != nil && len(*r.value) <= maxSearchValueLen {
 			orig := *r.value
 			low := strings.ToLower(orig)
 			row.Value, row.OriginalValue = &low, &orig
-		}
-		dedup := key + "\x00"
-		if row.Value != nil {
-			dedup += "v" + *row.Value
+			dedup.hasValue, dedup.value = true, low
 		}
 		if seen[dedup] {
 			continue

@@ -37,11 +37,20 @@ func (s *Service) read(ctx context.Context, typ, target string) (readResult, err
 // Everything is read and validated before anything is written: if any entity is invalid,
 // nothing is stored and the *ValidationError lists every problem.
 func (s *Service) AddLocation(ctx context.Context, typ, target string, dryRun bool) (AddLocationResult, error) {
-	res, _, err := s.addLocation(ctx, typ, target, dryRun)
+	res, _, err := s.addLocation(ctx, typ, target, dryRun, true)
 	return res, err
 }
 
-func (s *Service) addLocation(ctx context.Context, typ, target string, dryRun bool) (AddLocationResult, ApplyResult, error) {
+// RegisterLocation registers a location and ingests it like AddLocation without dryRun,
+// but returns only the location: the stored entities are not read back. POST
+// /api/catalog/locations uses it, since Backstage answers that request with no entities.
+func (s *Service) RegisterLocation(ctx context.Context, typ, target string) (Location, error) {
+	res, _, err := s.addLocation(ctx, typ, target, false, false)
+	return res.Location, err
+}
+
+// addLocation is AddLocation; with readBack, the result lists the entities as stored.
+func (s *Service) addLocation(ctx context.Context, typ, target string, dryRun, readBack bool) (AddLocationResult, ApplyResult, error) {
 	target = cleanTarget(target)
 	read, err := s.read(ctx, typ, target)
 	if err != nil {
@@ -70,6 +79,9 @@ func (s *Service) addLocation(ctx context.Context, typ, target string, dryRun bo
 			err = errors.Join(err, fmt.Errorf("remove half-registered location %s: %w", loc.ID, derr))
 		}
 		return AddLocationResult{}, ApplyResult{}, fmt.Errorf("add location %s:%s: store entities: %w", typ, target, err)
+	}
+	if !readBack {
+		return AddLocationResult{Location: loc}, applied, nil
 	}
 	stored, err := s.storedEntities(ctx, read.entities, applied.Conflicts)
 	if err != nil {
@@ -254,7 +266,7 @@ func (s *Service) Import(ctx context.Context, path string) (AddLocationResult, A
 		return AddLocationResult{}, ApplyResult{}, fmt.Errorf("import %s: %w", abs, err)
 	}
 	if existing == nil {
-		res, applied, err := s.addLocation(ctx, "file", abs, false)
+		res, applied, err := s.addLocation(ctx, "file", abs, false, true)
 		if err != nil {
 			return AddLocationResult{}, ApplyResult{}, fmt.Errorf("import %s: %w", abs, err)
 		}

@@ -68,6 +68,35 @@ func mustRef(t *testing.T, s string) catalog.Ref {
 	return r
 }
 
+func TestRegisterLocation(t *testing.T) {
+	svc, root := newTestService(t)
+	ctx := systemContext(t)
+	file := filepath.Join(root, "catalog-info.yaml")
+	writeFile(t, file, componentYAML("svc", "team-a", "")+"---\n"+teamA)
+
+	loc, err := svc.RegisterLocation(ctx, "file", file)
+	if err != nil {
+		t.Fatalf("RegisterLocation() error = %v", err)
+	}
+	if loc.ID == "" || loc.Type != "file" || loc.Target != file {
+		t.Errorf("RegisterLocation() = %+v, want an id and file:%s", loc, file)
+	}
+	// The location's two entities and its generated Location entity.
+	if got := listing(t, svc); len(got) != 3 {
+		t.Errorf("stored %v, want 3 entities", got)
+	}
+	if _, err := svc.RegisterLocation(ctx, "file", file); !errors.Is(err, catalog.ErrConflict) {
+		t.Errorf("registering twice: error = %v, want ErrConflict", err)
+	}
+	writeFile(t, filepath.Join(root, "bad.yaml"), "kind: Component\nmetadata: {name: Bad Name!}\n")
+	if _, err := svc.RegisterLocation(ctx, "file", filepath.Join(root, "bad.yaml")); err == nil {
+		t.Error("RegisterLocation(invalid file) error = nil")
+	}
+	if got := listing(t, svc); len(got) != 3 {
+		t.Errorf("after an invalid file: stored %v, want the same 3 entities", got)
+	}
+}
+
 func TestAddLocationAndRead(t *testing.T) {
 	svc, root := newTestService(t)
 	ctx := systemContext(t)

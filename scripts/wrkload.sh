@@ -11,6 +11,7 @@
 #   PPROF=1 scripts/wrkload.sh   # also saves a 10 s CPU profile of every route per engine
 #   ROUTES="by-name facets" scripts/wrkload.sh   # only these routes (by-name query facets search many)
 #   ONLY=ingest scripts/wrkload.sh   # only the timed ingest, per engine
+#   PORTAL_BIN=/tmp/portal-main scripts/wrkload.sh   # run this binary instead of building one (A/B runs)
 #   PEER=http://127.0.0.1:7107 scripts/wrkload.sh   # then, per engine, ../shared/peers/compare.sh
 #       against a running Backstage peer with the same generated entities (ROUTES=none skips our own runs)
 set -euo pipefail
@@ -39,7 +40,11 @@ trap cleanup EXIT
 # wrk needs one descriptor per connection.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-go build -o "$work/portal" ./cmd/portal
+if [ -n "${PORTAL_BIN:-}" ]; then
+  cp "$PORTAL_BIN" "$work/portal"
+else
+  go build -o "$work/portal" ./cmd/portal
+fi
 mkdir -p "$work/catalog"
 python3 "$gen" -n "$n" -o "$work/catalog/entities.yaml"
 component=$(awk '/^kind: Component/ {c=1} c && /^  name:/ {print $2; exit}' "$work/catalog/entities.yaml")
@@ -89,8 +94,9 @@ run_engine() {
     sleep 0.1
   done
   echo "== $name: RSS at start $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status)"
-  local before t0 t1 want got
+  local before t0 t1 want got c0 c1
   before=$(total "")
+  c0=$(awk '{print $14 + $15}' /proc/$pid/stat)
   t0=$(date +%s.%N)
   curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
     -d "{\"type\":\"file\",\"target\":\"$work/catalog/entities.yaml\"}" "$base/api/catalog/locations" ||
@@ -102,8 +108,9 @@ run_engine() {
     sleep 0.05
   done
   t1=$(date +%s.%N)
-  printf 'ingest: %d entities via POST /api/catalog/locations, queryable after %.2fs (%s in the catalog)\n' \
-    "$n" "$(echo "$t1 - $t0" | bc -l)" "$got"
+  c1=$(awk '{print $14 + $15}' /proc/$pid/stat)
+  printf 'ingest: %d entities via POST /api/catalog/locations, queryable after %.2fs (%s in the catalog), server CPU %.2fs, load avg %s\n' \
+    "$n" "$(echo "$t1 - $t0" | bc -l)" "$got" "$(echo "($c1 - $c0) / $(getconf CLK_TCK)" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
   if [ "${ONLY:-}" = ingest ]; then
     kill "$pid"
     wait "$pid" 2>/dev/null || true

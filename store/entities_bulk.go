@@ -26,10 +26,15 @@ func unnestSource(b *builder, width int, rows [][]any) (cols, from string) {
 	arrays := make([]string, width)
 	for c := range width {
 		col := make([]*string, len(rows))
+		var vals []string // the column's string values, one allocation for all
 		for r, row := range rows {
 			switch v := row[c].(type) {
 			case string:
-				col[r] = &v
+				if vals == nil {
+					vals = make([]string, len(rows))
+				}
+				vals[r] = v
+				col[r] = &vals[r]
 			case *string:
 				col[r] = v
 			}

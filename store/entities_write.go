@@ -414,21 +414,70 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 	return deleteUIDs(ctx, tx, d, "relations", "originating_uid", uids)
 }
 
+// searchRow is one search row of a write.
+type searchRow struct {
+	uid, key    string
+	value, orig *string
+	uidv        any // uid, boxed once per entity
+}
+
+// sortSearchRows returns rows in search_key_value_idx's order: key, value (NULL first),
+// uid. Rows are placed by key first, of which there are few distinct ones, so that the
+// comparison sort only orders each key's rows by value and uid.
+func sortSearchRows(rows []searchRow) []searchRow {
+	count := map[string]int{}
+	for i := range rows {
+		count[rows[i].key]++
+	}
+	keys := make([]string, 0, len(count))
+	for k := range count {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	start := make(map[string]int, len(keys))
+	bounds := make([]int, 0, len(keys)+1)
+	at := 0
+	for _, k := range keys {
+		start[k] = at
+		bounds = append(bounds, at)
+		at += count[k]
+	}
+	bounds = append(bounds, at)
+	out := make([]searchRow, len(rows))
+	for i := range rows {
+		k := rows[i].key
+		out[start[k]] = rows[i]
+		start[k]++
+	}
+	for i := range keys {
+		slices.SortFunc(out[bounds[i]:bounds[i+1]], func(a, b searchRow) int {
+			if c := cmpPtr(a.value, b.value); c != 0 {
+				return c
+			}
+			return strings.Compare(a.uid, b.uid)
+		})
+	}
+	return out
+}
+
 // searchAndRelationRows returns the search rows (plus one for metadata.uid) and the relation
 // rows to write for each entity, each in its index's order; with keep, it also sets each
 // change's search and rels to the rows written for it.
 func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any) {
-	type searchRow struct {
-		uid, key    string
-		value, orig *string
+	nSearch, nRels := 0, 0
+	for i := range cs {
+		nSearch += len(cs[i].p.Search) + 1
+		nRels += len(cs[i].p.Relations)
 	}
-	var search []searchRow
-	var rels [][4]string
+	search := make([]searchRow, 0, nSearch)
+	rels := make([][4]string, 0, nRels)
+	// Rows are kept unique per (key, value) and entity: facets then count entities by
+	// counting rows, and the sort index walk meets each entity once.
+	seen := map[[2]string]bool{}
 	for i := range cs {
 		c := &cs[i]
-		// Rows are kept unique per (key, value): facets then count entities by counting rows,
-		// and the sort index walk meets each entity once.
-		seen := map[[2]string]bool{}
+		clear(seen)
+		uidv := any(c.uid)
 		from := len(search)
 		for _, s := range c.p.Search {
 			key, value := strings.ToLower(s.Key), lowerPtr(s.Value)
@@ -437,10 +486,10 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 				continue // the uid is the store's to assign
 			}
 			seen[kv] = true
-			search = append(search, searchRow{c.uid, key, value, s.OriginalValue})
+			search = append(search, searchRow{c.uid, key, value, s.OriginalValue, uidv})
 		}
 		uid := c.uid
-		search = append(search, searchRow{c.uid, "metadata.uid", &uid, &uid})
+		search = append(search, searchRow{c.uid, "metadata.uid", &uid, &uid, uidv})
 		fromRel := len(rels)
 		for _, r := range c.p.Relations {
 			rels = append(rels, [4]string{c.uid, strings.ToLower(r.Source), r.Type, strings.ToLower(r.Target)})
@@ -458,15 +507,7 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 	}
 	// In index order (search_key_value_idx, relations_source_idx), a bulk load appends to
 	// those B-trees instead of splitting pages all over them.
-	slices.SortFunc(search, func(a, b searchRow) int {
-		if c := strings.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		if c := cmpPtr(a.value, b.value); c != 0 {
-			return c
-		}
-		return strings.Compare(a.uid, b.uid)
-	})
+	search = sortSearchRows(search)
 	slices.SortFunc(rels, func(a, b [4]string) int {
 		for i := 1; i < 4; i++ {
 			if c := strings.Compare(a[i], b[i]); c != 0 {
@@ -475,13 +516,37 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 		}
 		return 0
 	})
+	// A bulk load has hundreds of thousands of rows: one backing array per table, each
+	// entity's uid boxed once, and a string equal to the one in the row before (keys and
+	// values, in key order) not boxed again. Values are strings or nil rather than *string,
+	// which database/sql would convert one by one through reflection.
+	var last [4]any
+	reuse := func(col int, s string) any {
+		if prev, ok := last[col].(string); !ok || prev != s {
+			last[col] = s
+		}
+		return last[col]
+	}
+	reusePtr := func(col int, s *string) any {
+		if s == nil {
+			return nil
+		}
+		return reuse(col, *s)
+	}
+	cells := make([]any, 4*len(search))
 	searchRows = make([][]any, len(search))
 	for i, r := range search {
-		searchRows[i] = []any{r.uid, r.key, r.value, r.orig}
+		row := cells[4*i : 4*i+4 : 4*i+4]
+		row[0], row[1], row[2], row[3] = r.uidv, reuse(1, r.key), reusePtr(2, r.value), reusePtr(3, r.orig)
+		searchRows[i] = row
 	}
+	last = [4]any{}
+	cells = make([]any, 4*len(rels))
 	relRows = make([][]any, len(rels))
 	for i, r := range rels {
-		relRows[i] = []any{r[0], r[1], r[2], r[3]}
+		row := cells[4*i : 4*i+4 : 4*i+4]
+		row[0], row[1], row[2], row[3] = reuse(0, r[0]), reuse(1, r[1]), reuse(2, r[2]), reuse(3, r[3])
+		relRows[i] = row
 	}
 	return searchRows, relRows
 }
@@ -615,5 +680,8 @@ func lowerPtr(s *string) *string {
 		return nil
 	}
 	l := strings.ToLower(*s)
+	if l == *s {
+		return s // already lower case, as the catalog's search rows are
+	}
 	return &l
 }
