@@ -1,0 +1,137 @@
+package catalog
+
+import "strings"
+
+// The read model lives as long as the process and its live heap objects are what the
+// garbage collector marks on every cycle, which every request's garbage starts. So the
+// model keeps its strings and posting lists in a few large allocations instead of one
+// small object per row: strings interned into shared chunks and named by a uint32 id,
+// posting lists as spans of one []int32 found by pointer-free map keys.
+
+// internChunk is the size of the chunks interned strings are copied into: large enough
+// that 10,000 entities' strings take a few hundred objects, small enough that the last,
+// partly used chunk wastes little.
+const internChunk = 64 << 10
+
+// interner gives every distinct string one id and one copy, in shared chunks. Id 0 is no
+// string (a nil *string); the empty string has an id of its own.
+type interner struct {
+	ids   map[string]uint32
+	strs  []string // id -> string
+	chunk strings.Builder
+}
+
+func newInterner() *interner {
+	return &interner{ids: map[string]uint32{}, strs: []string{""}}
+}
+
+// id returns s's id, interning it when it is new.
+func (in *interner) id(s string) uint32 {
+	if id, ok := in.ids[s]; ok {
+		return id
+	}
+	s = in.copy(s)
+	id := uint32(len(in.strs))
+	in.strs = append(in.strs, s)
+	in.ids[s] = id
+	return id
+}
+
+// ptrID is id for a *string, 0 for nil.
+func (in *interner) ptrID(s *string) uint32 {
+	if s == nil {
+		return 0
+	}
+	return in.id(*s)
+}
+
+// str returns the interned copy of s.
+func (in *interner) str(s string) string { return in.strs[in.id(s)] }
+
+// copy appends s to the current chunk and returns the chunk's bytes that hold it. A
+// strings.Builder only ever appends, so what String returned before stays as it was; a
+// string that does not fit starts a new chunk (the old one lives on through its strings).
+func (in *interner) copy(s string) string {
+	if s == "" {
+		return ""
+	}
+	if in.chunk.Cap()-in.chunk.Len() < len(s) {
+		in.chunk = strings.Builder{}
+		in.chunk.Grow(max(internChunk, len(s)))
+	}
+	in.chunk.WriteString(s)
+	all := in.chunk.String()
+	return all[len(all)-len(s):]
+}
+
+// pair is the key of a posting list: two string ids, e.g. a search key's and a value's.
+func pair(a, b uint32) uint64 { return uint64(a)<<32 | uint64(b) }
+
+// span is where one posting list lies in postings.all.
+type span struct{ off, n uint32 }
+
+// postings is many lists of entity indexes in one backing array, each found by its key.
+type postings struct {
+	at  map[uint64]span
+	all []int32
+}
+
+// get returns the list of k (nil when there is none); appending to it copies.
+func (p *postings) get(k uint64) []int32 {
+	s, ok := p.at[k]
+	if !ok {
+		return nil
+	}
+	return p.all[s.off : s.off+s.n : s.off+s.n]
+}
+
+// postingsBuilder collects (key, entity) pairs in entity order and lays them out as
+// postings: each key's entities in the order added.
+type postingsBuilder struct {
+	keys []uint64
+	idx  []int32
+	// dedupe drops a pair equal to the last one added for its key.
+	dedupe bool
+}
+
+func (b *postingsBuilder) add(k uint64, i int32) {
+	b.keys = append(b.keys, k)
+	b.idx = append(b.idx, i)
+}
+
+// build counts each key's entities, gives each key its span, then fills the spans.
+func (b *postingsBuilder) build() postings {
+	type acc struct {
+		span
+		last int32
+	}
+	accs := map[uint64]acc{}
+	skip := make([]bool, len(b.keys))
+	for j, k := range b.keys {
+		a, ok := accs[k]
+		if ok && b.dedupe && a.last == b.idx[j] {
+			skip[j] = true
+			continue
+		}
+		a.n++
+		a.last = b.idx[j]
+		accs[k] = a
+	}
+	p := postings{at: make(map[uint64]span, len(accs))}
+	var off uint32
+	for k, a := range accs {
+		p.at[k] = span{off: off}
+		off += a.n
+	}
+	p.all = make([]int32, off)
+	for j, k := range b.keys {
+		if skip[j] {
+			continue
+		}
+		s := p.at[k]
+		p.all[s.off+s.n] = b.idx[j]
+		s.n++
+		p.at[k] = s
+	}
+	return p
+}
