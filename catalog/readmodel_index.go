@@ -149,16 +149,6 @@ func buildModel(snap Snapshot) *model {
 	return md
 }
 
-// internEntity returns e with its own strings interned. Its maps and slices are shared
-// with readers of the model it may come from, so they are left as they are.
-func internEntity(e Entity, in *interner) Entity {
-	e.APIVersion, e.Kind = in.str(e.APIVersion), in.str(e.Kind)
-	m := &e.Metadata
-	m.UID, m.Etag, m.Name, m.Namespace = in.str(m.UID), in.str(m.Etag), in.str(m.Name), in.str(m.Namespace)
-	m.Title, m.Description = in.str(m.Title), in.str(m.Description)
-	return e
-}
-
 // distinctTargets returns, per lowercased relation type, the sorted distinct lowercased
 // targets of the rows.
 func distinctTargets(rows []RelationRow, in *interner) map[string][]string {

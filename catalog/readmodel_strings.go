@@ -19,10 +19,11 @@ type interner struct {
 	ids   map[string]uint32
 	strs  []string // id -> string
 	chunk strings.Builder
+	boxes map[uint32]any // a string id's value as an any, shared by every entity holding it
 }
 
 func newInterner() *interner {
-	return &interner{ids: map[string]uint32{}, strs: []string{""}}
+	return &interner{ids: map[string]uint32{}, strs: []string{""}, boxes: map[uint32]any{}}
 }
 
 // id returns s's id, interning it when it is new.
@@ -47,6 +48,18 @@ func (in *interner) ptrID(s *string) uint32 {
 
 // str returns the interned copy of s.
 func (in *interner) str(s string) string { return in.strs[in.id(s)] }
+
+// box returns the interned copy of s as an any: an any holding a string points to its own
+// small object, so entities share one per distinct string.
+func (in *interner) box(s string) any {
+	id := in.id(s)
+	b, ok := in.boxes[id]
+	if !ok {
+		b = in.strs[id]
+		in.boxes[id] = b
+	}
+	return b
+}
 
 // copy appends s to the current chunk and returns the chunk's bytes that hold it. A
 // strings.Builder only ever appends, so what String returned before stays as it was; a
@@ -134,4 +147,89 @@ func (b *postingsBuilder) build() postings {
 		p.at[k] = s
 	}
 	return p
+}
+
+// internEntity returns a copy of e whose strings are in's and whose maps and slices are new,
+// with the same contents: what JSON decoding left as one small object per string and any
+// becomes shared chunks. e's own maps and slices are not changed: readers of the model it
+// comes from may be reading them. Every model interns all of its entities, so no string of
+// an older model's chunks stays live through a newer one.
+func internEntity(e Entity, in *interner) Entity {
+	e.APIVersion, e.Kind = in.str(e.APIVersion), in.str(e.Kind)
+	m := &e.Metadata
+	m.UID, m.Etag, m.Name, m.Namespace = in.str(m.UID), in.str(m.Etag), in.str(m.Name), in.str(m.Namespace)
+	m.Title, m.Description = in.str(m.Title), in.str(m.Description)
+	m.Labels, m.Annotations = internStringMap(m.Labels, in), internStringMap(m.Annotations, in)
+	if m.Tags != nil {
+		m.Tags = internStrings(m.Tags, in)
+	}
+	if m.Links != nil {
+		links := make([]Link, len(m.Links))
+		for i, l := range m.Links {
+			links[i] = Link{URL: in.str(l.URL), Title: in.str(l.Title), Icon: in.str(l.Icon), Type: in.str(l.Type)}
+		}
+		m.Links = links
+	}
+	if e.Spec != nil {
+		e.Spec = internValue(e.Spec, in).(map[string]any)
+	}
+	if e.Status != nil {
+		st := &Status{}
+		if e.Status.Items != nil {
+			st.Items = make([]StatusItem, len(e.Status.Items))
+			for i, it := range e.Status.Items {
+				st.Items[i] = StatusItem{Type: in.str(it.Type), Level: in.str(it.Level), Message: in.str(it.Message)}
+			}
+		}
+		e.Status = st
+	}
+	return e
+}
+
+func internStringMap(m map[string]string, in *interner) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[in.str(k)] = in.str(v)
+	}
+	return out
+}
+
+func internStrings(ss []string, in *interner) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = in.str(s)
+	}
+	return out
+}
+
+// internValue interns a decoded JSON value: strings, and the maps and slices holding them,
+// copied. Other values (numbers, booleans, anything not from JSON) are kept as they are.
+func internValue(v any, in *interner) any {
+	switch v := v.(type) {
+	case string:
+		return in.box(v)
+	case map[string]any:
+		if v == nil {
+			return v
+		}
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[in.str(k)] = internValue(x, in)
+		}
+		return out
+	case []any:
+		if v == nil {
+			return v
+		}
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = internValue(x, in)
+		}
+		return out
+	default:
+		return v
+	}
 }
