@@ -82,7 +82,6 @@ func (md *model) searchRows(e *modelEntity) []searchRow {
 // buildModel indexes a snapshot. The snapshot's entities are in ascending uid order.
 func buildModel(snap Snapshot) *model {
 	n := len(snap.Entities)
-	in := newInterner()
 	md := &model{
 		ents:       make([]modelEntity, n),
 		byRef:      make(map[string]int32, n),
@@ -99,10 +98,13 @@ func buildModel(snap Snapshot) *model {
 		return strings.Compare(a.Entity.Metadata.UID, b.Entity.Metadata.UID)
 	})
 	nrows, nrels := 0, 0
-	for i, se := range snap.Entities {
-		md.byRef[in.str(se.Ref)] = int32(i)
+	for _, se := range snap.Entities {
 		nrows += len(se.Search)
 		nrels += len(se.Originated)
+	}
+	in := newInterner()
+	for i, se := range snap.Entities {
+		md.byRef[in.str(se.Ref)] = int32(i)
 	}
 	md.rows = make([]searchRow, 0, nrows)
 	md.rels = make([]relationRow, 0, nrels)
@@ -117,7 +119,7 @@ func buildModel(snap Snapshot) *model {
 		me := modelEntity{e: e, ref: in.str(se.Ref), parent: in.str(se.Parent)}
 		me.search = span{off: uint32(len(md.rows)), n: uint32(len(se.Search))}
 		for _, r := range se.Search {
-			row := searchRow{key: in.id(r.Key), value: in.ptrID(r.Value), orig: in.ptrID(r.OriginalValue)}
+			row := in.rowIDs(r)
 			md.rows = append(md.rows, row)
 			key := in.strs[row.key]
 			md.byKey[key] = append(md.byKey[key], keyRow{idx: idx, value: row.value, orig: row.orig})

@@ -46,6 +46,18 @@ func (in *interner) ptrID(s *string) uint32 {
 	return in.id(*s)
 }
 
+// rowIDs returns the ids of a search row's key, value and original value. The two values
+// are often equal (already lowercase), and comparing them is cheaper than hashing again.
+func (in *interner) rowIDs(r SearchRow) searchRow {
+	row := searchRow{key: in.id(r.Key), value: in.ptrID(r.Value)}
+	if r.OriginalValue != nil && r.Value != nil && *r.OriginalValue == *r.Value {
+		row.orig = row.value
+	} else {
+		row.orig = in.ptrID(r.OriginalValue)
+	}
+	return row
+}
+
 // str returns the interned copy of s.
 func (in *interner) str(s string) string { return in.strs[in.id(s)] }
 
