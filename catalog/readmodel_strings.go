@@ -20,6 +20,10 @@ type interner struct {
 	strs  []string // id -> string
 	chunk strings.Builder
 	boxes map[uint32]any // a string id's value as an any, shared by every entity holding it
+	// The entities' short slices, cut from shared arrays.
+	anySlices    slab[any]
+	stringSlices slab[string]
+	linkSlices   slab[Link]
 }
 
 func newInterner() *interner {
@@ -87,6 +91,26 @@ func (in *interner) copy(s string) string {
 	in.chunk.WriteString(s)
 	all := in.chunk.String()
 	return all[len(all)-len(s):]
+}
+
+// slabLen is how many elements the arrays a slab cuts slices from hold.
+const slabLen = 1024
+
+// slab cuts short slices from a few large arrays instead of allocating each.
+type slab[T any] struct{ free []T }
+
+// make returns a slice of n zero elements, non-nil. Its capacity is n: appending to it
+// copies instead of writing over its neighbour.
+func (s *slab[T]) make(n int) []T {
+	if n == 0 {
+		return []T{}
+	}
+	if n > len(s.free) {
+		s.free = make([]T, max(slabLen, n))
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
 }
 
 // pair is the key of a posting list: two string ids, e.g. a search key's and a value's.
@@ -176,7 +200,7 @@ func internEntity(e Entity, in *interner) Entity {
 		m.Tags = internStrings(m.Tags, in)
 	}
 	if m.Links != nil {
-		links := make([]Link, len(m.Links))
+		links := in.linkSlices.make(len(m.Links))
 		for i, l := range m.Links {
 			links[i] = Link{URL: in.str(l.URL), Title: in.str(l.Title), Icon: in.str(l.Icon), Type: in.str(l.Type)}
 		}
@@ -210,7 +234,7 @@ func internStringMap(m map[string]string, in *interner) map[string]string {
 }
 
 func internStrings(ss []string, in *interner) []string {
-	out := make([]string, len(ss))
+	out := in.stringSlices.make(len(ss))
 	for i, s := range ss {
 		out[i] = in.str(s)
 	}
@@ -236,7 +260,7 @@ func internValue(v any, in *interner) any {
 		if v == nil {
 			return v
 		}
-		out := make([]any, len(v))
+		out := in.anySlices.make(len(v))
 		for i, x := range v {
 			out[i] = internValue(x, in)
 		}
