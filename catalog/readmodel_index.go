@@ -102,20 +102,14 @@ func buildModel(snap Snapshot) *model {
 		nrows += len(se.Search)
 		nrels += len(se.Originated)
 	}
-	in := newInterner()
-	for i, se := range snap.Entities {
-		md.byRef[in.str(se.Ref)] = int32(i)
-	}
 	md.rows = make([]searchRow, 0, nrows)
 	md.rels = make([]relationRow, 0, nrels)
-	rels, distinct := linkRelations(snap.Entities, md.byRef, in)
+	in := newInterner()
 	values := postingsBuilder{dedupe: true}
-	targets := postingsBuilder{dedupe: true}
 	var origs postingsBuilder
 	for i, se := range snap.Entities {
 		idx := int32(i)
 		e := internEntity(se.Entity, in)
-		e.Relations = rels[i]
 		me := modelEntity{e: e, ref: in.str(se.Ref), parent: in.str(se.Parent)}
 		me.search = span{off: uint32(len(md.rows)), n: uint32(len(se.Search))}
 		for _, r := range se.Search {
@@ -134,33 +128,85 @@ func buildModel(snap Snapshot) *model {
 		for _, r := range se.Originated {
 			md.rels = append(md.rels, relationRow{source: in.id(r.Source), typ: in.id(r.Type), target: in.id(r.Target)})
 		}
-		md.byUID[e.Metadata.UID] = idx
-		for _, rel := range e.Relations {
-			typ := in.id(strings.ToLower(rel.Type))
-			if l := md.relAll[in.strs[typ]]; len(l) == 0 || l[len(l)-1] != idx {
-				md.relAll[in.strs[typ]] = append(l, idx)
-			}
-			targets.add(pair(typ, in.id(rel.TargetRef)), idx)
-		}
 		md.ents[i] = me
+		md.byRef[me.ref] = idx
+		md.byUID[e.Metadata.UID] = idx
 	}
-	md.byValue, md.relTo = values.build(), targets.build()
-	md.relTargets = distinctTargets(distinct, in)
+	md.byValue = values.build()
 	md.facets = facetGroups(origs.build(), in.strs)
+	md.linkRelations(in)
 	md.strs, md.ids = in.strs, in.ids
 	return md
 }
 
+// linkRelations derives, from the relation rows the entities produced, each entity's
+// Relations as Store.EntityByRef fills them (every distinct row whose source is its ref,
+// sorted by type then target; nil when it has none; all in one backing array), and the
+// relation indexes: relAll, relTo and relTargets.
+func (md *model) linkRelations(in *interner) {
+	rows := slices.Clone(md.rels)
+	slices.SortFunc(rows, func(a, b relationRow) int { return compareRelationRows(in.strs, a, b) })
+	rows = slices.Compact(rows) // equal ids are equal strings
+	own := make([][]relationRow, len(md.ents))
+	all := make([]Relation, 0, len(rows)) // never grows: sub-slices stay in it
+	for j := 0; j < len(rows); {
+		k := j
+		for k < len(rows) && rows[k].source == rows[j].source {
+			k++
+		}
+		if i, ok := md.byRef[in.strs[rows[j].source]]; ok {
+			from := len(all)
+			for _, r := range rows[j:k] {
+				all = append(all, Relation{Type: in.strs[r.typ], TargetRef: in.strs[r.target]})
+			}
+			md.ents[i].e.Relations = all[from:len(all):len(all)]
+			own[i] = rows[j:k]
+		}
+		j = k
+	}
+	lower := lowerIDs{in: in, ids: map[uint32]uint32{}}
+	// In entity order, so that every posting list is ascending.
+	targets := postingsBuilder{dedupe: true}
+	for i, rs := range own {
+		idx := int32(i)
+		for _, r := range rs {
+			typ := lower.id(r.typ)
+			if l := md.relAll[in.strs[typ]]; len(l) == 0 || l[len(l)-1] != idx {
+				md.relAll[in.strs[typ]] = append(l, idx)
+			}
+			targets.add(pair(typ, r.target), idx)
+		}
+	}
+	md.relTo = targets.build()
+	md.relTargets = distinctTargets(rows, lower)
+}
+
+// lowerIDs maps string ids to the ids of the strings lowercased, remembering those it
+// looked up: relation types are few.
+type lowerIDs struct {
+	in  *interner
+	ids map[uint32]uint32
+}
+
+func (l lowerIDs) id(id uint32) uint32 {
+	low, ok := l.ids[id]
+	if !ok {
+		low = l.in.lower(id)
+		l.ids[id] = low
+	}
+	return low
+}
+
 // distinctTargets returns, per lowercased relation type, the sorted distinct lowercased
 // targets of the rows.
-func distinctTargets(rows []RelationRow, in *interner) map[string][]string {
+func distinctTargets(rows []relationRow, lower lowerIDs) map[string][]string {
 	out := map[string][]string{}
 	seen := map[uint64]bool{}
 	for _, r := range rows {
-		typ, t := in.id(strings.ToLower(r.Type)), in.id(strings.ToLower(r.Target))
+		typ, t := lower.id(r.typ), lower.in.lower(r.target)
 		if !seen[pair(typ, t)] {
 			seen[pair(typ, t)] = true
-			out[in.strs[typ]] = append(out[in.strs[typ]], in.strs[t])
+			out[lower.in.strs[typ]] = append(out[lower.in.strs[typ]], lower.in.strs[t])
 		}
 	}
 	for _, ts := range out {
@@ -230,50 +276,15 @@ func (md *model) with(ch Changes) *model {
 	return next
 }
 
-// linkRelations derives, from the relation rows the entities produced, each entity's
-// Relations as Store.EntityByRef fills them (every distinct row whose source is its ref,
-// sorted by type then target; nil when it has none), and every distinct row sorted by
-// source, type and target. byRef maps the entities' refs to their indexes. The Relations
-// share one backing array and in's strings.
-func linkRelations(ents []SnapshotEntity, byRef map[string]int32, in *interner) ([][]Relation, []RelationRow) {
-	n := 0
-	for _, se := range ents {
-		n += len(se.Originated)
-	}
-	rows := make([]RelationRow, 0, n)
-	for _, se := range ents {
-		rows = append(rows, se.Originated...)
-	}
-	slices.SortFunc(rows, compareRelationRows)
-	rows = slices.Compact(rows)
-	rels := make([][]Relation, len(ents))
-	all := make([]Relation, 0, len(rows)) // never grows: sub-slices stay in it
-	for j := 0; j < len(rows); {
-		k := j
-		for k < len(rows) && rows[k].Source == rows[j].Source {
-			k++
-		}
-		if i, ok := byRef[rows[j].Source]; ok {
-			from := len(all)
-			for _, r := range rows[j:k] {
-				all = append(all, Relation{Type: in.str(r.Type), TargetRef: in.str(r.Target)})
-			}
-			rels[i] = all[from:len(all):len(all)]
-		}
-		j = k
-	}
-	return rels, rows
-}
-
 // compareRelationRows orders relation rows by source, type and target, bytewise.
-func compareRelationRows(a, b RelationRow) int {
-	if c := strings.Compare(a.Source, b.Source); c != 0 {
+func compareRelationRows(strs []string, a, b relationRow) int {
+	if c := strings.Compare(strs[a.source], strs[b.source]); c != 0 {
 		return c
 	}
-	if c := strings.Compare(a.Type, b.Type); c != 0 {
+	if c := strings.Compare(strs[a.typ], strs[b.typ]); c != 0 {
 		return c
 	}
-	return strings.Compare(a.Target, b.Target)
+	return strings.Compare(strs[a.target], strs[b.target])
 }
 
 // bitset is a set of entity indexes.

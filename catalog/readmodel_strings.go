@@ -62,6 +62,15 @@ func (in *interner) rowIDs(r SearchRow) searchRow {
 	return row
 }
 
+// lower returns the id of string id lowercased.
+func (in *interner) lower(id uint32) uint32 {
+	s := in.strs[id]
+	if low := strings.ToLower(s); low != s {
+		return in.id(low)
+	}
+	return id
+}
+
 // str returns the interned copy of s.
 func (in *interner) str(s string) string { return in.strs[in.id(s)] }
 
