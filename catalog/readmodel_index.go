@@ -110,6 +110,7 @@ func buildModel(snap Snapshot) *model {
 	for i, se := range snap.Entities {
 		idx := int32(i)
 		e := internEntity(se.Entity, in)
+		e.Relations = nil // linkRelations derives them
 		me := modelEntity{e: e, ref: in.str(se.Ref), parent: in.str(se.Parent)}
 		me.search = span{off: uint32(len(md.rows)), n: uint32(len(se.Search))}
 		for _, r := range se.Search {

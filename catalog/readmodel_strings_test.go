@@ -132,3 +132,41 @@ func TestPostingsBuild(t *testing.T) {
 		}
 	}
 }
+
+// A model derives every entity's Relations from the stored relation rows, whatever the
+// snapshot's entity carries.
+func TestBuildModelDerivesRelations(t *testing.T) {
+	a := Entity{Kind: "Component", Metadata: Metadata{UID: "1", Name: "a"},
+		Relations: []Relation{{Type: "stale", TargetRef: "component:default/gone"}}}
+	b := Entity{Kind: "Component", Metadata: Metadata{UID: "2", Name: "b"}}
+	c := Entity{Kind: "Component", Metadata: Metadata{UID: "3", Name: "c"}, Relations: a.Relations}
+	rows := []RelationRow{
+		{Source: "component:default/a", Type: "ownedBy", Target: "group:default/Team"},
+		{Source: "group:default/Team", Type: "ownerOf", Target: "component:default/a"},
+		{Source: "component:default/a", Type: "dependsOn", Target: "component:default/b"},
+	}
+	md := buildModel(Snapshot{Entities: []SnapshotEntity{
+		{Entity: a, Ref: "component:default/a", Originated: append(rows, rows[0])},
+		{Entity: b, Ref: "component:default/b", Originated: []RelationRow{{Source: "component:default/b", Type: "dependencyOf", Target: "component:default/a"}}},
+		{Entity: c, Ref: "component:default/c"},
+	}})
+	want := []Relation{{Type: "dependsOn", TargetRef: "component:default/b"}, {Type: "ownedBy", TargetRef: "group:default/Team"}}
+	if got := md.ents[0].e.Relations; !reflect.DeepEqual(got, want) {
+		t.Errorf("relations of a = %v, want %v", got, want)
+	}
+	if got := md.ents[2].e.Relations; got != nil {
+		t.Errorf("relations of c = %v, want none", got)
+	}
+	if got := md.relTargets["ownedby"]; !slices.Equal(got, []string{"group:default/team"}) {
+		t.Errorf("ownedBy targets = %v", got)
+	}
+	if got := md.relTargets["ownerof"]; !slices.Equal(got, []string{"component:default/a"}) {
+		t.Errorf("ownerOf targets = %v", got)
+	}
+	if got := md.relTo.get(pair(md.ids["dependencyof"], md.ids["component:default/a"])); !slices.Equal(got, []int32{1}) {
+		t.Errorf("entities with dependencyOf a = %v, want [1]", got)
+	}
+	if got := md.leaf("relations.DependsOn", []string{" component:default/B"}); got.count() != 1 || !got.has(0) {
+		t.Errorf("relations.dependsOn filter matched %v", got)
+	}
+}
