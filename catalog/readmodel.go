@@ -177,7 +177,7 @@ func (m *ReadModel) Stats() ReadModelStats {
 	if md == nil {
 		return ReadModelStats{}
 	}
-	return ReadModelStats{Entities: len(md.ents), Rows: md.rows, BuildTime: md.buildTime, Ready: true, Applied: md.applied}
+	return ReadModelStats{Entities: len(md.ents), Rows: len(md.rows), BuildTime: md.buildTime, Ready: true, Applied: md.applied}
 }
 
 // Generation identifies the model that answers reads: it grows with every rebuild and

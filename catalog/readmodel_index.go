@@ -9,23 +9,31 @@ import (
 )
 
 // model is one immutable build of the read model: the entities in uid order, maps from refs
-// and uids to them, and per-key posting lists of their search rows and relations.
+// and uids to them, and per-key posting lists of their search rows and relations. Its
+// strings are interned (readmodel_strings.go): rows name them by id.
 type model struct {
 	ents  []modelEntity
 	byRef map[string]int32
 	byUID map[string]int32
+	// strs holds every string of the model's rows by id (0: none); ids finds a string's id.
+	strs []string
+	ids  map[string]uint32
+	// rows and rels are every entity's search rows and the relation rows it produced,
+	// entity after entity; each modelEntity's spans say which are its own.
+	rows []searchRow
+	rels []relationRow
 	// byKey holds every search row of a key, in entity order.
 	byKey map[string][]keyRow
-	// byValue lists the entities with a (non-nil) value for a key, ascending, per value.
-	byValue map[string]map[string][]int32
-	// relAll and relTo list, per lowercased relation type, the entities with a relation of
-	// that type (to that target).
+	// byValue lists, per pair(key, value), the entities with that value for the key,
+	// ascending.
+	byValue postings
+	// relAll lists, per lowercased relation type, the entities with a relation of that type;
+	// relTo, per pair(lowercased type, target), those with one to that target.
 	relAll     map[string][]int32
-	relTo      map[string]map[string][]int32
+	relTo      postings
 	relTargets map[string][]string // lowercased type -> sorted distinct lowercased targets
 	// facets groups, per key, the rows with an original value by that value (sorted).
 	facets    map[string][]facetGroup
-	rows      int
 	buildTime time.Duration
 	version   string
 	applied   bool // made by applying a write's Changes
@@ -38,9 +46,15 @@ type modelEntity struct {
 	e          Entity
 	ref        string
 	parent     string
-	search     []SearchRow
-	originated []RelationRow // the relation rows stored with this entity
+	search     span // in model.rows
+	originated span // in model.rels: the relation rows stored with this entity
 }
+
+// searchRow is a SearchRow by string ids (0 for a nil value).
+type searchRow struct{ key, value, orig uint32 }
+
+// relationRow is a RelationRow by string ids.
+type relationRow struct{ source, typ, target uint32 }
 
 // facetGroup is one original value of a key and the entities of its rows (one per row).
 type facetGroup struct {
@@ -48,11 +62,21 @@ type facetGroup struct {
 	idx   []int32
 }
 
-// keyRow is one search row of a key: its entity, value and original value.
+// keyRow is one search row of a key: its entity, value and original value (string ids).
 type keyRow struct {
-	idx   int32
-	value *string
-	orig  *string
+	idx         int32
+	value, orig uint32
+}
+
+// id returns the id of s, false when no row of the model holds it.
+func (md *model) id(s string) (uint32, bool) {
+	id, ok := md.ids[s]
+	return id, ok
+}
+
+// searchRows returns the search rows of entity e.
+func (md *model) searchRows(e *modelEntity) []searchRow {
+	return md.rows[e.search.off : e.search.off+e.search.n]
 }
 
 // buildModel indexes a snapshot. The snapshot's entities are in ascending uid order.
@@ -63,9 +87,7 @@ func buildModel(snap Snapshot) *model {
 		byRef:      make(map[string]int32, n),
 		byUID:      make(map[string]int32, n),
 		byKey:      map[string][]keyRow{},
-		byValue:    map[string]map[string][]int32{},
 		relAll:     map[string][]int32{},
-		relTo:      map[string]map[string][]int32{},
 		relTargets: map[string][]string{},
 		orders:     map[string]*ordering{},
 		version:    snap.Version,
@@ -75,79 +97,137 @@ func buildModel(snap Snapshot) *model {
 	slices.SortStableFunc(snap.Entities, func(a, b SnapshotEntity) int {
 		return strings.Compare(a.Entity.Metadata.UID, b.Entity.Metadata.UID)
 	})
-	for i, se := range snap.Entities {
-		md.byRef[se.Ref] = int32(i)
+	nrows, nrels := 0, 0
+	for _, se := range snap.Entities {
+		nrows += len(se.Search)
+		nrels += len(se.Originated)
 	}
-	rels, distinct := linkRelations(snap.Entities, md.byRef)
+	md.rows = make([]searchRow, 0, nrows)
+	md.rels = make([]relationRow, 0, nrels)
+	in := newInterner()
+	values := postingsBuilder{dedupe: true}
+	var origs postingsBuilder
 	for i, se := range snap.Entities {
 		idx := int32(i)
-		se.Entity.Relations = rels[i]
-		md.ents[i] = modelEntity{e: se.Entity, ref: se.Ref, parent: se.Parent, search: se.Search, originated: se.Originated}
-		md.byUID[se.Entity.Metadata.UID] = idx
+		e := internEntity(se.Entity, in)
+		e.Relations = nil // linkRelations derives them
+		me := modelEntity{e: e, ref: in.str(se.Ref), parent: in.str(se.Parent)}
+		me.search = span{off: uint32(len(md.rows)), n: uint32(len(se.Search))}
 		for _, r := range se.Search {
-			md.rows++
-			md.byKey[r.Key] = append(md.byKey[r.Key], keyRow{idx: idx, value: r.Value, orig: r.OriginalValue})
-			if r.Value == nil {
-				continue
+			row := in.rowIDs(r)
+			md.rows = append(md.rows, row)
+			key := in.strs[row.key]
+			md.byKey[key] = append(md.byKey[key], keyRow{idx: idx, value: row.value, orig: row.orig})
+			if row.value != 0 {
+				values.add(pair(row.key, row.value), idx)
 			}
-			vs := md.byValue[r.Key]
-			if vs == nil {
-				vs = map[string][]int32{}
-				md.byValue[r.Key] = vs
-			}
-			if l := vs[*r.Value]; len(l) == 0 || l[len(l)-1] != idx {
-				vs[*r.Value] = append(l, idx)
+			if row.orig != 0 {
+				origs.add(pair(row.key, row.orig), idx)
 			}
 		}
-		for _, rel := range se.Entity.Relations {
-			typ := strings.ToLower(rel.Type)
-			if l := md.relAll[typ]; len(l) == 0 || l[len(l)-1] != idx {
-				md.relAll[typ] = append(l, idx)
+		me.originated = span{off: uint32(len(md.rels)), n: uint32(len(se.Originated))}
+		for _, r := range se.Originated {
+			md.rels = append(md.rels, relationRow{source: in.id(r.Source), typ: in.id(r.Type), target: in.id(r.Target)})
+		}
+		md.ents[i] = me
+		md.byRef[me.ref] = idx
+		md.byUID[e.Metadata.UID] = idx
+	}
+	md.byValue = values.build()
+	md.facets = facetGroups(origs.build(), in.strs)
+	md.linkRelations(in)
+	md.strs, md.ids = in.strs, in.ids
+	return md
+}
+
+// linkRelations derives, from the relation rows the entities produced, each entity's
+// Relations as Store.EntityByRef fills them (every distinct row whose source is its ref,
+// sorted by type then target; nil when it has none; all in one backing array), and the
+// relation indexes: relAll, relTo and relTargets.
+func (md *model) linkRelations(in *interner) {
+	rows := slices.Clone(md.rels)
+	slices.SortFunc(rows, func(a, b relationRow) int { return compareRelationRows(in.strs, a, b) })
+	rows = slices.Compact(rows) // equal ids are equal strings
+	own := make([][]relationRow, len(md.ents))
+	all := make([]Relation, 0, len(rows)) // never grows: sub-slices stay in it
+	for j := 0; j < len(rows); {
+		k := j
+		for k < len(rows) && rows[k].source == rows[j].source {
+			k++
+		}
+		if i, ok := md.byRef[in.strs[rows[j].source]]; ok {
+			from := len(all)
+			for _, r := range rows[j:k] {
+				all = append(all, Relation{Type: in.strs[r.typ], TargetRef: in.strs[r.target]})
 			}
-			to := md.relTo[typ]
-			if to == nil {
-				to = map[string][]int32{}
-				md.relTo[typ] = to
+			md.ents[i].e.Relations = all[from:len(all):len(all)]
+			own[i] = rows[j:k]
+		}
+		j = k
+	}
+	lower := lowerIDs{in: in, ids: map[uint32]uint32{}}
+	// In entity order, so that every posting list is ascending.
+	targets := postingsBuilder{dedupe: true}
+	for i, rs := range own {
+		idx := int32(i)
+		for _, r := range rs {
+			typ := lower.id(r.typ)
+			if l := md.relAll[in.strs[typ]]; len(l) == 0 || l[len(l)-1] != idx {
+				md.relAll[in.strs[typ]] = append(l, idx)
 			}
-			if l := to[rel.TargetRef]; len(l) == 0 || l[len(l)-1] != idx {
-				to[rel.TargetRef] = append(l, idx)
-			}
+			targets.add(pair(typ, r.target), idx)
 		}
 	}
-	seen := map[string]map[string]bool{}
-	for _, r := range distinct {
-		typ, t := strings.ToLower(r.Type), strings.ToLower(r.Target)
-		if seen[typ] == nil {
-			seen[typ] = map[string]bool{}
-		}
-		if !seen[typ][t] {
-			seen[typ][t] = true
-			md.relTargets[typ] = append(md.relTargets[typ], t)
+	md.relTo = targets.build()
+	md.relTargets = distinctTargets(rows, lower)
+}
+
+// lowerIDs maps string ids to the ids of the strings lowercased, remembering those it
+// looked up: relation types are few.
+type lowerIDs struct {
+	in  *interner
+	ids map[uint32]uint32
+}
+
+func (l lowerIDs) id(id uint32) uint32 {
+	low, ok := l.ids[id]
+	if !ok {
+		low = l.in.lower(id)
+		l.ids[id] = low
+	}
+	return low
+}
+
+// distinctTargets returns, per lowercased relation type, the sorted distinct lowercased
+// targets of the rows.
+func distinctTargets(rows []relationRow, lower lowerIDs) map[string][]string {
+	out := map[string][]string{}
+	seen := map[uint64]bool{}
+	for _, r := range rows {
+		typ, t := lower.id(r.typ), lower.in.lower(r.target)
+		if !seen[pair(typ, t)] {
+			seen[pair(typ, t)] = true
+			out[lower.in.strs[typ]] = append(out[lower.in.strs[typ]], lower.in.strs[t])
 		}
 	}
-	for _, ts := range md.relTargets {
+	for _, ts := range out {
 		slices.Sort(ts)
 	}
-	md.facets = make(map[string][]facetGroup, len(md.byKey))
-	for key, rows := range md.byKey {
-		at := map[string]int{}
-		var groups []facetGroup
-		for _, r := range rows {
-			if r.orig == nil {
-				continue
-			}
-			g, ok := at[*r.orig]
-			if !ok {
-				g = len(groups)
-				at[*r.orig] = g
-				groups = append(groups, facetGroup{value: *r.orig})
-			}
-			groups[g].idx = append(groups[g].idx, r.idx)
-		}
-		slices.SortFunc(groups, func(a, b facetGroup) int { return strings.Compare(a.value, b.value) })
-		md.facets[key] = groups
+	return out
+}
+
+// facetGroups groups the posting lists of pair(key, original value) by key, each key's
+// groups sorted by value.
+func facetGroups(p postings, strs []string) map[string][]facetGroup {
+	out := map[string][]facetGroup{}
+	for k := range p.at {
+		key, value := strs[k>>32], strs[uint32(k)]
+		out[key] = append(out[key], facetGroup{value: value, idx: p.get(k)})
 	}
-	return md
+	for _, groups := range out {
+		slices.SortFunc(groups, func(a, b facetGroup) int { return strings.Compare(a.value, b.value) })
+	}
+	return out
 }
 
 // with returns a new model of md's entities with ch applied: the entities ch removed or
@@ -160,14 +240,32 @@ func (md *model) with(ch Changes) *model {
 	for _, se := range ch.Written {
 		drop[se.Entity.Metadata.UID] = true
 	}
+	// One copy of the strings gives every kept row's *string a place to point to.
+	strs := slices.Clone(md.strs)
+	ptr := func(id uint32) *string {
+		if id == 0 {
+			return nil
+		}
+		return &strs[id]
+	}
 	ents := make([]SnapshotEntity, 0, len(md.ents)+len(ch.Written))
-	for _, me := range md.ents {
+	for k := range md.ents {
+		me := &md.ents[k]
 		if drop[me.e.Metadata.UID] {
 			continue
 		}
 		e := me.e
 		e.Relations = nil // derived again
-		ents = append(ents, SnapshotEntity{Entity: e, Ref: me.ref, Parent: me.parent, Search: me.search, Originated: me.originated})
+		se := SnapshotEntity{Entity: e, Ref: me.ref, Parent: me.parent}
+		se.Search = make([]SearchRow, 0, me.search.n)
+		for _, r := range md.searchRows(me) {
+			se.Search = append(se.Search, SearchRow{Key: strs[r.key], Value: ptr(r.value), OriginalValue: ptr(r.orig)})
+		}
+		se.Originated = make([]RelationRow, 0, me.originated.n)
+		for _, r := range md.rels[me.originated.off : me.originated.off+me.originated.n] {
+			se.Originated = append(se.Originated, RelationRow{Source: strs[r.source], Type: strs[r.typ], Target: strs[r.target]})
+		}
+		ents = append(ents, se)
 	}
 	ents = append(ents, ch.Written...)
 	next := buildModel(Snapshot{Entities: ents})
@@ -179,39 +277,15 @@ func (md *model) with(ch Changes) *model {
 	return next
 }
 
-// linkRelations derives, from the relation rows the entities produced, each entity's
-// Relations as Store.EntityByRef fills them (every distinct row whose source is its ref,
-// sorted by type then target; nil when it has none), and every distinct row sorted by
-// source, type and target. byRef maps the entities' refs to their indexes.
-func linkRelations(ents []SnapshotEntity, byRef map[string]int32) ([][]Relation, []RelationRow) {
-	n := 0
-	for _, se := range ents {
-		n += len(se.Originated)
-	}
-	rows := make([]RelationRow, 0, n)
-	for _, se := range ents {
-		rows = append(rows, se.Originated...)
-	}
-	slices.SortFunc(rows, compareRelationRows)
-	rows = slices.Compact(rows)
-	rels := make([][]Relation, len(ents))
-	for _, r := range rows {
-		if i, ok := byRef[r.Source]; ok {
-			rels[i] = append(rels[i], Relation{Type: r.Type, TargetRef: r.Target})
-		}
-	}
-	return rels, rows
-}
-
 // compareRelationRows orders relation rows by source, type and target, bytewise.
-func compareRelationRows(a, b RelationRow) int {
-	if c := strings.Compare(a.Source, b.Source); c != 0 {
+func compareRelationRows(strs []string, a, b relationRow) int {
+	if c := strings.Compare(strs[a.source], strs[b.source]); c != 0 {
 		return c
 	}
-	if c := strings.Compare(a.Type, b.Type); c != 0 {
+	if c := strings.Compare(strs[a.typ], strs[b.typ]); c != 0 {
 		return c
 	}
-	return strings.Compare(a.Target, b.Target)
+	return strings.Compare(strs[a.target], strs[b.target])
 }
 
 // bitset is a set of entity indexes.
@@ -314,11 +388,7 @@ func (md *model) leaf(key string, values []string) bitset {
 			}
 			return b
 		}
-		for _, v := range vals {
-			for _, i := range md.relTo[typ][v] {
-				b.set(int(i))
-			}
-		}
+		md.setPostings(b, &md.relTo, typ, vals)
 		return b
 	}
 	if len(vals) == 0 {
@@ -327,12 +397,25 @@ func (md *model) leaf(key string, values []string) bitset {
 		}
 		return b
 	}
+	md.setPostings(b, &md.byValue, key, vals)
+	return b
+}
+
+// setPostings adds to b the entities of the posting lists of pair(key, v) for each value.
+func (md *model) setPostings(b bitset, p *postings, key string, vals []string) {
+	kid, ok := md.id(key)
+	if !ok {
+		return
+	}
 	for _, v := range vals {
-		for _, i := range md.byValue[key][v] {
+		vid, ok := md.id(v)
+		if !ok {
+			continue
+		}
+		for _, i := range p.get(pair(kid, vid)) {
 			b.set(int(i))
 		}
 	}
-	return b
 }
 
 // normalized returns f with every leaf's key and values trimmed and lowercased, as the SQL
@@ -382,11 +465,11 @@ func (md *model) leafMatches(i int32, key string, vals []string) bool {
 		}
 		return false
 	}
-	for _, r := range e.search {
-		if r.Key != key {
+	for _, r := range md.searchRows(e) {
+		if md.strs[r.key] != key {
 			continue
 		}
-		if len(vals) == 0 || (r.Value != nil && slices.Contains(vals, *r.Value)) {
+		if len(vals) == 0 || (r.value != 0 && slices.Contains(vals, md.strs[r.value])) {
 			return true
 		}
 	}
@@ -403,7 +486,7 @@ func (md *model) fullText(ft *FullText) bitset {
 	b := newBitset(len(md.ents))
 	for _, f := range fields {
 		for _, r := range md.byKey[strings.ToLower(strings.TrimSpace(f))] {
-			if r.value != nil && strings.Contains(*r.value, term) {
+			if r.value != 0 && strings.Contains(md.strs[r.value], term) {
 				b.set(int(r.idx))
 			}
 		}
@@ -415,12 +498,14 @@ func (md *model) fullText(ft *FullText) bitset {
 // beyond this many distinct orders each query sorts for itself.
 const maxCachedOrders = 64
 
-// ordering is every entity sorted by a list of Orders: perm[k] is the entity at rank k and
-// vals[k] its sort values (the smallest value of each order's key; nil where it has none).
+// ordering is every entity sorted by a list of Orders: perm[k] is the entity at rank k,
+// vals[k*len(orders)+j] the id of its sort value for order j (the smallest value of the
+// order's key; 0 where it has none) and uids[k] its uid.
 type ordering struct {
 	orders []Order
+	strs   []string // the model's
 	perm   []int32
-	vals   [][]*string
+	vals   []uint32
 	uids   []string
 }
 
@@ -445,31 +530,26 @@ func (md *model) order(orders []Order) *ordering {
 	if o, ok := md.orders[key]; ok {
 		return o
 	}
-	n := len(md.ents)
-	o := &ordering{orders: slices.Clone(orders), perm: make([]int32, n), vals: make([][]*string, n), uids: make([]string, n)}
-	mins := make([][]*string, len(orders)) // per order, per entity
+	n, w := len(md.ents), len(orders)
+	o := &ordering{orders: slices.Clone(orders), strs: md.strs, perm: make([]int32, n), vals: make([]uint32, n*w), uids: make([]string, n)}
+	mins := make([]uint32, n*w) // per entity, per order
 	for j, ord := range orders {
-		mins[j] = make([]*string, n)
 		for _, r := range md.byKey[strings.ToLower(strings.TrimSpace(ord.Field))] {
-			if r.value != nil && (mins[j][r.idx] == nil || *r.value < *mins[j][r.idx]) {
-				mins[j][r.idx] = r.value
+			m := &mins[int(r.idx)*w+j]
+			if r.value != 0 && (*m == 0 || md.strs[r.value] < md.strs[*m]) {
+				*m = r.value
 			}
 		}
 	}
-	byEntity := make([][]*string, n)
 	for i := range n {
-		vs := make([]*string, len(orders))
-		for j := range orders {
-			vs[j] = mins[j][i]
-		}
-		byEntity[i] = vs
 		o.perm[i] = int32(i)
 	}
+	at := func(i int32) idValues { return idValues{strs: md.strs, ids: mins[int(i)*w : int(i)*w+w]} }
 	slices.SortFunc(o.perm, func(a, b int32) int {
-		return compareSort(orders, byEntity[a], md.ents[a].e.Metadata.UID, byEntity[b], md.ents[b].e.Metadata.UID)
+		return compareSort(orders, at(a), md.ents[a].e.Metadata.UID, at(b), md.ents[b].e.Metadata.UID)
 	})
 	for k, i := range o.perm {
-		o.vals[k] = byEntity[i]
+		copy(o.vals[k*w:k*w+w], at(i).ids)
 		o.uids[k] = md.ents[i].e.Metadata.UID
 	}
 	if len(md.orders) < maxCachedOrders {
@@ -478,20 +558,44 @@ func (md *model) order(orders []Order) *ordering {
 	return o
 }
 
+// sortValues are one entity's sort values, by order.
+type sortValues interface {
+	value(j int) (v string, ok bool) // ok is false where it has none
+}
+
+// idValues are sort values by string id.
+type idValues struct {
+	strs []string
+	ids  []uint32
+}
+
+func (v idValues) value(j int) (string, bool) { return v.strs[v.ids[j]], v.ids[j] != 0 }
+
+// ptrValues are a Position's sort values.
+type ptrValues []*string
+
+func (v ptrValues) value(j int) (string, bool) {
+	if v[j] == nil {
+		return "", false
+	}
+	return *v[j], true
+}
+
 // compareSort compares two entities' places in the order: each order's value, missing
 // values last in either direction, then the uid, descending when the last order is.
-func compareSort(orders []Order, av []*string, auid string, bv []*string, buid string) int {
+func compareSort[A, B sortValues](orders []Order, av A, auid string, bv B, buid string) int {
 	for j, o := range orders {
-		a, b := av[j], bv[j]
+		a, aok := av.value(j)
+		b, bok := bv.value(j)
 		switch {
-		case a == nil && b == nil:
+		case !aok && !bok:
 			continue
-		case a == nil:
+		case !aok:
 			return 1
-		case b == nil:
+		case !bok:
 			return -1
 		}
-		c := strings.Compare(*a, *b)
+		c := strings.Compare(a, b)
 		if o.Desc {
 			c = -c
 		}
@@ -506,17 +610,23 @@ func compareSort(orders []Order, av []*string, auid string, bv []*string, buid s
 	return c
 }
 
+// at returns the sort values of the entity at rank k.
+func (o *ordering) at(k int) idValues {
+	w := len(o.orders)
+	return idValues{strs: o.strs, ids: o.vals[k*w : k*w+w]}
+}
+
 // compareTo compares the entity at rank k with a position.
 func (o *ordering) compareTo(k int, p Position) int {
-	return compareSort(o.orders, o.vals[k], o.uids[k], p.Values, p.UID)
+	return compareSort(o.orders, o.at(k), o.uids[k], ptrValues(p.Values), p.UID)
 }
 
 // position returns the Position of the entity at rank k.
 func (o *ordering) position(k int, uid string) Position {
 	vals := make([]*string, len(o.orders))
-	for j, v := range o.vals[k] {
-		if v != nil {
-			s := *v
+	for j, id := range o.at(k).ids {
+		if id != 0 {
+			s := o.strs[id]
 			vals[j] = &s
 		}
 	}

@@ -51,7 +51,8 @@ func BenchmarkReadModelBuild(b *testing.B) {
 
 // BenchmarkReadModelQuery asks the SQL store and the read model over it the same questions
 // at 10,000 entities: a viewer's (visibility-filtered) first page of components with its
-// total, the facets of kind, and one entity by ref.
+// total, the facets of kind, one entity by ref, pages of services in name order by cursor,
+// and a filtered lookup of a page's worth of refs.
 func BenchmarkReadModelQuery(b *testing.B) {
 	db := storetest.SQLite(b)
 	seedBench(b, db)
@@ -82,6 +83,34 @@ func BenchmarkReadModelQuery(b *testing.B) {
 		b.Run(s.name+"/by-ref", func(b *testing.B) {
 			for b.Loop() {
 				if _, err := s.store.EntityByRef(b.Context(), "component:default/component-00421"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(s.name+"/cursor", func(b *testing.B) {
+			q := catalog.Query{
+				Filter:  catalog.Filter{AllOf: []catalog.Filter{f, {Key: "spec.type", Values: []string{"service"}}}},
+				OrderBy: []catalog.Order{{Field: "metadata.name"}},
+				Limit:   20,
+			}
+			for b.Loop() {
+				page, err := s.store.QueryEntities(b.Context(), q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				q.After = nil
+				if page.HasMore {
+					q.After = &page.Positions[len(page.Positions)-1]
+				}
+			}
+		})
+		b.Run(s.name+"/by-refs", func(b *testing.B) {
+			refs := make([]string, 20)
+			for i := range refs {
+				refs[i] = fmt.Sprintf("component:default/component-%05d", 101+i*37)
+			}
+			for b.Loop() {
+				if _, err := s.store.EntitiesByRefs(b.Context(), refs, f); err != nil {
 					b.Fatal(err)
 				}
 			}
