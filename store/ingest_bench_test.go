@@ -19,19 +19,7 @@ import (
 // instead of the generated catalog.
 func BenchmarkAddLocation10k(b *testing.B) {
 	ctx := auth.NewContext(b.Context(), auth.System())
-	dir := b.TempDir()
-	file := filepath.Join(dir, "entities.yaml")
-	if src := os.Getenv("INGEST_YAML"); src != "" {
-		data, err := os.ReadFile(src)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(file, data, 0o600); err != nil {
-			b.Fatal(err)
-		}
-	} else if err := os.WriteFile(file, []byte(benchYAML(benchEntities)), 0o600); err != nil {
-		b.Fatal(err)
-	}
+	dir, file := benchCatalogFile(b)
 	for _, e := range storetest.Engines {
 		b.Run(e.Name, func(b *testing.B) {
 			for b.Loop() {
@@ -127,4 +115,23 @@ func benchYAML(n int) string {
 		}
 	}
 	return b.String()
+}
+
+// benchCatalogFile writes the benchmarks' catalog into a fresh folder and returns the folder
+// and the file: the file INGEST_YAML names when it is set, else benchEntities generated ones.
+func benchCatalogFile(b *testing.B) (dir, file string) {
+	b.Helper()
+	dir = b.TempDir()
+	file = filepath.Join(dir, "entities.yaml")
+	data := []byte(benchYAML(benchEntities))
+	if src := os.Getenv("INGEST_YAML"); src != "" {
+		var err error
+		if data, err = os.ReadFile(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return dir, file
 }

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"testing"
@@ -21,18 +20,7 @@ import (
 // model built is live (go tool pprof -sample_index=inuse_objects).
 func BenchmarkReadModelHeld(b *testing.B) {
 	ctx := auth.NewContext(b.Context(), auth.System())
-	dir := b.TempDir()
-	file := filepath.Join(dir, "entities.yaml")
-	data := []byte(benchYAML(benchEntities))
-	if src := os.Getenv("INGEST_YAML"); src != "" {
-		var err error
-		if data, err = os.ReadFile(src); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(file, data, 0o600); err != nil {
-		b.Fatal(err)
-	}
+	dir, file := benchCatalogFile(b)
 	db := storetest.SQLite(b)
 	if _, err := catalog.NewService(db, []string{dir}).AddLocation(ctx, "file", file, false); err != nil {
 		b.Fatal(err)
