@@ -24,34 +24,40 @@ const (
 func (s *Server) audit() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Next()
-		if s.auth == nil || !changesState(c.Request.Method) || c.Writer.Status() >= http.StatusBadRequest {
+		s.recordChange(c)
+	}
+}
+
+// recordChange writes the audit event of a request that changed something successfully;
+// it does nothing for any other request.
+func (s *Server) recordChange(c *gin.Context) {
+	if s.auth == nil || !changesState(c.Request.Method) || c.Writer.Status() >= http.StatusBadRequest {
+		return
+	}
+	action := c.GetString(ctxAuditAction)
+	if action == "" {
+		if a, _ := c.Get(ctxAction); a == nil || a == auth.Action("") || a == auth.ActionRead {
 			return
 		}
-		action := c.GetString(ctxAuditAction)
-		if action == "" {
-			if a, _ := c.Get(ctxAction); a == nil || a == auth.Action("") || a == auth.ActionRead {
-				return
-			}
-			action = c.Request.Method + " " + c.FullPath()
-		}
-		actor := c.GetString(ctxAuditActor)
-		if actor == "" {
-			actor = actorOf(auth.FromContext(c.Request.Context()))
-		}
-		// The response is written: the client may be gone and its context cancelled, but
-		// the change happened, so its record must be written anyway.
-		ctx := context.WithoutCancel(c.Request.Context())
-		err := s.auth.Record(ctx, auth.AuditEvent{
-			At:     time.Now().UTC(),
-			Actor:  actor,
-			Action: action,
-			Target: c.GetString(ctxAuditTarget),
-			Status: c.Writer.Status(),
-			Remote: c.ClientIP(),
-		})
-		if err != nil {
-			// The change is done and answered; losing its record is logged, not undone.
-			s.logger.ErrorContext(ctx, "record audit event", slog.String("action", action), slog.Any("error", err))
-		}
+		action = c.Request.Method + " " + c.FullPath()
+	}
+	actor := c.GetString(ctxAuditActor)
+	if actor == "" {
+		actor = actorOf(auth.FromContext(c.Request.Context()))
+	}
+	// The response is written: the client may be gone and its context cancelled, but
+	// the change happened, so its record must be written anyway.
+	ctx := context.WithoutCancel(c.Request.Context())
+	err := s.auth.Record(ctx, auth.AuditEvent{
+		At:     time.Now().UTC(),
+		Actor:  actor,
+		Action: action,
+		Target: c.GetString(ctxAuditTarget),
+		Status: c.Writer.Status(),
+		Remote: c.ClientIP(),
+	})
+	if err != nil {
+		// The change is done and answered; losing its record is logged, not undone.
+		s.logger.ErrorContext(ctx, "record audit event", slog.String("action", action), slog.Any("error", err))
 	}
 }

@@ -34,20 +34,29 @@ func guest() auth.Principal {
 // session's CSRF token.
 func (s *Server) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		p, err := s.principalOf(c)
-		if err != nil {
-			s.writeAreaError(c, err)
-			c.Abort()
-			return
+		if s.identify(c) {
+			c.Next()
 		}
-		setCaller(c, p)
-		if c.GetBool(ctxViaCookie) && changesState(c.Request.Method) && !s.csrfOK(c) {
-			s.deny(c, http.StatusForbidden, "the CSRF token is missing or does not match the session; reload the page and try again")
-			c.Abort()
-			return
-		}
-		c.Next()
 	}
+}
+
+// identify puts the request's caller in its context and reports whether the request may
+// go on; when not, it has answered and aborted it. (Apart from the closure above, so its
+// frame is not on the stack while the handler runs: see logRequest.)
+func (s *Server) identify(c *gin.Context) bool {
+	p, err := s.principalOf(c)
+	if err != nil {
+		s.writeAreaError(c, err)
+		c.Abort()
+		return false
+	}
+	setCaller(c, p)
+	if c.GetBool(ctxViaCookie) && changesState(c.Request.Method) && !s.csrfOK(c) {
+		s.deny(c, http.StatusForbidden, "the CSRF token is missing or does not match the session; reload the page and try again")
+		c.Abort()
+		return false
+	}
+	return true
 }
 
 // principalOf establishes the request's principal from its credentials.

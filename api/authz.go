@@ -38,35 +38,43 @@ func (a access) actionFor(c *gin.Context) auth.Action {
 // to the login page) when the caller is anonymous, 403 when the policy refuses the action.
 func (s *Server) authorize(a access) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		action := a.actionFor(c)
-		if changesState(c.Request.Method) {
-			// Only the audit of a state-changing request reads it; a read does not pay
-			// for gin's key map.
-			c.Set(ctxAction, action)
-		}
-		if a.public {
+		if s.admit(c, a) {
 			c.Next()
-			return
 		}
-		p := auth.FromContext(c.Request.Context())
-		switch {
-		case !p.IsAuthenticated() && a.page:
-			c.Redirect(http.StatusSeeOther, loginPath+"?next="+url.QueryEscape(c.Request.URL.RequestURI()))
-			c.Abort()
-			return
-		case !p.IsAuthenticated():
-			s.deny(c, http.StatusUnauthorized, "authentication required: sign in, or send an API token as Authorization: Bearer <token>")
-			c.Abort()
-			return
-		case action == "" || a.perEntity:
-			// Any caller will do here; the handler decides on the entity.
-		case !s.policy.Allow(p, a.action, auth.Resource{}):
-			s.deny(c, http.StatusForbidden, notAllowedMessage(p, a.action))
-			c.Abort()
-			return
-		}
-		c.Next()
 	}
+}
+
+// admit reports whether the caller may go on to a route with access a; when not, it has
+// answered and aborted the request. (Apart from the closure above, so its frame is not on
+// the stack while the handler runs: see logRequest.)
+func (s *Server) admit(c *gin.Context, a access) bool {
+	action := a.actionFor(c)
+	if changesState(c.Request.Method) {
+		// Only the audit of a state-changing request reads it; a read does not pay
+		// for gin's key map.
+		c.Set(ctxAction, action)
+	}
+	if a.public {
+		return true
+	}
+	p := auth.FromContext(c.Request.Context())
+	switch {
+	case !p.IsAuthenticated() && a.page:
+		c.Redirect(http.StatusSeeOther, loginPath+"?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		c.Abort()
+		return false
+	case !p.IsAuthenticated():
+		s.deny(c, http.StatusUnauthorized, "authentication required: sign in, or send an API token as Authorization: Bearer <token>")
+		c.Abort()
+		return false
+	case action == "" || a.perEntity:
+		// Any caller will do here; the handler decides on the entity.
+	case !s.policy.Allow(p, a.action, auth.Resource{}):
+		s.deny(c, http.StatusForbidden, notAllowedMessage(p, a.action))
+		c.Abort()
+		return false
+	}
+	return true
 }
 
 // allowEntity checks action on entity e for the request's caller; the error says why not.
