@@ -44,9 +44,26 @@ func (m *metrics) middleware() gin.HandlerFunc {
 		start := time.Now()
 		c.Next()
 		method, route := methodLabel(c.Request.Method), routeLabel(c)
-		m.requests.WithLabelValues(method, route, strconv.Itoa(c.Writer.Status())).Inc()
+		m.requests.WithLabelValues(method, route, statusLabel(c.Writer.Status())).Inc()
 		m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	}
+}
+
+// statusLabels holds the label of every status code net/http can send, so counting a
+// request does not format (and allocate) its code.
+var statusLabels = func() (l [600]string) {
+	for code := range l {
+		l[code] = strconv.Itoa(code)
+	}
+	return l
+}()
+
+// statusLabel is code as a label value.
+func statusLabel(code int) string {
+	if code >= 0 && code < len(statusLabels) {
+		return statusLabels[code]
+	}
+	return strconv.Itoa(code)
 }
 
 // handler serves the registry in Prometheus' exposition format.

@@ -27,6 +27,7 @@ type requestKey struct{}
 // the slot authenticate puts the caller in.
 type requestScope struct {
 	id     string
+	header [1]string // id as the X-Request-Id header's value, sharing this allocation
 	caller auth.Slot
 }
 
@@ -49,8 +50,8 @@ func requestID() gin.HandlerFunc {
 		if !validRequestID(id) {
 			id = newRequestID()
 		}
-		c.Writer.Header()[requestIDHeader] = []string{id} // the key is canonical already
-		ri := &requestScope{id: id}
+		ri := &requestScope{id: id, header: [1]string{id}}
+		c.Writer.Header()[requestIDHeader] = ri.header[:] // the key is canonical already
 		ctx := context.WithValue(c.Request.Context(), requestKey{}, ri)
 		c.Request = c.Request.WithContext(auth.WithSlot(ctx, &ri.caller))
 		c.Next()
