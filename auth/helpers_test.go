@@ -46,6 +46,13 @@ type env struct {
 // users jane (developer), omar (developer), vic (viewer, no catalog user) and ada (admin).
 func newTestService(t *testing.T, static ...auth.StaticToken) env {
 	t.Helper()
+	return newTestServiceWith(t, auth.Options{StaticTokens: static})
+}
+
+// newTestServiceWith is newTestService with these options (its store, directory and
+// clock replace theirs).
+func newTestServiceWith(t *testing.T, o auth.Options) env {
+	t.Helper()
 	db := storetest.New(t)
 	dir, err := filepath.Abs("testdata/catalog")
 	if err != nil {
@@ -56,7 +63,8 @@ func newTestService(t *testing.T, static ...auth.StaticToken) env {
 		t.Fatalf("import test catalog: %v", err)
 	}
 	c := &clock{now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
-	svc := auth.NewService(auth.Options{Store: db, Directory: cat, StaticTokens: static, Now: c.Now})
+	o.Store, o.Directory, o.Now = db, cat, c.Now
+	svc := auth.NewService(o)
 	for _, u := range []auth.NewUser{
 		{Name: "jane", Email: "jane@fernway.example", Role: auth.RoleDeveloper, Password: password},
 		{Name: "omar", Role: auth.RoleDeveloper, Password: password},

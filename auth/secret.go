@@ -25,9 +25,11 @@ func newSecret(n int) (string, error) {
 // hashSecret returns the hex sha256 of a raw token or cookie value: what the store keeps.
 // The secrets are 256 random bits, so a fast unsalted hash is enough.
 func hashSecret(raw string) string {
-	sum := sha256.Sum256([]byte(raw))
-	return hex.EncodeToString(sum[:])
+	return hexDigest(sha256.Sum256([]byte(raw)))
 }
+
+// hexDigest is a SHA-256 digest as the store keeps it.
+func hexDigest(sum [sha256.Size]byte) string { return hex.EncodeToString(sum[:]) }
 
 // csrfOf returns a session's CSRF token, derived from its cookie value: HMAC-SHA256 of a
 // fixed label keyed by the cookie, base64url-encoded. The store keeps only its hash (as

@@ -39,6 +39,10 @@ type Options struct {
 	SessionTTL   time.Duration    // default 12h
 	OIDCRole     Role             // role of OIDC users who have no local account; default developer
 	Now          func() time.Time // default time.Now
+	// CredentialTTL is how long a checked API token or session is trusted before the
+	// store is read again (DefaultCredentialTTL when 0; negative: read it every time).
+	// Changes made through this Service apply at once regardless.
+	CredentialTTL time.Duration
 }
 
 // Service checks credentials and manages users, tokens, sessions and the audit log. It is
@@ -53,6 +57,7 @@ type Service struct {
 	// dummyHash is checked when a login names no user, so that answering takes as long as
 	// for a real user and timing does not reveal which names exist.
 	dummyHash func() string
+	creds     *credCache
 
 	mu        sync.Mutex
 	lastSweep time.Time // of expired sessions
@@ -70,6 +75,9 @@ func NewService(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.CredentialTTL == 0 {
+		o.CredentialTTL = DefaultCredentialTTL
+	}
 	var static []StaticToken
 	for _, st := range o.StaticTokens {
 		if st.Token == "" {
@@ -84,7 +92,7 @@ func NewService(o Options) *Service {
 		static = append(static, st)
 	}
 	o.StaticTokens = static
-	s := &Service{o: o, argon: defaultArgon, limiter: newLimiter()}
+	s := &Service{o: o, argon: defaultArgon, limiter: newLimiter(), creds: newCredCache(o.CredentialTTL)}
 	for _, st := range static {
 		s.staticDigests = append(s.staticDigests, sha256.Sum256([]byte(st.Token)))
 	}
@@ -97,6 +105,12 @@ func NewService(o Options) *Service {
 	})
 	return s
 }
+
+// ForgetCredentials makes every request check its token or session against the store
+// again, so that a change to users, tokens, sessions or the catalog's groups made outside
+// this Service applies at once (without it, within Options.CredentialTTL). The Service
+// calls it itself after its own changes.
+func (s *Service) ForgetCredentials() { s.creds.forget() }
 
 // now is the service's clock, in UTC.
 func (s *Service) now() time.Time { return s.o.Now().UTC() }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -59,19 +60,26 @@ func (s *Service) sweepSessions(ctx context.Context) error {
 // SessionPrincipal returns the principal of a session cookie and its CSRF token, or
 // ErrUnauthenticated (unknown, expired, stored with an unhashed CSRF token by an older
 // version, or its user disabled). The principal's Via is
-// "session"; its role and groups are read afresh, so changes apply at once.
+// "session". A checked session is trusted for Options.CredentialTTL: changes to its user
+// made through this Service apply at once, others within that time.
 func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (Principal, string, error) {
 	if cookie == "" {
 		return Principal{}, "", errkind.Errorf(ErrUnauthenticated, "no session")
 	}
-	sess, err := s.o.Store.SessionByHash(ctx, hashSecret(cookie))
+	key := credKey{kind: credSession, digest: sha256.Sum256([]byte(cookie))}
+	now := s.now()
+	if e := s.creds.get(key, now); e != nil {
+		return e.p, e.csrf, nil
+	}
+	gen := s.creds.generation()
+	sess, err := s.o.Store.SessionByHash(ctx, hexDigest(key.digest))
 	if errors.Is(err, ErrNotFound) {
 		return Principal{}, "", errkind.Errorf(ErrUnauthenticated, "invalid session")
 	}
 	if err != nil {
 		return Principal{}, "", fmt.Errorf("read session: %w", err)
 	}
-	if !s.now().Before(sess.ExpiresAt) {
+	if !now.Before(sess.ExpiresAt) {
 		return Principal{}, "", errkind.Errorf(ErrUnauthenticated, "session expired")
 	}
 	csrf := csrfOf(cookie)
@@ -84,6 +92,7 @@ func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (Principa
 		return Principal{}, "", err
 	}
 	p.Via = "session"
+	s.creds.put(key, credEntry{p: p, csrf: csrf, expiresAt: &sess.ExpiresAt}, now, gen)
 	return p, csrf, nil
 }
 
@@ -110,6 +119,7 @@ func (s *Service) EndSession(ctx context.Context, cookie string) error {
 	if cookie == "" {
 		return nil
 	}
+	defer s.creds.forget() // whatever the outcome: the store may have taken the change before failing
 	if err := s.o.Store.DeleteSession(ctx, hashSecret(cookie)); err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}

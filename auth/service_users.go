@@ -33,6 +33,8 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 			return User{}, fmt.Errorf("add user %s: %w", u.Name, err)
 		}
 	}
+	// A new local account decides the role of an OIDC session for its catalog user.
+	defer s.creds.forget()
 	created, err := s.o.Store.CreateUser(ctx, u)
 	if errors.Is(err, ErrConflict) {
 		msg := fmt.Sprintf("a user named %s exists already", u.Name)
@@ -92,13 +94,13 @@ func (s *Service) Users(ctx context.Context) ([]User, error) {
 }
 
 // SetDisabled disables or enables a user by name; a disabled user's sessions and tokens stop
-// working at once.
+// working at once in this process, and within Options.CredentialTTL in others.
 func (s *Service) SetDisabled(ctx context.Context, name string, disabled bool) error {
 	return s.updateUser(ctx, name, func(u *User) { u.Disabled = disabled })
 }
 
-// SetRole changes a user's role, by name; it applies at once to the user's sessions and
-// tokens (whose scopes still bound them).
+// SetRole changes a user's role, by name; it applies to the user's sessions and tokens
+// (whose scopes still bound them) as SetDisabled does.
 func (s *Service) SetRole(ctx context.Context, name string, role Role) error {
 	r, err := ParseRole(string(role))
 	if err != nil {
@@ -114,6 +116,7 @@ func (s *Service) updateUser(ctx context.Context, name string, change func(*User
 		return fmt.Errorf("update user %s: %w", name, err)
 	}
 	change(&u)
+	defer s.creds.forget() // whatever the outcome: the store may have taken the change before failing
 	if err := s.o.Store.UpdateUser(ctx, u); err != nil {
 		return fmt.Errorf("update user %s: %w", name, err)
 	}

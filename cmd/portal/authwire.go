@@ -23,8 +23,12 @@ func newAuthService(cfg *Config, db *store.DB, dir *catalog.Service) (*auth.Serv
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	credTTL := cfg.CredentialTTL
+	if credTTL == 0 {
+		credTTL = -1 // 0 here means no cache, which auth.Options spells negative
+	}
 	return auth.NewService(auth.Options{Store: db, Directory: dir, StaticTokens: static,
-		SessionTTL: cfg.SessionTTL, OIDCRole: role}), nil
+		SessionTTL: cfg.SessionTTL, OIDCRole: role, CredentialTTL: credTTL}), nil
 }
 
 // errNoLogin is why serve refuses to start: nobody could ever sign in.

@@ -37,6 +37,7 @@ type Config struct {
 
 	StaticTokens     commaList // NAME:TOKEN[:ROLE[:SCOPE]] entries; parsed by staticTokens
 	SessionTTL       time.Duration
+	CredentialTTL    time.Duration // how long a checked token or session is trusted; 0: check every request
 	SecureCookies    bool
 	MetricsPublic    bool
 	TrustedProxies   commaList
@@ -101,6 +102,7 @@ func defaultConfig() Config {
 		ReadModel:         true,
 		ReadModelResync:   time.Minute,
 		SessionTTL:        12 * time.Hour,
+		CredentialTTL:     auth.DefaultCredentialTTL,
 		OIDCClaim:         "email",
 		OIDCRole:          "developer",
 		SlackAPIURL:       "https://slack.com/api/",
@@ -218,6 +220,7 @@ func (c *Config) settings() []setting {
 		{groupServer, "read-model-resync", "PORTAL_READ_MODEL_RESYNC", "how often serve checks whether the database changed behind it (other replicas' writes) and then rebuilds the read model; 0 means only after its own writes", &c.ReadModelResync},
 		{groupAuth, "static-tokens", "PORTAL_STATIC_TOKENS", "comma-separated NAME:TOKEN[:ROLE[:SCOPE]] tokens for automation (role default viewer, scope default read)", &c.StaticTokens},
 		{groupAuth, "session-ttl", "PORTAL_SESSION_TTL", "how long a browser session lasts", &c.SessionTTL},
+		{groupAuth, "credential-ttl", "PORTAL_CREDENTIAL_TTL", "how long a checked API token or session is trusted before the database is read again: a revocation, disabled user or role change made by another process (the CLI, another replica) applies within it; changes made through this server apply at once; 0 checks every request", &c.CredentialTTL},
 		{groupAuth, "secure-cookies", "PORTAL_SECURE_COOKIES", "mark session cookies Secure (set it when the portal is served over HTTPS)", &c.SecureCookies},
 		{groupServer, "metrics-public", "PORTAL_METRICS_PUBLIC", "serve /metrics without a token", &c.MetricsPublic},
 		{groupServer, "trusted-proxies", "PORTAL_TRUSTED_PROXIES", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none)", &c.TrustedProxies},
@@ -465,7 +468,7 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("chat model: PORTAL_CHAT_MODEL needs OPENAI_BASE_URL, the server that runs it"))
 	}
 	errs = append(errs, c.validateSlack()...)
-	if c.ShutdownTimeout < 0 || c.RefreshInterval < 0 || c.SessionTTL <= 0 {
+	if c.ShutdownTimeout < 0 || c.RefreshInterval < 0 || c.CredentialTTL < 0 || c.SessionTTL <= 0 {
 		errs = append(errs, errors.New("timeouts and intervals must not be negative, and the session TTL must be positive"))
 	}
 	errs = append(errs, c.validateAnomaly()...)
