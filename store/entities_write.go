@@ -21,8 +21,8 @@ import (
 	"github.com/nextportal/portal/internal/errkind"
 )
 
-// bulkLoad is how many entity changes make a write a bulk load, after which the engine's
-// planner statistics are refreshed.
+// bulkLoad is how many entity changes make a write a bulk load, after which PostgreSQL's
+// planner statistics are refreshed (dialect.maintainAfter).
 const bulkLoad = 500
 
 // stored is what ReplaceLocationEntities needs to know of an entity already stored.
@@ -159,8 +159,8 @@ func (db *DB) replaceLocation(ctx context.Context, locationID string, entities [
 	if err != nil {
 		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
 	}
-	if db.dialect.analyze != "" && res.Added+res.Updated+res.Removed >= bulkLoad {
-		db.analyzeLater()
+	if n := res.Added + res.Updated + res.Removed; db.dialect.maintain != "" && n > 0 && n >= db.dialect.maintainAfter {
+		db.maintainLater()
 	}
 	return res, nil
 }
