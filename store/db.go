@@ -46,13 +46,13 @@ type DB struct {
 	// wmu serializes writers on SQLite, which allows one writer at a time; waiting here
 	// instead of in SQLite's busy handler keeps writes from failing with "database is locked".
 	wmu sync.Mutex
-	// bg runs background work (analyzeLater) that Close stops and waits for. amu guards
-	// stopAnalyze (set while a refresh runs: it cancels it), analyzeAgain (a bulk load
-	// finished while it ran) and closing (Close was called: nothing more starts).
-	bg                    sync.WaitGroup
-	amu                   sync.Mutex
-	stopAnalyze           func()
-	analyzeAgain, closing bool
+	// bg runs background work (maintainLater) that Close stops and waits for. amu guards
+	// stopMaintain (set while a maintenance run is under way: it cancels it), maintainAgain
+	// (a bulk load finished while it ran) and closing (Close was called: nothing more starts).
+	bg                     sync.WaitGroup
+	amu                    sync.Mutex
+	stopMaintain           func()
+	maintainAgain, closing bool
 }
 
 // Open connects to the database o names and applies pending migrations before returning

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,8 +22,8 @@ import (
 	"github.com/nextportal/portal/internal/errkind"
 )
 
-// bulkLoad is how many entity changes make a write a bulk load, after which the engine's
-// planner statistics are refreshed.
+// bulkLoad is how many entity changes make a write a bulk load, after which PostgreSQL's
+// planner statistics are refreshed (dialect.maintainAfter).
 const bulkLoad = 500
 
 // stored is what ReplaceLocationEntities needs to know of an entity already stored.
@@ -159,8 +160,8 @@ func (db *DB) replaceLocation(ctx context.Context, locationID string, entities [
 	if err != nil {
 		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
 	}
-	if db.dialect.analyze != "" && res.Added+res.Updated+res.Removed >= bulkLoad {
-		db.analyzeLater()
+	if n := res.Added + res.Updated + res.Removed; db.dialect.maintain != "" && n > 0 && n >= db.dialect.maintainAfter {
+		db.maintainLater()
 	}
 	return res, nil
 }
@@ -421,13 +422,18 @@ type searchRow struct {
 	uidv        any // uid, boxed once per entity
 }
 
-// sortSearchRows returns rows in search_key_value_idx's order: key, value (NULL first),
-// uid. Rows are placed by key first, of which there are few distinct ones, so that the
-// comparison sort only orders each key's rows by value and uid.
-func sortSearchRows(rows []searchRow) []searchRow {
+// sortSearchRows returns the rows of parts in search_key_value_idx's order: key, value (NULL
+// first), uid. Rows are placed by key first, of which there are few distinct ones, so that
+// the comparison sort only orders each key's rows by value and uid; the keys' rows are
+// sorted on all CPUs.
+func sortSearchRows(parts ...[]searchRow) []searchRow {
 	count := map[string]int{}
-	for i := range rows {
-		count[rows[i].key]++
+	n := 0
+	for _, rows := range parts {
+		for i := range rows {
+			count[rows[i].key]++
+		}
+		n += len(rows)
 	}
 	keys := make([]string, 0, len(count))
 	for k := range count {
@@ -443,79 +449,48 @@ func sortSearchRows(rows []searchRow) []searchRow {
 		at += count[k]
 	}
 	bounds = append(bounds, at)
-	out := make([]searchRow, len(rows))
-	for i := range rows {
-		k := rows[i].key
-		out[start[k]] = rows[i]
-		start[k]++
+	out := make([]searchRow, n)
+	for _, rows := range parts {
+		for i := range rows {
+			k := rows[i].key
+			out[start[k]] = rows[i]
+			start[k]++
+		}
 	}
-	for i := range keys {
-		slices.SortFunc(out[bounds[i]:bounds[i+1]], func(a, b searchRow) int {
-			if c := cmpPtr(a.value, b.value); c != 0 {
-				return c
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(keys)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(keys); i = int(next.Add(1)) - 1 {
+				slices.SortFunc(out[bounds[i]:bounds[i+1]], func(a, b searchRow) int {
+					if c := cmpPtr(a.value, b.value); c != 0 {
+						return c
+					}
+					return strings.Compare(a.uid, b.uid)
+				})
 			}
-			return strings.Compare(a.uid, b.uid)
 		})
 	}
+	wg.Wait()
 	return out
 }
 
 // searchAndRelationRows returns the search rows (plus one for metadata.uid) and the relation
 // rows to write for each entity, each in its index's order; with keep, it also sets each
-// change's search and rels to the rows written for it.
+// change's search and rels to the rows written for it. The search rows of each half of cs
+// and the relation rows are made on goroutines of their own: the entity rows of a write go
+// in meanwhile, and its search rows cannot until these are made.
 func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any) {
-	nSearch, nRels := 0, 0
-	for i := range cs {
-		nSearch += len(cs[i].p.Search) + 1
-		nRels += len(cs[i].p.Relations)
-	}
-	search := make([]searchRow, 0, nSearch)
-	rels := make([][4]string, 0, nRels)
-	// Rows are kept unique per (key, value) and entity: facets then count entities by
-	// counting rows, and the sort index walk meets each entity once.
-	seen := map[[2]string]bool{}
-	for i := range cs {
-		c := &cs[i]
-		clear(seen)
-		uidv := any(c.uid)
-		from := len(search)
-		for _, s := range c.p.Search {
-			key, value := strings.ToLower(s.Key), lowerPtr(s.Value)
-			kv := [2]string{key, deref(value)}
-			if key == "metadata.uid" || seen[kv] {
-				continue // the uid is the store's to assign
-			}
-			seen[kv] = true
-			search = append(search, searchRow{c.uid, key, value, s.OriginalValue, uidv})
-		}
-		uid := c.uid
-		search = append(search, searchRow{c.uid, "metadata.uid", &uid, &uid, uidv})
-		fromRel := len(rels)
-		for _, r := range c.p.Relations {
-			rels = append(rels, [4]string{c.uid, strings.ToLower(r.Source), r.Type, strings.ToLower(r.Target)})
-		}
-		if keep {
-			c.search = make([]catalog.SearchRow, 0, len(search)-from)
-			for _, r := range search[from:] {
-				c.search = append(c.search, catalog.SearchRow{Key: r.key, Value: r.value, OriginalValue: r.orig})
-			}
-			c.rels = make([]catalog.RelationRow, 0, len(rels)-fromRel)
-			for _, r := range rels[fromRel:] {
-				c.rels = append(c.rels, catalog.RelationRow{Source: r[1], Type: r[2], Target: r[3]})
-			}
-		}
-	}
+	var wg sync.WaitGroup
+	wg.Go(func() { relRows = relationRows(cs, keep) })
+	half := len(cs) / 2
+	var first []searchRow
+	wg.Go(func() { first = entitySearchRows(cs[:half], keep) })
+	second := entitySearchRows(cs[half:], keep)
+	wg.Wait()
 	// In index order (search_key_value_idx, relations_source_idx), a bulk load appends to
 	// those B-trees instead of splitting pages all over them.
-	search = sortSearchRows(search)
-	slices.SortFunc(rels, func(a, b [4]string) int {
-		for i := 1; i < 4; i++ {
-			if c := strings.Compare(a[i], b[i]); c != 0 {
-				return c
-			}
-		}
-		return 0
-	})
+	search := sortSearchRows(first, second)
 	// A bulk load has hundreds of thousands of rows: one backing array per table, each
 	// entity's uid boxed once, and a string equal to the one in the row before (keys and
 	// values, in key order) not boxed again. Values are strings or nil rather than *string,
@@ -540,15 +515,91 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 		row[0], row[1], row[2], row[3] = r.uidv, reuse(1, r.key), reusePtr(2, r.value), reusePtr(3, r.orig)
 		searchRows[i] = row
 	}
-	last = [4]any{}
-	cells = make([]any, 4*len(rels))
-	relRows = make([][]any, len(rels))
+	return searchRows, relRows
+}
+
+// entitySearchRows returns the search rows of each entity of cs, plus one for metadata.uid;
+// with keep, it also sets each change's search to them.
+func entitySearchRows(cs []change, keep bool) []searchRow {
+	n := 0
+	for i := range cs {
+		n += len(cs[i].p.Search) + 1
+	}
+	search := make([]searchRow, 0, n)
+	// Rows are kept unique per (key, value) and entity: facets then count entities by
+	// counting rows, and the sort index walk meets each entity once.
+	seen := map[[2]string]bool{}
+	for i := range cs {
+		c := &cs[i]
+		clear(seen)
+		uidv := any(c.uid)
+		from := len(search)
+		for _, s := range c.p.Search {
+			key, value := strings.ToLower(s.Key), lowerPtr(s.Value)
+			kv := [2]string{key, deref(value)}
+			if key == "metadata.uid" || seen[kv] {
+				continue // the uid is the store's to assign
+			}
+			seen[kv] = true
+			search = append(search, searchRow{c.uid, key, value, s.OriginalValue, uidv})
+		}
+		uid := c.uid
+		search = append(search, searchRow{c.uid, "metadata.uid", &uid, &uid, uidv})
+		if keep {
+			c.search = make([]catalog.SearchRow, 0, len(search)-from)
+			for _, r := range search[from:] {
+				c.search = append(c.search, catalog.SearchRow{Key: r.key, Value: r.value, OriginalValue: r.orig})
+			}
+		}
+	}
+	return search
+}
+
+// relationRows returns the relation rows (originating uid, source, type, target) of the
+// entities of cs as the driver takes them, in relations_source_idx's order; with keep, it
+// also sets each change's rels to them.
+func relationRows(cs []change, keep bool) [][]any {
+	n := 0
+	for i := range cs {
+		n += len(cs[i].p.Relations)
+	}
+	rels := make([][4]string, 0, n)
+	for i := range cs {
+		c := &cs[i]
+		from := len(rels)
+		for _, r := range c.p.Relations {
+			rels = append(rels, [4]string{c.uid, strings.ToLower(r.Source), r.Type, strings.ToLower(r.Target)})
+		}
+		if keep {
+			c.rels = make([]catalog.RelationRow, 0, len(rels)-from)
+			for _, r := range rels[from:] {
+				c.rels = append(c.rels, catalog.RelationRow{Source: r[1], Type: r[2], Target: r[3]})
+			}
+		}
+	}
+	slices.SortFunc(rels, func(a, b [4]string) int {
+		for i := 1; i < 4; i++ {
+			if c := strings.Compare(a[i], b[i]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	var last [4]any
+	reuse := func(col int, s string) any {
+		if prev, ok := last[col].(string); !ok || prev != s {
+			last[col] = s
+		}
+		return last[col]
+	}
+	cells := make([]any, 4*len(rels))
+	out := make([][]any, len(rels))
 	for i, r := range rels {
 		row := cells[4*i : 4*i+4 : 4*i+4]
 		row[0], row[1], row[2], row[3] = reuse(0, r[0]), reuse(1, r[1]), reuse(2, r[2]), reuse(3, r[3])
-		relRows[i] = row
+		out[i] = row
 	}
-	return searchRows, relRows
+	return out
 }
 
 // loadSearchAndRelations writes search rows and relation rows (searchAndRelationRows).
