@@ -23,10 +23,7 @@ func TestCatalogImportSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and imports 3,000 entities a few dozen times")
 	}
-	bin := filepath.Join(t.TempDir(), "portal")
-	if out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildPortal(t)
 	const n = 3000
 	dir := t.TempDir()
 	file := filepath.Join(dir, "entities.yaml")

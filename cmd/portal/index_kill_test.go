@@ -26,10 +26,7 @@ func TestIndexSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and indexes a few thousand chunks three times")
 	}
-	bin := filepath.Join(t.TempDir(), "portal")
-	if out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildPortal(t)
 	docs := t.TempDir()
 	writeDocs(t, docs, 1500)
 
@@ -227,4 +224,14 @@ func liveDocs(t *testing.T, db *store.DB) map[string]indexer.Change {
 		t.Fatal(err)
 	}
 	return live
+}
+
+// buildPortal builds this command into a temporary folder, for tests that kill it.
+func buildPortal(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "portal")
+	if out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
