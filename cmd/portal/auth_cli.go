@@ -44,7 +44,8 @@ const userUsage = `Usage: portal user <command> [flags]
 Commands:
   add NAME        create a local user (--role, --email, --user-ref, --password-stdin, --service-account)
   list            list users
-  disable NAME    disable a user: their sessions and tokens stop working at once
+  disable NAME    disable a user: their sessions and tokens stop working (on a running
+                  server within --credential-ttl, 1s by default)
   enable NAME     enable a disabled user
 `
 
