@@ -37,7 +37,6 @@ type credEntry struct {
 	expiresAt *time.Time // the credential's own end, checked on every use
 	touchAt   time.Time  // a token's next last-used write is due then
 	until     time.Time  // trusted until then
-	gen       uint64     // the cache's generation when checked
 }
 
 // credCache remembers the principals of credentials that checked out, so a request does
@@ -64,7 +63,7 @@ func (c *credCache) get(k credKey, now time.Time) *credEntry {
 	c.mu.RLock()
 	e := c.m[k]
 	c.mu.RUnlock()
-	if e == nil || e.gen != c.gen.Load() || !now.Before(e.until) ||
+	if e == nil || !now.Before(e.until) ||
 		(e.expiresAt != nil && !now.Before(*e.expiresAt)) {
 		return nil
 	}
@@ -74,18 +73,23 @@ func (c *credCache) get(k credKey, now time.Time) *credEntry {
 // put keeps e for k, checked at now under generation gen (read before the check began,
 // so a Forget during the check discards its outcome).
 func (c *credCache) put(k credKey, e credEntry, now time.Time, gen uint64) {
-	if c.ttl <= 0 || gen != c.gen.Load() {
+	if c.ttl <= 0 {
 		return
 	}
-	e.until, e.gen = now.Add(c.ttl), gen
+	e.until = now.Add(c.ttl)
 	// The groups are shared by every request that finds this entry: clipped, so an
 	// append by one of them copies instead of writing into the others' array.
 	e.p.Groups = slices.Clip(e.p.Groups)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// Checked under the lock forget clears under: either forget has not begun (and will
+	// clear this entry) or the outcome is dropped here.
+	if gen != c.gen.Load() {
+		return
+	}
 	if len(c.m) >= maxCachedCredentials {
 		for key, old := range c.m {
-			if !now.Before(old.until) || old.gen != gen {
+			if !now.Before(old.until) {
 				delete(c.m, key)
 			}
 		}
