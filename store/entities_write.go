@@ -495,24 +495,12 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 	// entity's uid boxed once, and a string equal to the one in the row before (keys and
 	// values, in key order) not boxed again. Values are strings or nil rather than *string,
 	// which database/sql would convert one by one through reflection.
-	var last [4]any
-	reuse := func(col int, s string) any {
-		if prev, ok := last[col].(string); !ok || prev != s {
-			last[col] = s
-		}
-		return last[col]
-	}
-	reusePtr := func(col int, s *string) any {
-		if s == nil {
-			return nil
-		}
-		return reuse(col, *s)
-	}
+	var b cellBoxes
 	cells := make([]any, 4*len(search))
 	searchRows = make([][]any, len(search))
 	for i, r := range search {
 		row := cells[4*i : 4*i+4 : 4*i+4]
-		row[0], row[1], row[2], row[3] = r.uidv, reuse(1, r.key), reusePtr(2, r.value), reusePtr(3, r.orig)
+		row[0], row[1], row[2], row[3] = r.uidv, b.box(1, r.key), b.boxPtr(2, r.value), b.boxPtr(3, r.orig)
 		searchRows[i] = row
 	}
 	return searchRows, relRows
@@ -585,21 +573,35 @@ func relationRows(cs []change, keep bool) [][]any {
 		}
 		return 0
 	})
-	var last [4]any
-	reuse := func(col int, s string) any {
-		if prev, ok := last[col].(string); !ok || prev != s {
-			last[col] = s
-		}
-		return last[col]
-	}
+	var b cellBoxes
 	cells := make([]any, 4*len(rels))
 	out := make([][]any, len(rels))
 	for i, r := range rels {
 		row := cells[4*i : 4*i+4 : 4*i+4]
-		row[0], row[1], row[2], row[3] = reuse(0, r[0]), reuse(1, r[1]), reuse(2, r[2]), reuse(3, r[3])
+		row[0], row[1], row[2], row[3] = b.box(0, r[0]), b.box(1, r[1]), b.box(2, r[2]), b.box(3, r[3])
 		out[i] = row
 	}
 	return out
+}
+
+// cellBoxes boxes the strings of driver rows, four columns, reusing a column's box when its
+// string equals the one of the row before (rows in index order repeat keys and values).
+type cellBoxes [4]any
+
+// box returns s boxed for column col.
+func (b *cellBoxes) box(col int, s string) any {
+	if prev, ok := b[col].(string); !ok || prev != s {
+		b[col] = s
+	}
+	return b[col]
+}
+
+// boxPtr is box for a nullable value: nil stays nil.
+func (b *cellBoxes) boxPtr(col int, s *string) any {
+	if s == nil {
+		return nil
+	}
+	return b.box(col, *s)
 }
 
 // loadSearchAndRelations writes search rows and relation rows (searchAndRelationRows).
