@@ -46,18 +46,27 @@ type DB struct {
 	// wmu serializes writers on SQLite, which allows one writer at a time; waiting here
 	// instead of in SQLite's busy handler keeps writes from failing with "database is locked".
 	wmu sync.Mutex
-	// bg runs background work (maintainLater) that Close stops and waits for. amu guards
-	// stopMaintain (set while a maintenance run is under way: it cancels it), maintainAgain
-	// (a bulk load finished while it ran) and closing (Close was called: nothing more starts).
-	bg                     sync.WaitGroup
-	amu                    sync.Mutex
-	stopMaintain           func()
-	maintainAgain, closing bool
+	// bg counts background work that Close stops and waits for: maintenance after bulk
+	// loads (maintainLater) and loading the search and relation rows that location writes
+	// leave pending (deriveLater).
+	bg                      sync.WaitGroup
+	maintenance, derivation backgroundJob
 }
 
 // Open connects to the database o names and applies pending migrations before returning
 // (or, with o.NoMigrate, checks that none is pending).
 func Open(ctx context.Context, o Options) (*DB, error) {
+	db, err := open(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	db.derivation.finish = true
+	// Rows a write left pending when the process stopped (entities_pending.go).
+	db.deriveLater()
+	return db, nil
+}
+
+func open(ctx context.Context, o Options) (*DB, error) {
 	logger := o.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -137,8 +146,8 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close stops background work (a statistics refresh after a bulk load), then closes every
-// connection.
+// Close stops background work (a statistics refresh after a bulk load), waits for pending
+// search and relation rows being loaded, then closes every connection.
 func (db *DB) Close() error {
 	db.stopBackground()
 	return db.sql.Close()

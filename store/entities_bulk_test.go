@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -80,8 +81,8 @@ func TestBulkLoadKeepsSchema(t *testing.T) {
 			if _, err := raw.ExecContext(ctx, `INSERT INTO search (entity_uid, key, value) VALUES ('no-such-entity', 'k', 'v')`); err == nil {
 				t.Fatal("a search row of no entity was inserted: the foreign key is gone")
 			}
-			// A bulk load that fails after the indexes are dropped (PostgreSQL refuses a NUL
-			// in text) changes nothing: neither rows nor schema.
+			// A write with a row PostgreSQL cannot store (a NUL in text) is refused before it
+			// commits: nothing of it stays.
 			other, err := db.CreateLocation(ctx, "file", "/bulk-fails")
 			if err != nil {
 				t.Fatal(err)
@@ -92,14 +93,59 @@ func TestBulkLoadKeepsSchema(t *testing.T) {
 			}
 			nul := "bad\x00value"
 			bad[399].Search = append(bad[399].Search, catalog.SearchRow{Key: "spec.bad", Value: &nul, OriginalValue: &nul})
-			if _, err := db.ReplaceLocationEntities(ctx, other.ID, bad); err == nil {
-				t.Fatal("a search value with a NUL was stored")
+			if _, err := db.ReplaceLocationEntities(ctx, other.ID, bad); !errors.Is(err, catalog.ErrInvalid) {
+				t.Fatalf("a search value with a NUL: %v, want ErrInvalid", err)
+			}
+			if page, err := db.QueryEntities(ctx, catalog.Query{Limit: 1}); err != nil || page.Total != 200 {
+				t.Fatalf("after a refused write: %d entities, %v; want the 200 stored before", page.Total, err)
+			}
+			// Pending rows that fail to load after the indexes are dropped (written behind the
+			// store's back, one with a NUL) fail the read that loads them and change nothing:
+			// neither rows nor schema.
+			uids, err := raw.QueryContext(ctx, `SELECT uid FROM entities ORDER BY uid`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all []string
+			for uids.Next() {
+				var u string
+				if err := uids.Scan(&u); err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, u)
+			}
+			uids.Close()
+			for i, u := range all {
+				v := "v"
+				if i == len(all)-1 {
+					v = `bad\u0000value`
+				}
+				payload := fmt.Sprintf(`{"s":[["k0","v","v"],["k1","v","v"],["k2","v","v"],["k3","v","v"],["k4","v","v"],["k5","v","v"],["k6","v","v"],["k7","v","v"],["k8","v","v"],["k9","%s","v"]],"r":[]}`, v)
+				if _, err := raw.ExecContext(ctx, `INSERT INTO pending_rows (entity_uid, payload) VALUES ($1, $2)`, u, payload); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := db.QueryEntities(ctx, catalog.Query{Limit: 1}); err == nil {
+				t.Fatal("pending rows with a NUL loaded")
 			}
 			if after := schema(); !slices.Equal(before, after) {
 				t.Fatalf("schema changed by a failed bulk load:\nbefore %q\nafter  %q", before, after)
 			}
-			if page, err := db.QueryEntities(ctx, catalog.Query{Limit: 1}); err != nil || page.Total != 200 {
-				t.Fatalf("after a failed bulk load: %d entities, %v; want the 200 stored before", page.Total, err)
+			if _, err := raw.ExecContext(ctx, `DELETE FROM pending_rows WHERE entity_uid = $1`, all[len(all)-1]); err != nil {
+				t.Fatal(err)
+			}
+			// The others load; the last entity keeps the rows it had.
+			last := all[len(all)-1]
+			for _, f := range []struct {
+				filter catalog.Filter
+				want   int
+			}{
+				{catalog.Filter{Key: "k0", Values: []string{"v"}}, len(all) - 1},
+				{catalog.Filter{Key: "metadata.uid", Values: []string{last}}, 1},
+			} {
+				if page, err := db.QueryEntities(ctx, catalog.Query{Filter: f.filter, Limit: 1}); err != nil || page.Total != f.want {
+					t.Fatalf("%s after the bad record went: %d entities, %v; want %d", f.filter.Key, page.Total, err, f.want)
+				}
 			}
 		})
 	}

@@ -43,6 +43,9 @@ func (db *DB) EntityByUID(ctx context.Context, uid string) (catalog.Entity, erro
 }
 
 func (db *DB) entityBy(ctx context.Context, column, key string) (catalog.Entity, error) {
+	if err := db.settle(ctx); err != nil {
+		return catalog.Entity{}, err
+	}
 	q := `SELECT ` + entityColumns + ` FROM entities e WHERE e.` + column + ` = $1`
 	e, ref, err := scanEntity(db.sql.QueryRowContext(ctx, q, key))
 	if err != nil {
@@ -59,6 +62,9 @@ func (db *DB) entityBy(ctx context.Context, column, key string) (catalog.Entity,
 // EntitiesByRefs returns, in the order of refs, each entity that exists and matches filter
 // (nil where none does), with relations.
 func (db *DB) EntitiesByRefs(ctx context.Context, refs []string, filter catalog.Filter) ([]*catalog.Entity, error) {
+	if err := db.settle(ctx); err != nil {
+		return nil, err
+	}
 	found := make(map[string]*catalog.Entity, len(refs))
 	for _, chunk := range chunks(lowerAll(refs), db.dialect.maxParams/2) {
 		var b builder
@@ -134,6 +140,9 @@ func (db *DB) relationsOf(ctx context.Context, refs []string) (map[string][]cata
 
 // RelationTargets returns the distinct targets of the relations of type typ, sorted.
 func (db *DB) RelationTargets(ctx context.Context, typ string) ([]string, error) {
+	if err := db.settle(ctx); err != nil {
+		return nil, err
+	}
 	var out []string // nil when there are none
 	err := eachRow(ctx, db.sql, `SELECT DISTINCT lower(target_ref) AS t FROM relations WHERE lower(type) = $1 ORDER BY t`,
 		[]any{strings.ToLower(strings.TrimSpace(typ))}, func(rows *sql.Rows) error {
@@ -149,6 +158,9 @@ func (db *DB) RelationTargets(ctx context.Context, typ string) ([]string, error)
 
 // ExistingRefs reports which of refs name a stored entity that matches filter.
 func (db *DB) ExistingRefs(ctx context.Context, refs []string, filter catalog.Filter) (map[string]bool, error) {
+	if err := db.settle(ctx); err != nil {
+		return nil, err
+	}
 	out := make(map[string]bool, len(refs))
 	given := make(map[string][]string, len(refs)) // lowercased ref -> refs as given
 	for _, r := range refs {

@@ -12,6 +12,9 @@ import (
 // entity with its parent, its search rows and the relation rows it produced. The catalog's
 // in-memory read model is built from it.
 func (db *DB) CatalogSnapshot(ctx context.Context) (catalog.Snapshot, error) {
+	if err := db.settle(ctx); err != nil {
+		return catalog.Snapshot{}, err
+	}
 	var snap catalog.Snapshot
 	err := db.readIndex(ctx, "read catalog snapshot", func(tx *sql.Tx) error {
 		version := catalog.NewVersion()

@@ -41,8 +41,9 @@ type change struct {
 	etag       string
 	generation int64
 	body       string
-	search     []catalog.SearchRow   // as written, when a changeLog is kept
-	rels       []catalog.RelationRow // as written, when a changeLog is kept
+	search     []catalog.SearchRow   // as stored (derive)
+	rels       []catalog.RelationRow // as stored (derive)
+	payload    string                // its pending record (derive)
 }
 
 // changeLog collects what a location write changed, for catalog.Changes.
@@ -160,6 +161,9 @@ func (db *DB) replaceLocation(ctx context.Context, locationID string, entities [
 	if err != nil {
 		return catalog.ApplyResult{}, fmt.Errorf("replace entities of location %s: %w", locationID, err)
 	}
+	if res.Added+res.Updated > 0 {
+		db.deriveLater()
+	}
 	if n := res.Added + res.Updated + res.Removed; db.dialect.maintain != "" && n > 0 && n >= db.dialect.maintainAfter {
 		db.maintainLater()
 	}
@@ -264,13 +268,13 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 	}
 	// Dependent rows first: a bulk write may run without foreign keys (dialect.bulkWrite),
 	// so without their cascade.
-	for _, t := range [][2]string{{"search", "entity_uid"}, {"relations", "originating_uid"}, {"entities", "uid"}} {
+	for _, t := range [][2]string{{"search", "entity_uid"}, {"relations", "originating_uid"}, {"pending_rows", "entity_uid"}, {"entities", "uid"}} {
 		if err := deleteUIDs(ctx, tx, d, t[0], t[1], gone); err != nil {
 			return res, err
 		}
 	}
 	res.Removed = len(gone)
-	rows := rowsLater(slices.Concat(inserts, updates), log != nil)
+	rows := rowsLater(slices.Concat(inserts, updates))
 	defer rows() // on every path, so that no goroutine outlives the call
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	added, conflicts, err := insertEntities(ctx, tx, d, locationID, inserts, now)
@@ -283,11 +287,14 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 	}
 	res.Updated = len(updates)
 	written := append(added, updates...)
-	search, rels := rows().of(written)
+	pending, err := rows().of(written)
+	if err != nil {
+		return res, err
+	}
 	if log != nil {
 		log.written = written
 		log.decoded = decodeLater(written)
-		// The entity rows are final: the search and relation rows change no version.
+		// The entity rows are final: the pending rows change no version.
 		v, err := catalogVersion(ctx, tx)
 		if err != nil {
 			return res, fmt.Errorf("catalog version after: %w", err)
@@ -298,7 +305,8 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 		}
 		log.callEarly()
 	}
-	if err := loadSearchAndRelations(ctx, tx, d, search, rels); err != nil {
+	// The search and relation rows are loaded after the commit (entities_pending.go).
+	if err := writePending(ctx, tx, d, pending); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -391,12 +399,11 @@ func insertEntityRows(ctx context.Context, tx *sql.Tx, d dialect, rows [][]any, 
 		})
 }
 
-// updateEntities rewrites changed entities (their new etag and generation) and drops their
-// search and relation rows, which insertSearchAndRelations writes afresh.
+// updateEntities rewrites changed entities (their new etag and generation). Their search
+// and relation rows are replaced when their pending rows are loaded (loadPending).
 func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now time.Time) error {
 	const q = `UPDATE entities SET body = $1, hash = $2, etag = $3, parent_ref = $4, generation = $5,
 		updated_at = $6 WHERE uid = $7`
-	uids := make([]any, len(cs))
 	for i := range cs {
 		c := &cs[i]
 		body, err := bodyOf(c.p)
@@ -407,12 +414,8 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 		if _, err := tx.ExecContext(ctx, q, body, c.p.Hash, c.etag, strings.ToLower(c.p.Parent), c.generation, now, c.uid); err != nil {
 			return fmt.Errorf("update entity %s: %w", c.ref, err)
 		}
-		uids[i] = c.uid
 	}
-	if err := deleteUIDs(ctx, tx, d, "search", "entity_uid", uids); err != nil {
-		return err
-	}
-	return deleteUIDs(ctx, tx, d, "relations", "originating_uid", uids)
+	return nil
 }
 
 // searchRow is one search row of a write.
@@ -475,18 +478,16 @@ func sortSearchRows(parts ...[]searchRow) []searchRow {
 	return out
 }
 
-// searchAndRelationRows returns the search rows (plus one for metadata.uid) and the relation
-// rows to write for each entity, each in its index's order; with keep, it also sets each
-// change's search and rels to the rows written for it. The search rows of each half of cs
-// and the relation rows are made on goroutines of their own: the entity rows of a write go
-// in meanwhile, and its search rows cannot until these are made.
-func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any) {
+// searchAndRelationRows returns the search and relation rows of cs (their search and rels)
+// as the driver takes them, each table's rows in its index's order. The search rows of each
+// half of cs are gathered on goroutines of their own.
+func searchAndRelationRows(cs []change) (searchRows, relRows [][]any) {
 	var wg sync.WaitGroup
-	wg.Go(func() { relRows = relationRows(cs, keep) })
+	wg.Go(func() { relRows = relationRows(cs) })
 	half := len(cs) / 2
 	var first []searchRow
-	wg.Go(func() { first = entitySearchRows(cs[:half], keep) })
-	second := entitySearchRows(cs[half:], keep)
+	wg.Go(func() { first = entitySearchRows(cs[:half]) })
+	second := entitySearchRows(cs[half:])
 	wg.Wait()
 	// In index order (search_key_value_idx, relations_source_idx), a bulk load appends to
 	// those B-trees instead of splitting pages all over them.
@@ -506,63 +507,35 @@ func searchAndRelationRows(cs []change, keep bool) (searchRows, relRows [][]any)
 	return searchRows, relRows
 }
 
-// entitySearchRows returns the search rows of each entity of cs, plus one for metadata.uid;
-// with keep, it also sets each change's search to them.
-func entitySearchRows(cs []change, keep bool) []searchRow {
+// entitySearchRows returns the search rows of the entities of cs.
+func entitySearchRows(cs []change) []searchRow {
 	n := 0
 	for i := range cs {
-		n += len(cs[i].p.Search) + 1
+		n += len(cs[i].search)
 	}
 	search := make([]searchRow, 0, n)
-	// Rows are kept unique per (key, value) and entity: facets then count entities by
-	// counting rows, and the sort index walk meets each entity once.
-	seen := map[[2]string]bool{}
 	for i := range cs {
 		c := &cs[i]
-		clear(seen)
 		uidv := any(c.uid)
-		from := len(search)
-		for _, s := range c.p.Search {
-			key, value := strings.ToLower(s.Key), lowerPtr(s.Value)
-			kv := [2]string{key, deref(value)}
-			if key == "metadata.uid" || seen[kv] {
-				continue // the uid is the store's to assign
-			}
-			seen[kv] = true
-			search = append(search, searchRow{c.uid, key, value, s.OriginalValue, uidv})
-		}
-		uid := c.uid
-		search = append(search, searchRow{c.uid, "metadata.uid", &uid, &uid, uidv})
-		if keep {
-			c.search = make([]catalog.SearchRow, 0, len(search)-from)
-			for _, r := range search[from:] {
-				c.search = append(c.search, catalog.SearchRow{Key: r.key, Value: r.value, OriginalValue: r.orig})
-			}
+		for _, r := range c.search {
+			search = append(search, searchRow{c.uid, r.Key, r.Value, r.OriginalValue, uidv})
 		}
 	}
 	return search
 }
 
 // relationRows returns the relation rows (originating uid, source, type, target) of the
-// entities of cs as the driver takes them, in relations_source_idx's order; with keep, it
-// also sets each change's rels to them.
-func relationRows(cs []change, keep bool) [][]any {
+// entities of cs as the driver takes them, in relations_source_idx's order.
+func relationRows(cs []change) [][]any {
 	n := 0
 	for i := range cs {
-		n += len(cs[i].p.Relations)
+		n += len(cs[i].rels)
 	}
 	rels := make([][4]string, 0, n)
 	for i := range cs {
 		c := &cs[i]
-		from := len(rels)
-		for _, r := range c.p.Relations {
-			rels = append(rels, [4]string{c.uid, strings.ToLower(r.Source), r.Type, strings.ToLower(r.Target)})
-		}
-		if keep {
-			c.rels = make([]catalog.RelationRow, 0, len(rels)-from)
-			for _, r := range rels[from:] {
-				c.rels = append(c.rels, catalog.RelationRow{Source: r[1], Type: r[2], Target: r[3]})
-			}
+		for _, r := range c.rels {
+			rels = append(rels, [4]string{c.uid, r.Source, r.Type, r.Target})
 		}
 	}
 	slices.SortFunc(rels, func(a, b [4]string) int {
@@ -607,24 +580,25 @@ func (b *cellBoxes) boxPtr(col int, s *string) any {
 // loadSearchAndRelations writes search rows and relation rows (searchAndRelationRows).
 func loadSearchAndRelations(ctx context.Context, tx *sql.Tx, d dialect, searchRows, relRows [][]any) error {
 	err := loadTable(ctx, tx, d, "search", len(searchRows), func() error {
-		return insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", searchRows)
+		return insertRows(ctx, tx, d, "search (entity_uid, key, value, original_value)", searchRows, "")
 	})
 	if err != nil {
 		return err
 	}
 	return loadTable(ctx, tx, d, "relations", len(relRows), func() error {
-		return insertRows(ctx, tx, d, "relations (originating_uid, source_ref, type, target_ref)", relRows)
+		return insertRows(ctx, tx, d, "relations (originating_uid, source_ref, type, target_ref)", relRows, "")
 	})
 }
 
 // insertRows inserts rows into table (with its column list) in bulk: on PostgreSQL as
 // set-based INSERT … SELECT from column arrays, on SQLite as large prepared VALUES lists.
-func insertRows(ctx context.Context, tx *sql.Tx, d dialect, table string, rows [][]any) error {
+// tail ends each statement (an ON CONFLICT clause, or "").
+func insertRows(ctx context.Context, tx *sql.Tx, d dialect, table string, rows [][]any, tail string) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	if !d.bulkArrays {
-		err := sqliteValues(ctx, tx, d.bulkInsert+table+" VALUES ", anonTuple(len(rows[0])), "", rows,
+		err := sqliteValues(ctx, tx, d.bulkInsert+table+" VALUES ", anonTuple(len(rows[0])), tail, rows,
 			func(stmt *sql.Stmt, args []any) error {
 				_, err := stmt.ExecContext(ctx, args...)
 				return err
@@ -637,7 +611,7 @@ func insertRows(ctx context.Context, tx *sql.Tx, d dialect, table string, rows [
 	for _, chunk := range chunks(rows, bulkChunk) {
 		var b builder
 		cols, from := unnestSource(&b, len(rows[0]), chunk)
-		b.WriteString("INSERT INTO " + table + " SELECT " + cols + " FROM " + from)
+		b.WriteString("INSERT INTO " + table + " SELECT " + cols + " FROM " + from + tail)
 		if _, err := tx.ExecContext(ctx, b.String(), b.args...); err != nil {
 			return fmt.Errorf("insert into %s: %w", table, err)
 		}

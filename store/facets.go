@@ -18,6 +18,9 @@ func (db *DB) Facets(ctx context.Context, filter catalog.Filter, facets []string
 	if len(facets) == 0 {
 		return out, nil
 	}
+	if err := db.settle(ctx); err != nil {
+		return nil, err
+	}
 	var b builder
 	fmt.Fprintf(&b, `SELECT s.key, s.original_value, COUNT(*) FROM search s
 		WHERE s.key IN (%s) AND s.original_value IS NOT NULL`, b.list(lowerAll(facets)))

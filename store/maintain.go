@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -17,34 +18,61 @@ const maintainTimeout = 5 * time.Minute
 // under way are covered by one more run after it. Close cancels a running one and waits for
 // it.
 func (db *DB) maintainLater() {
-	db.amu.Lock()
-	defer db.amu.Unlock()
-	if db.closing {
+	db.maintenance.trigger(&db.bg, func(ctx context.Context) {
+		rctx, cancel := context.WithTimeout(ctx, maintainTimeout)
+		defer cancel()
+		// Statistics or a checkpoint: a failure here loses nothing (committed pages stay in
+		// the WAL until a later checkpoint), so it is logged, not returned.
+		if _, err := db.sql.ExecContext(rctx, db.dialect.maintain); err != nil && ctx.Err() == nil {
+			db.logger.Warn("maintenance after bulk load", "error", err)
+		}
+	})
+}
+
+// stopBackground cancels background maintenance, lets the loading of pending rows finish
+// (so that a store closed in order leaves none), and waits for both to end.
+func (db *DB) stopBackground() {
+	db.derivation.stop()
+	db.maintenance.stop()
+	db.bg.Wait()
+}
+
+// backgroundJob runs a job in the background one run at a time: a trigger while a run is
+// under way asks for one more run after it, so that whatever the trigger was for is covered.
+type backgroundJob struct {
+	// finish makes stop let the run under way, and the one more run asked for, complete
+	// instead of cancelling them.
+	finish bool
+	mu     sync.Mutex
+	cancel context.CancelFunc // set while a run is under way; cancels it
+	again  bool               // triggered while a run was under way
+	closed bool               // stopped: nothing more starts
+}
+
+// trigger starts run on a goroutine counted by wg, or asks the one under way to run again.
+func (j *backgroundJob) trigger(wg *sync.WaitGroup, run func(ctx context.Context)) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
 		return
 	}
-	if db.stopMaintain != nil {
-		db.maintainAgain = true
+	if j.cancel != nil {
+		j.again = true
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	db.stopMaintain = cancel
-	db.bg.Go(func() {
+	j.cancel = cancel
+	wg.Go(func() {
 		defer cancel()
 		for {
-			rctx, rcancel := context.WithTimeout(ctx, maintainTimeout)
-			// Statistics or a checkpoint: a failure here loses nothing (committed pages stay
-			// in the WAL until a later checkpoint), so it is logged, not returned.
-			if _, err := db.sql.ExecContext(rctx, db.dialect.maintain); err != nil && ctx.Err() == nil {
-				db.logger.Warn("maintenance after bulk load", "error", err)
-			}
-			rcancel()
-			db.amu.Lock()
-			again := db.maintainAgain && !db.closing
-			db.maintainAgain = false
+			run(ctx)
+			j.mu.Lock()
+			again := j.again && (!j.closed || j.finish)
+			j.again = false
 			if !again {
-				db.stopMaintain = nil
+				j.cancel = nil
 			}
-			db.amu.Unlock()
+			j.mu.Unlock()
 			if !again {
 				return
 			}
@@ -52,13 +80,13 @@ func (db *DB) maintainLater() {
 	})
 }
 
-// stopBackground cancels background work and waits for it to end.
-func (db *DB) stopBackground() {
-	db.amu.Lock()
-	db.closing = true
-	if db.stopMaintain != nil {
-		db.stopMaintain()
+// stop keeps new runs from starting and cancels the run under way, if any, unless the job
+// finishes its runs.
+func (j *backgroundJob) stop() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.closed = true
+	if j.cancel != nil && !j.finish {
+		j.cancel()
 	}
-	db.amu.Unlock()
-	db.bg.Wait()
 }

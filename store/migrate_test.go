@@ -15,7 +15,7 @@ import (
 )
 
 // wantVersions are the migrations every engine has.
-var wantVersions = []string{"0001_init", "0002_auth", "0003_visibility_rows", "0004_index", "0005_assistant", "0006_slack", "0007_metrics", "0008_scaffolder", "0009_incidents", "0010_alerts", "0011_finops", "0012_budgets"}
+var wantVersions = []string{"0001_init", "0002_auth", "0003_visibility_rows", "0004_index", "0005_assistant", "0006_slack", "0007_metrics", "0008_scaffolder", "0009_incidents", "0010_alerts", "0011_finops", "0012_budgets", "0013_pending_rows"}
 
 func TestMigrateIdempotent(t *testing.T) {
 	engines := []struct {

@@ -25,6 +25,9 @@ func (db *DB) QueryEntities(ctx context.Context, q catalog.Query) (catalog.Page,
 	if err := checkQuery(q); err != nil {
 		return catalog.Page{}, fmt.Errorf("query entities: %w", err)
 	}
+	if err := db.settle(ctx); err != nil {
+		return catalog.Page{}, err
+	}
 	total, err := db.countEntities(ctx, q)
 	if err != nil {
 		return catalog.Page{}, err
