@@ -59,8 +59,10 @@ type ChangeStore interface {
 	SnapshotStore
 	// ReplaceLocationEntitiesChanges is ReplaceLocationEntities, also returning the changes.
 	// When early is not nil, it is called once, on another goroutine and before the write
-	// commits, with the changes the write reports if it commits, so that work on them can
-	// overlap the rest of the write; the call returns after early has returned.
+	// commits, with the changes the write means to make, so that work on them can overlap
+	// the write: as reported if it commits, but for an empty After (known only once the
+	// entities are in) and a Written that also holds the entities the write then turns
+	// away (refs another location has). The call returns after early has returned.
 	ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []Processed, early func(Changes)) (ApplyResult, Changes, error)
 }
 

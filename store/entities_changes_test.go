@@ -12,8 +12,9 @@ import (
 )
 
 // TestReplaceLocationChangesEarly: the changes a location write hands its early func
-// before it commits are the changes it reports after, with the version the catalog has
-// once it committed; a write that fails after early was called stores nothing.
+// before it commits are the changes it reports after, but for the version after (empty) and
+// the entities it turns away (listed); it reports the version the catalog has once it
+// committed; a refused write calls no early func and stores nothing.
 func TestReplaceLocationChangesEarly(t *testing.T) {
 	for _, e := range storetest.Engines {
 		t.Run(e.Name, func(t *testing.T) {
@@ -40,7 +41,9 @@ func TestReplaceLocationChangesEarly(t *testing.T) {
 			if len(early) != 1 {
 				t.Fatalf("early was called %d times, want once", len(early))
 			}
-			if diff := cmp.Diff(ch, early[0]); diff != "" {
+			want := ch
+			want.After = ""
+			if diff := cmp.Diff(want, early[0]); diff != "" {
 				t.Fatalf("early changes differ from the reported ones (-reported +early):\n%s", diff)
 			}
 			after, err := db.CatalogVersion(ctx)
@@ -50,11 +53,27 @@ func TestReplaceLocationChangesEarly(t *testing.T) {
 			if ch.Before != before || ch.After != after || len(ch.Written) != len(ps) {
 				t.Fatalf("changes: before %s, after %s, %d written; want %s, %s, %d", ch.Before, ch.After, len(ch.Written), before, after, len(ps))
 			}
-			if e.Name != "postgres" {
-				return
+			// Another location's write of one new entity and one the first location has: early
+			// gets both, the write reports the one it wrote.
+			third, err := db.CreateLocation(ctx, "file", "/early-conflict")
+			if err != nil {
+				t.Fatal(err)
 			}
-			// PostgreSQL refuses a NUL in text: the write refuses the search row before it
-			// commits (and before early gets the changes), and nothing of the write stays.
+			both := []catalog.Processed{storetest.Process(storetest.Entity("Component", "new-one", storetest.Spec{"type": "service"})), ps[0]}
+			early = nil
+			res, ch, err = db.ReplaceLocationEntitiesChanges(ctx, third.ID, both, func(c catalog.Changes) { early = append(early, c) })
+			if err != nil || res.Added != 1 || len(res.Conflicts) != 1 {
+				t.Fatalf("write with a conflict = %+v, %v; want 1 added, 1 conflict", res, err)
+			}
+			if len(early) != 1 || len(early[0].Written) != 2 || len(ch.Written) != 1 || ch.Written[0].Ref != "component:default/new-one" {
+				t.Fatalf("early got %d calls, reported %d written; want one call with both entities, and new-one reported", len(early), len(ch.Written))
+			}
+			after, err = db.CatalogVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A NUL in text, which PostgreSQL refuses: the write refuses the search row before
+			// it commits (and before early gets the changes), and nothing of the write stays.
 			other, err := db.CreateLocation(ctx, "file", "/early-fails")
 			if err != nil {
 				t.Fatal(err)
@@ -75,8 +94,8 @@ func TestReplaceLocationChangesEarly(t *testing.T) {
 			if v, err := db.CatalogVersion(ctx); err != nil || v != after {
 				t.Fatalf("catalog version after a failed write %s, %v; want %s as before it", v, err, after)
 			}
-			if page, err := db.QueryEntities(ctx, catalog.Query{Limit: 1}); err != nil || page.Total != len(ps) {
-				t.Fatalf("after a failed write: %d entities, %v; want the %d stored before", page.Total, err, len(ps))
+			if page, err := db.QueryEntities(ctx, catalog.Query{Limit: 1}); err != nil || page.Total != len(ps)+1 {
+				t.Fatalf("after a failed write: %d entities, %v; want the %d stored before", page.Total, err, len(ps)+1)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -106,10 +107,9 @@ type writeRows struct {
 
 // rowsLater makes the search and relation rows of candidates and their pending records
 // (derive) on goroutines of their own, while the entity rows are written, and returns a
-// func that waits for them. candidates must be the write's own copy: their search, rels
-// and payload are set.
+// func that waits for them (safe to call from several goroutines). candidates must be the
+// write's own copy: their search, rels and payload are set.
 func rowsLater(candidates []change) func() writeRows {
-	out := writeRows{candidates: candidates}
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(candidates)/256))
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
@@ -123,11 +123,10 @@ func rowsLater(candidates []change) func() writeRows {
 			}
 		})
 	}
-	return func() writeRows {
+	return sync.OnceValue(func() writeRows {
 		wg.Wait()
-		out.err = errors.Join(errs...)
-		return out
-	}
+		return writeRows{candidates: candidates, err: errors.Join(errs...)}
+	})
 }
 
 // of returns the pending records (uid, payload) of the entities written, a subset of the
@@ -259,6 +258,7 @@ func (db *DB) deriveLater() {
 	db.derivation.trigger(&db.bg, func(ctx context.Context) {
 		select {
 		case <-time.After(deriveQuiet):
+		case <-db.derivation.stopped(): // closing: load now
 		case <-ctx.Done():
 			return
 		}
@@ -298,7 +298,7 @@ func (db *DB) loadPending(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	var cs []change
-	var uids []any
+	var uids []string
 	err = eachRow(ctx, tx, `DELETE FROM pending_rows RETURNING entity_uid, payload`, nil, func(rows *sql.Rows) error {
 		var uid, payload string
 		if err := rows.Scan(&uid, &payload); err != nil {
@@ -318,8 +318,22 @@ func (db *DB) loadPending(ctx context.Context) error {
 	if len(cs) == 0 {
 		return nil
 	}
+	// Records of entities deleted since (DeleteEntity, DeleteLocation) have no rows to load.
+	live := make(map[string]bool, len(cs))
+	for _, chunk := range chunks(uids, db.dialect.maxParams) {
+		var b builder
+		fmt.Fprintf(&b, "SELECT uid FROM entities WHERE uid IN (%s)", b.list(chunk))
+		if err := collectStrings(ctx, tx, &b, live); err != nil {
+			return fmt.Errorf("load pending rows: %w", err)
+		}
+	}
+	cs = slices.DeleteFunc(cs, func(c change) bool { return !live[c.uid] })
+	old := make([]any, len(uids))
+	for i, u := range uids {
+		old[i] = u
+	}
 	for _, t := range [][2]string{{"search", "entity_uid"}, {"relations", "originating_uid"}} {
-		if err := deleteUIDs(ctx, tx, db.dialect, t[0], t[1], uids); err != nil {
+		if err := deleteUIDs(ctx, tx, db.dialect, t[0], t[1], old); err != nil {
 			return fmt.Errorf("load pending rows: %w", err)
 		}
 	}

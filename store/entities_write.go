@@ -65,15 +65,22 @@ func (l *changeLog) changes(ents []catalog.Entity) catalog.Changes {
 	return catalog.Changes{Before: l.before, After: l.after, Removed: l.removed, Written: snapshotEntities(l.written, ents)}
 }
 
-// callEarly calls l.early on a goroutine of its own once the written entities are decoded.
-func (l *changeLog) callEarly() {
+// callEarly calls l.early on a goroutine of its own with the changes the write means to
+// make, once the candidates' rows (rowsLater) and bodies (decodeLater, of the same
+// candidates in the same order) are made: the version before, the uids removed, and every
+// candidate as written. The version after is left empty: it is known only once the entity
+// rows are in, as are the candidates another location's refs turn away.
+func (l *changeLog) callEarly(rows func() writeRows, decoded func() ([]catalog.Entity, error)) {
 	if l.early == nil {
 		return
 	}
 	l.bg.Go(func() {
-		if ents, err := l.decoded(); err == nil {
-			l.early(l.changes(ents))
+		w := rows()
+		ents, err := decoded()
+		if w.err != nil || err != nil {
+			return // the write fails too
 		}
+		l.early(catalog.Changes{Before: l.before, Removed: l.removed, Written: snapshotEntities(w.candidates, ents)})
 	})
 }
 
@@ -87,9 +94,9 @@ func (db *DB) ReplaceLocationEntities(ctx context.Context, locationID string, en
 // ReplaceLocationEntitiesChanges is ReplaceLocationEntities that also reports what changed
 // (catalog.ChangeStore): the catalog's version at the start and the end of the write's
 // transaction, the uids removed, and the entities inserted or updated as CatalogSnapshot
-// would read them. early, when not nil, gets the same changes on another goroutine once
-// the entity rows are written and the search and relation rows made, while those rows are
-// loaded and the transaction commits; the call returns after early has.
+// would read them. early, when not nil, gets the changes the write means to make
+// (catalog.ChangeStore) on another goroutine once its candidates' rows and bodies are made,
+// while the entity rows go in and the transaction commits; the call returns after early has.
 func (db *DB) ReplaceLocationEntitiesChanges(ctx context.Context, locationID string, entities []catalog.Processed, early func(catalog.Changes)) (catalog.ApplyResult, catalog.Changes, error) {
 	log := changeLog{early: early}
 	res, err := db.replaceLocation(ctx, locationID, entities, &log)
@@ -111,9 +118,9 @@ func (db *DB) ReplaceLocationEntitiesChanges(ctx context.Context, locationID str
 
 // decodeLater decodes the stored bodies of cs (as written, with their store-assigned uid,
 // etag and generation) in the background, while the transaction goes on, on all CPUs but
-// the one the transaction's statements run on; the returned func waits for the result.
-// Only cs's body, uid, etag, generation and ref are read, so the caller may go on filling
-// their search and rels.
+// the one the transaction's statements run on; the returned func waits for the result
+// (safe to call from several goroutines). Only cs's body, uid, etag, generation and ref are
+// read.
 func decodeLater(cs []change) func() ([]catalog.Entity, error) {
 	out := make([]catalog.Entity, len(cs))
 	workers := min(max(1, runtime.GOMAXPROCS(0)-1), max(1, len(cs)/256))
@@ -136,6 +143,29 @@ func decodeLater(cs []change) func() ([]catalog.Entity, error) {
 		wg.Wait()
 		return out, errors.Join(errs...)
 	}
+}
+
+// decodedOf returns a func that waits for decoded, the decoded bodies of candidates
+// (decodeLater), and returns those of written, a subset of candidates in their order.
+func decodedOf(decoded func() ([]catalog.Entity, error), candidates, written []change) func() ([]catalog.Entity, error) {
+	return sync.OnceValues(func() ([]catalog.Entity, error) {
+		all, err := decoded()
+		if err != nil {
+			return nil, err
+		}
+		if len(written) == len(candidates) {
+			return all, nil
+		}
+		at := make(map[string]int, len(candidates))
+		for i := range candidates {
+			at[candidates[i].uid] = i
+		}
+		out := make([]catalog.Entity, len(written))
+		for i := range written {
+			out[i] = all[at[written[i].uid]]
+		}
+		return out, nil
+	})
 }
 
 // snapshotEntities returns the written entities as CatalogSnapshot reads them, given their
@@ -251,13 +281,18 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 		}
 		seen[ref] = true
 		old, ok := existing[ref]
-		switch {
-		case !ok:
-			inserts = append(inserts, change{p: p, ref: ref, uid: uuid.NewString(), etag: newEtag(), generation: 1})
-		case old.hash == p.Hash && old.parent == p.Parent:
+		if ok && old.hash == p.Hash && old.parent == p.Parent {
 			res.Unchanged++
-		default:
-			updates = append(updates, change{p: p, ref: ref, uid: old.uid, etag: newEtag(), generation: old.generation + 1})
+			continue
+		}
+		body, err := bodyOf(p)
+		if err != nil {
+			return res, fmt.Errorf("entity %s: %w", ref, err)
+		}
+		if ok {
+			updates = append(updates, change{p: p, ref: ref, uid: old.uid, etag: newEtag(), generation: old.generation + 1, body: body})
+		} else {
+			inserts = append(inserts, change{p: p, ref: ref, uid: uuid.NewString(), etag: newEtag(), generation: 1, body: body})
 		}
 	}
 	var gone []any
@@ -276,6 +311,18 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 	res.Removed = len(gone)
 	rows := rowsLater(slices.Concat(inserts, updates))
 	defer rows() // on every path, so that no goroutine outlives the call
+	var decoded func() ([]catalog.Entity, error)
+	candidates := slices.Concat(inserts, updates)
+	if log != nil {
+		// Decoded while the entity rows go in; the ones another location's refs turn away
+		// are dropped after (decodedOf).
+		decoded = decodeLater(candidates)
+		defer decoded() // on every path, so that no goroutine outlives the call
+		for _, uid := range gone {
+			log.removed = append(log.removed, uid.(string))
+		}
+		log.callEarly(rows, decoded)
+	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	added, conflicts, err := insertEntities(ctx, tx, d, locationID, inserts, now)
 	if err != nil {
@@ -293,17 +340,13 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 	}
 	if log != nil {
 		log.written = written
-		log.decoded = decodeLater(written)
-		// The entity rows are final: the pending rows change no version.
+		log.decoded = decodedOf(decoded, candidates, written)
+		// The entity rows are final: the pending records change no version.
 		v, err := catalogVersion(ctx, tx)
 		if err != nil {
 			return res, fmt.Errorf("catalog version after: %w", err)
 		}
 		log.after = v
-		for _, uid := range gone {
-			log.removed = append(log.removed, uid.(string))
-		}
-		log.callEarly()
 	}
 	// The search and relation rows are loaded after the commit (entities_pending.go).
 	if err := writePending(ctx, tx, d, pending); err != nil {
@@ -338,14 +381,9 @@ func insertEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID strin
 		rows := make([][]any, len(chunk))
 		for i := range chunk {
 			c := &chunk[i]
-			body, err := bodyOf(c.p)
-			if err != nil {
-				return nil, nil, fmt.Errorf("entity %s: %w", c.ref, err)
-			}
-			c.body = body
 			r := c.p.Entity.Ref()
 			rows[i] = []any{c.uid, c.ref, strings.ToLower(r.Kind), strings.ToLower(r.Namespace), strings.ToLower(r.Name),
-				locationID, strings.ToLower(c.p.Parent), body, c.p.Hash, c.etag}
+				locationID, strings.ToLower(c.p.Parent), c.body, c.p.Hash, c.etag}
 		}
 		if err := insertEntityRows(ctx, tx, d, rows, now, inserted); err != nil {
 			return nil, nil, fmt.Errorf("insert entities: %w", err)
@@ -406,12 +444,7 @@ func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now
 		updated_at = $6 WHERE uid = $7`
 	for i := range cs {
 		c := &cs[i]
-		body, err := bodyOf(c.p)
-		if err != nil {
-			return fmt.Errorf("entity %s: %w", c.ref, err)
-		}
-		c.body = body
-		if _, err := tx.ExecContext(ctx, q, body, c.p.Hash, c.etag, strings.ToLower(c.p.Parent), c.generation, now, c.uid); err != nil {
+		if _, err := tx.ExecContext(ctx, q, c.body, c.p.Hash, c.etag, strings.ToLower(c.p.Parent), c.generation, now, c.uid); err != nil {
 			return fmt.Errorf("update entity %s: %w", c.ref, err)
 		}
 	}

@@ -42,11 +42,23 @@ func (db *DB) stopBackground() {
 type backgroundJob struct {
 	// finish makes stop let the run under way, and the one more run asked for, complete
 	// instead of cancelling them.
-	finish bool
-	mu     sync.Mutex
-	cancel context.CancelFunc // set while a run is under way; cancels it
-	again  bool               // triggered while a run was under way
-	closed bool               // stopped: nothing more starts
+	finish   bool
+	mu       sync.Mutex
+	cancel   context.CancelFunc // set while a run is under way; cancels it
+	again    bool               // triggered while a run was under way
+	closed   bool               // stopped: nothing more starts
+	stopping chan struct{}      // closed by stop
+}
+
+// stopped returns a channel that stop closes: a run that waits before its work (deriveLater)
+// stops waiting then.
+func (j *backgroundJob) stopped() <-chan struct{} {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.stopping == nil {
+		j.stopping = make(chan struct{})
+	}
+	return j.stopping
 }
 
 // trigger starts run on a goroutine counted by wg, or asks the one under way to run again.
@@ -85,7 +97,14 @@ func (j *backgroundJob) trigger(wg *sync.WaitGroup, run func(ctx context.Context
 func (j *backgroundJob) stop() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if j.closed {
+		return
+	}
 	j.closed = true
+	if j.stopping == nil {
+		j.stopping = make(chan struct{})
+	}
+	close(j.stopping)
 	if j.cancel != nil && !j.finish {
 		j.cancel()
 	}
