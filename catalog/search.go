@@ -3,9 +3,11 @@ package catalog
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nextportal/portal/internal/errkind"
 )
@@ -48,9 +50,11 @@ func SearchRows(e *Entity) ([]SearchRow, error) {
 
 // searchRowsOf is SearchRows given b, the JSON encoding of entityForHash(e).
 func searchRowsOf(e *Entity, b []byte) ([]SearchRow, error) {
-	var root map[string]any
-	if err := json.Unmarshal(b, &root); err != nil {
-		return nil, fmt.Errorf("flatten entity %s: %w", e.Ref(), err)
+	root, ok := jsonTree(e)
+	if !ok {
+		if err := json.Unmarshal(b, &root); err != nil {
+			return nil, fmt.Errorf("flatten entity %s: %w", e.Ref(), err)
+		}
 	}
 	var out []kv
 	seenPathKeys := map[string]bool{}
@@ -70,6 +74,92 @@ func searchRowsOf(e *Entity, b []byte) ([]SearchRow, error) {
 		return nil, fmt.Errorf("flatten entity %s: %w", e.Ref(), err)
 	}
 	return toSearchRows(out), nil
+}
+
+// jsonTree returns entityForHash(e) as json.Unmarshal decodes its JSON encoding into a
+// map[string]any, built directly (decoding the encoding again was a fifth of an import's
+// processing), and true; or false when e holds what that round trip changes (a spec value
+// of a type JSON does not decode to, or a string that is not valid UTF-8), for the caller
+// to decode the encoding instead.
+func jsonTree(e *Entity) (map[string]any, bool) {
+	m := e.Metadata
+	md := map[string]any{"name": m.Name}
+	setNonEmpty(md, "namespace", m.Namespace)
+	setNonEmpty(md, "title", m.Title)
+	setNonEmpty(md, "description", m.Description)
+	setStringMap(md, "labels", m.Labels)
+	setStringMap(md, "annotations", m.Annotations)
+	if len(m.Tags) > 0 {
+		tags := make([]any, len(m.Tags))
+		for i, t := range m.Tags {
+			tags[i] = t
+		}
+		md["tags"] = tags
+	}
+	if len(m.Links) > 0 {
+		links := make([]any, len(m.Links))
+		for i, l := range m.Links {
+			lm := map[string]any{"url": l.URL}
+			setNonEmpty(lm, "title", l.Title)
+			setNonEmpty(lm, "icon", l.Icon)
+			setNonEmpty(lm, "type", l.Type)
+			links[i] = lm
+		}
+		md["links"] = links
+	}
+	root := map[string]any{"apiVersion": e.APIVersion, "kind": e.Kind, "metadata": md}
+	if len(e.Spec) > 0 {
+		root["spec"] = e.Spec
+	}
+	return root, jsonNormal(root)
+}
+
+// setNonEmpty sets m[k] to v unless v is empty (a string field tagged omitempty).
+func setNonEmpty(m map[string]any, k, v string) {
+	if v != "" {
+		m[k] = v
+	}
+}
+
+// setStringMap sets m[k] to v as JSON decodes it unless v is empty (omitempty).
+func setStringMap(m map[string]any, k string, v map[string]string) {
+	if len(v) == 0 {
+		return
+	}
+	vm := make(map[string]any, len(v))
+	for vk, vv := range v {
+		vm[vk] = vv
+	}
+	m[k] = vm
+}
+
+// jsonNormal reports whether v decodes from its JSON encoding as itself: it holds only
+// what json.Unmarshal makes (nil, bool, finite float64, string, []any, map[string]any), and
+// only valid UTF-8 (json.Marshal replaces the rest).
+func jsonNormal(v any) bool {
+	switch t := v.(type) {
+	case nil, bool:
+		return true
+	case float64:
+		return !math.IsNaN(t) && !math.IsInf(t, 0)
+	case string:
+		return utf8.ValidString(t)
+	case []any:
+		for _, x := range t {
+			if !jsonNormal(x) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		for k, x := range t {
+			if !utf8.ValidString(k) || !jsonNormal(x) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // traverseSearch appends the leaves of v under path to out.

@@ -312,8 +312,9 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 	rows := rowsLater(slices.Concat(inserts, updates))
 	defer rows() // on every path, so that no goroutine outlives the call
 	var decoded func() ([]catalog.Entity, error)
-	candidates := slices.Concat(inserts, updates)
+	var candidates []change
 	if log != nil {
+		candidates = slices.Concat(inserts, updates)
 		// Decoded while the entity rows go in; the ones another location's refs turn away
 		// are dropped after (decodedOf).
 		decoded = decodeLater(candidates)
@@ -329,7 +330,7 @@ func replaceEntities(ctx context.Context, tx *sql.Tx, d dialect, locationID stri
 		return res, err
 	}
 	res.Added, res.Conflicts = len(added), append(res.Conflicts, conflicts...)
-	if err := updateEntities(ctx, tx, d, updates, now); err != nil {
+	if err := updateEntities(ctx, tx, updates, now); err != nil {
 		return res, err
 	}
 	res.Updated = len(updates)
@@ -439,7 +440,7 @@ func insertEntityRows(ctx context.Context, tx *sql.Tx, d dialect, rows [][]any, 
 
 // updateEntities rewrites changed entities (their new etag and generation). Their search
 // and relation rows are replaced when their pending rows are loaded (loadPending).
-func updateEntities(ctx context.Context, tx *sql.Tx, d dialect, cs []change, now time.Time) error {
+func updateEntities(ctx context.Context, tx *sql.Tx, cs []change, now time.Time) error {
 	const q = `UPDATE entities SET body = $1, hash = $2, etag = $3, parent_ref = $4, generation = $5,
 		updated_at = $6 WHERE uid = $7`
 	for i := range cs {
